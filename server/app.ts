@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import express, { Router, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { AppContext } from './context';
+import { authRoutes } from './auth/routes';
+import { gameRoutes } from './games/routes';
+import { reservationRoutes } from './queue/routes';
+import { ticketRoutes } from './tickets/routes';
+import { boardRoutes } from './board/routes';
+import { statsRoutes } from './stats/routes';
+import { healthDocs, healthRouter } from './health/routes';
+import { mountRoutes, type RouteDefinition } from './http/route';
+import { buildOpenApiDocument } from './http/openapi';
+import { errorHandler, notFound, requireJsonBody } from './http/errorHandler';
+import { clientRouter, defaultClientDir } from './http/client';
+import { sessionUser } from './auth/guard';
+import { Unauthenticated } from './errors';
+
+export const apiRoutes: RouteDefinition[] = [
+  ...authRoutes,
+  ...gameRoutes,
+  ...reservationRoutes,
+  ...ticketRoutes,
+  ...boardRoutes,
+  ...statsRoutes,
+];
+
+export function openApiDocument() {
+  return buildOpenApiDocument(apiRoutes, healthDocs);
+}
+
+const strictCsp = helmet({
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'", 'ws:', 'wss:'],
+      upgradeInsecureRequests: null,
+    },
+  },
+});
+// Bull Board and Swagger UI ship inline scripts; they sit behind their own, looser policy.
+const toolCsp = helmet({ contentSecurityPolicy: false });
+
+/** Staff-only HTML pages: send a browser to sign in, an API client a 401. */
+const staffPage: RequestHandler = (req, res, next) => {
+  if (sessionUser(req)) return next();
+  if (req.accepts(['json', 'html']) === 'html') return res.redirect(302, '/staff');
+  return next(new Unauthenticated());
+};
+
+export interface AppOptions {
+  session: RequestHandler;
+  isShuttingDown: () => boolean;
+}
+
+/** Wires the capabilities together; the rules live in each capability's own folder. */
+export function createApp(ctx: AppContext, options: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+
+  app.use(healthRouter(ctx, options.isShuttingDown));
+
+  const document = openApiDocument();
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/api/docs', toolCsp, swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Meeple Queue API' }));
+
+  app.use(strictCsp);
+  const api = Router();
+  api.use('/api', requireJsonBody, express.json({ limit: '16kb' }), options.session);
+  mountRoutes(api, ctx, apiRoutes);
+  app.use(api);
+
+  const board = new ExpressAdapter();
+  board.setBasePath('/staff/queues');
+  createBullBoard({ queues: [new BullMQAdapter(ctx.jobs.queue, { readOnlyMode: false })], serverAdapter: board });
+  app.use('/staff/queues', toolCsp, options.session, staffPage, board.getRouter());
+
+  if (ctx.config.client.serve) {
+    const client = clientRouter(ctx.config.client.dir ?? defaultClientDir());
+    if (client) app.use(client);
+    else ctx.logger.warn('the client is not built (npm run build:client); serving the API only');
+  }
+
+  app.use(notFound);
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

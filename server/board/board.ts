@@ -1,0 +1,95 @@
+import type { Knex } from 'knex';
+import { z } from '../http/zod';
+import { isoDate } from '../http/schemas';
+import { loadQueues, type GameQueue, type ReservationView } from '../queue/readModel';
+import { displayName } from '../queue/ordering';
+import { ReservationSchema } from '../queue/schemas';
+import { currentVersion } from './version';
+
+export const EntrySchema = z
+  .object({
+    code: z.string(),
+    displayName: z.string().openapi({ example: 'Alex R.' }),
+    partySize: z.number().int(),
+    position: z.number().int().nullable(),
+    estimatedWaitMinutes: z.number().int().nullable(),
+    holdExpiresAt: isoDate.nullable(),
+  })
+  .openapi('BoardEntry');
+
+export const BoardGameSchema = z
+  .object({
+    id: z.number().int(),
+    title: z.string(),
+    copies: z.number().int(),
+    copiesInUse: z.number().int(),
+    calling: z.array(EntrySchema),
+    waiting: z.array(EntrySchema),
+  })
+  .openapi('BoardGame');
+
+export const BoardSchema = z.object({ version: z.number().int(), games: z.array(BoardGameSchema) }).openapi('Board');
+
+export const StaffGameSchema = z
+  .object({
+    id: z.number().int(),
+    title: z.string(),
+    copies: z.number().int(),
+    copiesInUse: z.number().int(),
+    autoAdvance: z.boolean(),
+    calling: z.array(ReservationSchema),
+    waiting: z.array(ReservationSchema),
+    seated: z.array(ReservationSchema),
+  })
+  .openapi('StaffGame');
+
+export type Entry = z.infer<typeof EntrySchema>;
+export type BoardGame = z.infer<typeof BoardGameSchema>;
+export type StaffGame = z.infer<typeof StaffGameSchema>;
+
+/** What a TV in the room may show: code and "Alex R.", never a full name, table or secret. */
+export function toEntry(r: ReservationView): Entry {
+  return {
+    code: r.code,
+    displayName: displayName(r.customerName),
+    partySize: r.partySize,
+    position: r.position,
+    estimatedWaitMinutes: r.estimatedWaitMinutes,
+    holdExpiresAt: r.holdExpiresAt,
+  };
+}
+
+export function toBoardGame(q: GameQueue): BoardGame {
+  return {
+    id: q.game.id,
+    title: q.game.title,
+    copies: q.game.copies,
+    copiesInUse: q.copiesInUse,
+    calling: q.calling.map(toEntry),
+    waiting: q.waiting.map(toEntry),
+  };
+}
+
+export function toStaffGame(q: GameQueue): StaffGame {
+  return {
+    id: q.game.id,
+    title: q.game.title,
+    copies: q.game.copies,
+    copiesInUse: q.copiesInUse,
+    autoAdvance: q.game.autoAdvance,
+    calling: q.calling,
+    waiting: q.waiting,
+    seated: q.seated,
+  };
+}
+
+/** Games shown on the board: active ones, plus any that still have parties on the floor. */
+export function onBoard(q: GameQueue): boolean {
+  return q.game.active || q.calling.length + q.waiting.length + q.seated.length > 0;
+}
+
+export async function buildBoard(knex: Knex, version?: number): Promise<{ version: number; games: BoardGame[] }> {
+  const v = version ?? (await currentVersion(knex));
+  const queues = await loadQueues(knex);
+  return { version: v, games: queues.filter(onBoard).map(toBoardGame) };
+}

@@ -1,0 +1,52 @@
+import Redis from 'ioredis';
+import type { Knex } from 'knex';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { createKnex } from './db/knex';
+import { createMetrics, type Metrics } from './metrics/metrics';
+import { createQueueJobs, type QueueJobs } from './queue/jobs';
+import { createRateLimiters, type RateLimiters } from './http/rateLimits';
+import { LocalChangeNotifier } from './realtime/notifier';
+
+/** Everything a use case may need, built once per process (or per test app). */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  knex: Knex;
+  redis: Redis;
+  jobs: QueueJobs;
+  notifier: LocalChangeNotifier;
+  metrics: Metrics;
+  limits: RateLimiters;
+}
+
+export function createContext(config: Config, logger: Logger): AppContext {
+  const knex = createKnex(config.mysql);
+  // Commands fail at once while Redis is down, so requests report it instead of hanging.
+  const redis = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  let redisDown = false;
+  redis.on('error', (err) => {
+    if (!redisDown) logger.error({ err: err.message }, 'Redis connection error');
+    redisDown = true;
+  });
+  redis.on('ready', () => {
+    if (redisDown) logger.info('Redis connection restored');
+    redisDown = false;
+  });
+  return {
+    config,
+    logger,
+    knex,
+    redis,
+    jobs: createQueueJobs(config),
+    notifier: new LocalChangeNotifier(),
+    metrics: createMetrics(knex),
+    limits: createRateLimiters(redis, config),
+  };
+}
+
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.jobs.close();
+  ctx.redis.disconnect();
+  await ctx.knex.destroy();
+}

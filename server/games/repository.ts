@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+import { Game } from '../models/Game';
+import type { GameView } from './schemas';
+
+interface GameRow extends Game {
+  copiesInUse: number | string | null;
+  waiting: number | string | null;
+}
+
+function gamesWithCounts(knex: Knex) {
+  return Game.query(knex)
+    .select('games.*')
+    .select(
+      knex.raw("COALESCE(SUM(r.status IN ('called','seated')), 0) AS copies_in_use"),
+      knex.raw("COALESCE(SUM(r.status = 'waiting'), 0) AS waiting"),
+    )
+    .leftJoin('reservations as r', (join) => {
+      join.on('r.game_id', 'games.id').onIn('r.status', ['waiting', 'called', 'seated']);
+    })
+    .groupBy('games.id');
+}
+
+export function toGameView(row: GameRow): GameView {
+  return {
+    id: row.id,
+    title: row.title,
+    minPlayers: row.minPlayers,
+    maxPlayers: row.maxPlayers,
+    playMinutes: row.playMinutes,
+    copies: row.copies,
+    copiesInUse: Number(row.copiesInUse ?? 0),
+    waiting: Number(row.waiting ?? 0),
+    active: Boolean(row.active),
+    autoAdvance: Boolean(row.autoAdvance),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function listGameViews(knex: Knex): Promise<GameView[]> {
+  const rows = (await gamesWithCounts(knex).orderBy('games.title')) as GameRow[];
+  return rows.map(toGameView);
+}
+
+export async function findGameView(knex: Knex, id: number): Promise<GameView | undefined> {
+  const row = (await gamesWithCounts(knex).where('games.id', id).first()) as GameRow | undefined;
+  return row ? toGameView(row) : undefined;
+}

@@ -1,0 +1,61 @@
+import type { AppContext } from '../context';
+import { Conflict, NotFound } from '../errors';
+import { Game } from '../models/Game';
+import { Reservation } from '../models/Reservation';
+import { ACTIVE } from '../queue/states';
+import { findGameView } from './repository';
+import type { GamePatch, GameView, NewGame } from './schemas';
+
+function duplicateTitle(err: unknown, title: string | undefined): Error {
+  if ((err as { code?: string }).code === 'ER_DUP_ENTRY') return new Conflict(`A game called "${title}" already exists`);
+  return err as Error;
+}
+
+async function viewOf(ctx: AppContext, id: number): Promise<GameView> {
+  const view = await findGameView(ctx.knex, id);
+  if (!view) throw new NotFound('No game with that id');
+  return view;
+}
+
+export async function createGame(ctx: AppContext, input: NewGame): Promise<GameView> {
+  const game = await Game.query(ctx.knex)
+    .insert(input)
+    .catch((err) => {
+      throw duplicateTitle(err, input.title);
+    });
+  ctx.notifier.gamesChanged([game.id]);
+  return viewOf(ctx, game.id);
+}
+
+export async function updateGame(ctx: AppContext, id: number, patch: GamePatch): Promise<GameView> {
+  await ctx.knex.transaction(async (trx) => {
+    const game = await Game.query(trx).findById(id).forUpdate();
+    if (!game) throw new NotFound('No game with that id');
+    const min = patch.minPlayers ?? game.minPlayers;
+    const max = patch.maxPlayers ?? game.maxPlayers;
+    if (min > max) throw new Conflict(`minPlayers (${min}) cannot be more than maxPlayers (${max})`);
+    await Game.query(trx)
+      .patch({ ...patch, updatedAt: trx.raw('CURRENT_TIMESTAMP(3)') as unknown as Date })
+      .findById(id)
+      .catch((err) => {
+        throw duplicateTitle(err, patch.title);
+      });
+  });
+  // More copies, or auto-advance switched on, may mean parties are now owed a call.
+  await ctx.jobs.requestAdvance(id);
+  ctx.notifier.gamesChanged([id]);
+  return viewOf(ctx, id);
+}
+
+export async function deleteGame(ctx: AppContext, id: number): Promise<void> {
+  await ctx.knex.transaction(async (trx) => {
+    const game = await Game.query(trx).findById(id).forUpdate();
+    if (!game) throw new NotFound('No game with that id');
+    const active = await Reservation.query(trx).where('gameId', id).whereIn('status', ACTIVE).resultSize();
+    if (active > 0) {
+      throw new Conflict(`"${game.title}" still has ${active} waiting, called or seated ${active === 1 ? 'party' : 'parties'}; finish or cancel them first`);
+    }
+    await Game.query(trx).deleteById(id);
+  });
+  ctx.notifier.gamesChanged([id]);
+}

@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import type { AppContext } from '../context';
+import { z } from '../http/zod';
+import type { ExtraPath } from '../http/openapi';
+import { checkDatabase, checkRedis } from './health';
+
+const HealthSchema = z
+  .object({
+    status: z.enum(['healthy', 'unhealthy', 'shutting_down']),
+    database: z.enum(['connected', 'disconnected']),
+    redis: z.enum(['connected', 'disconnected']),
+  })
+  .openapi('Health');
+
+export const healthDocs: ExtraPath[] = [
+  {
+    method: 'get',
+    path: '/health',
+    summary: 'Readiness: MySQL and Redis both answer',
+    tag: 'health',
+    responses: { 200: { description: 'Healthy', schema: HealthSchema }, 503: { description: 'Something is down', schema: HealthSchema } },
+  },
+  { method: 'get', path: '/health/live', summary: 'Liveness: the process serves', tag: 'health', responses: { 200: { description: 'Alive' } } },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    tag: 'health',
+    responses: { 200: { description: 'Prometheus text format', schema: z.string(), contentType: 'text/plain' } },
+  },
+];
+
+export function healthRouter(ctx: AppContext, isShuttingDown: () => boolean): Router {
+  const router = Router();
+  router.get('/health', async (_req, res) => {
+    const [database, redis] = await Promise.all([checkDatabase(ctx.knex), checkRedis(ctx.redis)]);
+    const healthy = database === 'connected' && redis === 'connected' && !isShuttingDown();
+    const status = isShuttingDown() ? 'shutting_down' : healthy ? 'healthy' : 'unhealthy';
+    res.status(healthy ? 200 : 503).set('Cache-Control', 'no-store').json({ status, database, redis });
+  });
+  router.get('/health/live', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'alive' });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+  return router;
+}

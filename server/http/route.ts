@@ -1,0 +1,86 @@
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { ZodType } from 'zod';
+import type { AppContext } from '../context';
+import { ValidationFailed } from '../errors';
+import { requireRole, type Access } from '../auth/guard';
+import { ErrorBody } from './schemas';
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+}
+
+/**
+ * One definition per endpoint: the same zod schemas validate requests and generate the OpenAPI
+ * document, so the document cannot drift from the code.
+ */
+export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: ZodType<P>;
+  query?: ZodType<Q>;
+  body?: ZodType<B>;
+  responses: Record<number, { description: string; schema?: ZodType }>;
+  /** Extra middleware run after access checks and before validation (rate limits). */
+  before?: (ctx: AppContext) => RequestHandler;
+  handler: (ctx: AppContext, input: RouteInput<P, Q, B>, req: Request, res: Response) => Promise<RouteResult>;
+}
+
+export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
+  definition: RouteDefinition<P, Q, B>,
+): RouteDefinition {
+  return definition as unknown as RouteDefinition;
+}
+
+function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => ({
+    path: issue.path.length ? issue.path.join('.') : where,
+    message: issue.message,
+  }));
+  throw new ValidationFailed(`The request ${where} is not valid`, details);
+}
+
+export function mountRoutes(router: Router, ctx: AppContext, routes: RouteDefinition[]): void {
+  for (const route of routes) {
+    const chain: RequestHandler[] = [requireRole(route.access)];
+    if (route.before) chain.push(route.before(ctx));
+    chain.push(async (req: Request, res: Response, _next: NextFunction) => {
+      const input = {
+        params: parse(route.params, req.params, 'params'),
+        query: parse(route.query, req.query, 'query'),
+        body: parse(route.body, req.body, 'body'),
+      };
+      const result = await route.handler(ctx, input, req, res);
+      if (result.body === undefined) res.status(result.status).end();
+      else res.status(result.status).json(result.body);
+    });
+    router[route.method](route.path, ...chain);
+  }
+}
+
+export const standardErrors = {
+  400: { description: 'Validation failed', schema: ErrorBody },
+  401: { description: 'No staff session', schema: ErrorBody },
+  403: { description: 'Forbidden', schema: ErrorBody },
+  404: { description: 'Not found', schema: ErrorBody },
+  409: { description: 'Conflict', schema: ErrorBody },
+  429: { description: 'Rate limited', schema: ErrorBody },
+} as const;
+
+export function errors(...statuses: Array<keyof typeof standardErrors>) {
+  return Object.fromEntries(statuses.map((s) => [s, standardErrors[s]]));
+}

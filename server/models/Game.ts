@@ -1,0 +1,36 @@
+import { Model, type RelationMappings } from 'objection';
+import { Reservation } from './Reservation';
+
+export class Game extends Model {
+  static override tableName = 'games';
+
+  id!: number;
+  title!: string;
+  minPlayers!: number;
+  maxPlayers!: number;
+  playMinutes!: number;
+  copies!: number;
+  active!: boolean;
+  autoAdvance!: boolean;
+  createdAt!: Date;
+  updatedAt!: Date;
+  reservations?: Reservation[];
+
+  static override get relationMappings(): RelationMappings {
+    return {
+      reservations: {
+        relation: Model.HasManyRelation,
+        modelClass: Reservation,
+        join: { from: 'games.id', to: 'reservations.game_id' },
+      },
+    };
+  }
+
+  override $parseDatabaseJson(json: Record<string, unknown>) {
+    const parsed = super.$parseDatabaseJson(json);
+    // MySQL booleans are TINYINT(1).
+    if ('active' in parsed) parsed.active = Boolean(parsed.active);
+    if ('autoAdvance' in parsed) parsed.autoAdvance = Boolean(parsed.autoAdvance);
+    return parsed;
+  }
+}

@@ -1,0 +1,129 @@
+import type { Knex } from 'knex';
+import { Game } from '../models/Game';
+import { Reservation } from '../models/Reservation';
+import { ACTIVE } from './states';
+import { estimateWaits, expectedPlayMs } from './estimates';
+import { compareQueueOrder } from './ordering';
+
+/** Recent finished sessions that feed the expected play time. */
+export const RECENT_SESSIONS = 10;
+
+export interface ReservationView {
+  id: number;
+  gameId: number;
+  code: string;
+  customerName: string;
+  partySize: number;
+  tableNumber: number | null;
+  status: Reservation['status'];
+  position: number | null;
+  estimatedWaitMinutes: number | null;
+  enqueuedAt: string;
+  calledAt: string | null;
+  holdExpiresAt: string | null;
+  seatedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface GameQueue {
+  game: Game;
+  copiesInUse: number;
+  /** waiting parties in queue order, with position and estimate */
+  waiting: ReservationView[];
+  calling: ReservationView[];
+  seated: ReservationView[];
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toReservationView(r: Reservation, position: number | null = null, estimate: number | null = null): ReservationView {
+  return {
+    id: r.id,
+    gameId: r.gameId,
+    code: r.code,
+    customerName: r.customerName,
+    partySize: r.partySize,
+    tableNumber: r.tableNumber,
+    status: r.status,
+    position: r.status === 'waiting' ? position : null,
+    estimatedWaitMinutes: r.status === 'waiting' ? estimate : null,
+    enqueuedAt: r.enqueuedAt.toISOString(),
+    calledAt: iso(r.calledAt),
+    holdExpiresAt: iso(r.holdExpiresAt),
+    seatedAt: iso(r.seatedAt),
+    finishedAt: iso(r.finishedAt),
+  };
+}
+
+async function recentSessions(knex: Knex, gameIds: number[]): Promise<Map<number, number[]>> {
+  const byGame = new Map<number, number[]>();
+  if (!gameIds.length) return byGame;
+  const [rows] = (await knex.raw(
+    `SELECT game_id AS gameId, ms FROM (
+       SELECT game_id, TIMESTAMPDIFF(MICROSECOND, seated_at, finished_at) / 1000 AS ms,
+              ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY finished_at DESC, id DESC) AS rn
+       FROM reservations
+       WHERE status = 'finished' AND seated_at IS NOT NULL AND finished_at IS NOT NULL AND game_id IN (?)
+     ) recent WHERE rn <= ?`,
+    [gameIds, RECENT_SESSIONS],
+  )) as [Array<{ gameId: number; ms: string | number }>];
+  for (const row of rows) {
+    const list = byGame.get(row.gameId) ?? [];
+    list.push(Number(row.ms));
+    byGame.set(row.gameId, list);
+  }
+  return byGame;
+}
+
+/**
+ * The live queue of each game: who waits (with positions and estimates), who is called, who
+ * plays. Three queries whatever the number of games.
+ */
+export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date()): Promise<GameQueue[]> {
+  const gamesQuery = Game.query(knex).orderBy('title');
+  if (gameIds) gamesQuery.whereIn('id', gameIds);
+  const games = await gamesQuery;
+  const ids = games.map((g) => g.id);
+  if (!ids.length) return [];
+  const [active, sessions] = await Promise.all([
+    Reservation.query(knex).whereIn('gameId', ids).whereIn('status', ACTIVE).orderBy([
+      { column: 'enqueuedAt' },
+      { column: 'id' },
+    ]),
+    recentSessions(knex, ids),
+  ]);
+  const byGame = new Map<number, Reservation[]>(ids.map((id) => [id, []]));
+  for (const r of active) byGame.get(r.gameId)!.push(r);
+
+  return games.map((game) => {
+    const rows = byGame.get(game.id)!.sort(compareQueueOrder);
+    const waitingRows = rows.filter((r) => r.status === 'waiting');
+    const busy = rows.filter((r) => r.status === 'called' || r.status === 'seated');
+    const estimates = estimateWaits({
+      now,
+      copies: game.copies,
+      expectedPlayMs: expectedPlayMs(game.playMinutes, sessions.get(game.id) ?? []),
+      busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt })),
+      waitingCount: waitingRows.length,
+    });
+    return {
+      game,
+      copiesInUse: busy.length,
+      waiting: waitingRows.map((r, i) => toReservationView(r, i + 1, estimates[i] ?? null)),
+      calling: rows.filter((r) => r.status === 'called').map((r) => toReservationView(r)),
+      seated: rows.filter((r) => r.status === 'seated').map((r) => toReservationView(r)),
+    };
+  });
+}
+
+export async function loadQueue(knex: Knex, gameId: number): Promise<GameQueue | undefined> {
+  const [queue] = await loadQueues(knex, [gameId]);
+  return queue;
+}
+
+/** A reservation as the API shows it, with its live position and estimate when waiting. */
+export async function viewReservation(knex: Knex, reservation: Reservation): Promise<ReservationView> {
+  if (reservation.status !== 'waiting') return toReservationView(reservation);
+  const queue = await loadQueue(knex, reservation.gameId);
+  return queue?.waiting.find((w) => w.id === reservation.id) ?? toReservationView(reservation);
+}

@@ -1,0 +1,122 @@
+import { z } from '../http/zod';
+import { defineRoute, errors } from '../http/route';
+import { IdParams } from '../http/schemas';
+import { actorOf } from '../auth/guard';
+import { limitJoins } from '../http/rateLimits';
+import { NotFound } from '../errors';
+import { Reservation } from '../models/Reservation';
+import { loadQueues, toReservationView, type ReservationView } from './readModel';
+import { JoinBody, CreatedReservationSchema, ReservationPatchBody, ReservationQuery, ReservationSchema } from './schemas';
+import { applyAction, callNextParty, deleteReservation, joinQueue, updateReservation } from './service';
+import type { QueueAction } from './states';
+
+const ACTION_PATHS: Array<{ path: string; action: QueueAction; summary: string }> = [
+  { path: 'call', action: 'call', summary: 'Call a waiting party (starts the hold)' },
+  { path: 'seat', action: 'seat', summary: 'Seat a called party' },
+  { path: 'finish', action: 'finish', summary: 'A seated party finished; frees the copy' },
+  { path: 'no-show', action: 'no_show', summary: 'A called party did not come' },
+  { path: 'cancel', action: 'cancel', summary: 'Cancel a waiting or called party' },
+];
+
+export const reservationRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/games/:id/reservations',
+    summary: "Join a game's queue (public, rate-limited; staff add walk-ins the same way)",
+    tag: 'reservations',
+    access: 'public',
+    params: IdParams,
+    body: JoinBody,
+    before: (ctx) => limitJoins(ctx.limits),
+    responses: { 201: { description: 'In the queue', schema: CreatedReservationSchema }, ...errors(400, 404, 409, 429) },
+    handler: async (ctx, { params, body }, req) => {
+      const { reservation, secret } = await joinQueue(ctx, params.id, body, actorOf(req));
+      return { status: 201, body: { ...reservation, secret } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/reservations',
+    summary: 'Reservations in queue order, filtered by game and status',
+    tag: 'reservations',
+    access: 'staff',
+    query: ReservationQuery,
+    responses: { 200: { description: 'Reservations', schema: z.array(ReservationSchema) }, ...errors(400, 401) },
+    handler: async (ctx, { query }) => {
+      const rows = await Reservation.query(ctx.knex)
+        .modify((q) => {
+          if (query.gameId) q.where('gameId', query.gameId);
+          if (query.status) q.where('status', query.status);
+        })
+        .orderBy([{ column: 'enqueuedAt' }, { column: 'id' }])
+        .limit(query.limit);
+      const waitingGames = [...new Set(rows.filter((r) => r.status === 'waiting').map((r) => r.gameId))];
+      const live = new Map<number, ReservationView>();
+      for (const queue of waitingGames.length ? await loadQueues(ctx.knex, waitingGames) : []) {
+        for (const w of queue.waiting) live.set(w.id, w);
+      }
+      return { status: 200, body: rows.map((r) => live.get(r.id) ?? toReservationView(r)) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/reservations/:id',
+    summary: 'One reservation',
+    tag: 'reservations',
+    access: 'staff',
+    params: IdParams,
+    responses: { 200: { description: 'The reservation', schema: ReservationSchema }, ...errors(400, 401, 404) },
+    handler: async (ctx, { params }) => {
+      const reservation = await Reservation.query(ctx.knex).findById(params.id);
+      if (!reservation) throw new NotFound('No reservation with that id');
+      const [queue] = reservation.status === 'waiting' ? await loadQueues(ctx.knex, [reservation.gameId]) : [];
+      return { status: 200, body: queue?.waiting.find((w) => w.id === reservation.id) ?? toReservationView(reservation) };
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/reservations/:id',
+    summary: "Fix a party's name, size or table; never changes the order",
+    tag: 'reservations',
+    access: 'staff',
+    params: IdParams,
+    body: ReservationPatchBody,
+    responses: { 200: { description: 'Updated', schema: ReservationSchema }, ...errors(400, 401, 404) },
+    handler: async (ctx, { params, body }, req) => ({ status: 200, body: await updateReservation(ctx, params.id, body, actorOf(req)) }),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/reservations/:id',
+    summary: 'Remove a reservation (use cancel to keep history)',
+    tag: 'reservations',
+    access: 'staff',
+    params: IdParams,
+    responses: { 204: { description: 'Removed' }, ...errors(400, 401, 404) },
+    handler: async (ctx, { params }, req) => {
+      await deleteReservation(ctx, params.id, actorOf(req));
+      return { status: 204 };
+    },
+  }),
+  ...ACTION_PATHS.map(({ path, action, summary }) =>
+    defineRoute({
+      method: 'post',
+      path: `/api/reservations/:id/${path}`,
+      summary,
+      tag: 'queue',
+      access: 'staff',
+      params: IdParams,
+      responses: { 200: { description: 'The reservation after the change', schema: ReservationSchema }, ...errors(400, 401, 404, 409) },
+      handler: async (ctx, { params }, req) => ({ status: 200, body: await applyAction(ctx, params.id, action, actorOf(req)) }),
+    }),
+  ),
+  defineRoute({
+    method: 'post',
+    path: '/api/games/:id/call-next',
+    summary: 'Call the party at the head of the queue; 409 when nobody waits or no copy is free',
+    tag: 'queue',
+    access: 'staff',
+    params: IdParams,
+    responses: { 200: { description: 'The party called', schema: ReservationSchema }, ...errors(400, 401, 404, 409) },
+    handler: async (ctx, { params }, req) => ({ status: 200, body: await callNextParty(ctx, params.id, actorOf(req)) }),
+  }),
+];

@@ -1,0 +1,75 @@
+import { z } from '../http/zod';
+import { isoDate } from '../http/schemas';
+import { STATUSES } from './states';
+
+export const StatusSchema = z.enum(STATUSES).openapi('ReservationStatus');
+
+export const ReservationSchema = z
+  .object({
+    id: z.number().int(),
+    gameId: z.number().int(),
+    code: z.string().openapi({ example: 'K7FA' }),
+    customerName: z.string(),
+    partySize: z.number().int(),
+    tableNumber: z.number().int().nullable(),
+    status: StatusSchema,
+    position: z.number().int().nullable().openapi({ description: '1-based among waiting parties; null unless waiting' }),
+    estimatedWaitMinutes: z.number().int().nullable().openapi({ description: 'null unless waiting' }),
+    enqueuedAt: isoDate,
+    calledAt: isoDate.nullable(),
+    holdExpiresAt: isoDate.nullable(),
+    seatedAt: isoDate.nullable(),
+    finishedAt: isoDate.nullable(),
+  })
+  .openapi('Reservation');
+
+export const CreatedReservationSchema = ReservationSchema.extend({
+  secret: z.string().openapi({ description: "Returned only here: the customer's key to cancel their own ticket" }),
+}).openapi('CreatedReservation');
+
+const customerName = z
+  .string('Enter a name')
+  .trim()
+  .min(1, 'Enter a name')
+  .max(60, 'At most 60 characters');
+const partySize = z.number('A number from 1 to 20').int('A whole number').min(1, 'At least 1').max(20, 'At most 20');
+const tableNumber = z.number('A number from 1 to 999').int('A whole number').min(1, 'At least 1').max(999, 'At most 999').nullable();
+
+export const JoinBody = z
+  .strictObject({ customerName, partySize: partySize.default(1), tableNumber: tableNumber.default(null) })
+  .openapi('JoinQueue');
+
+export const ReservationPatchBody = z
+  .strictObject({ customerName: customerName.optional(), partySize: partySize.optional(), tableNumber: tableNumber.optional() })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Send at least one field to change' })
+  .openapi('ReservationPatch');
+
+export const ReservationQuery = z.object({
+  gameId: z.coerce.number().int().positive().optional(),
+  status: StatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
+export const CodeParams = z.object({
+  code: z
+    .string()
+    .trim()
+    .transform((c) => c.toUpperCase())
+    .pipe(z.string().regex(/^[A-Z0-9]{3,8}$/, 'A ticket code is 3 to 8 letters and digits'))
+    .openapi({ param: { name: 'code', in: 'path' }, example: 'K7FA' }),
+});
+
+export const TicketSchema = z
+  .object({
+    code: z.string(),
+    gameId: z.number().int(),
+    gameTitle: z.string(),
+    displayName: z.string().openapi({ example: 'Alex R.' }),
+    status: StatusSchema,
+    position: z.number().int().nullable(),
+    estimatedWaitMinutes: z.number().int().nullable(),
+    holdExpiresAt: isoDate.nullable(),
+  })
+  .openapi('Ticket');
+
+export const CancelTicketBody = z.strictObject({ secret: z.string().min(1, 'The secret is required').max(200) });

@@ -1,0 +1,32 @@
+import { EventEmitter } from 'node:events';
+
+export interface CalledParty {
+  id: number;
+  gameId: number;
+  code: string;
+}
+
+/**
+ * What the queue tells the screens after a change has been committed. The queue only says
+ * what changed; the realtime layer decides how (and how often) to tell each screen.
+ */
+export interface ChangeNotifier {
+  gamesChanged(gameIds: number[]): void;
+  partyCalled(party: CalledParty): void;
+}
+
+export interface ChangeEvents {
+  gamesChanged: [gameIds: number[]];
+  partyCalled: [party: CalledParty];
+}
+
+/** In-process notifier; the realtime layer listens to it and forwards across processes. */
+export class LocalChangeNotifier extends EventEmitter<ChangeEvents> implements ChangeNotifier {
+  gamesChanged(gameIds: number[]): void {
+    if (gameIds.length) this.emit('gamesChanged', gameIds);
+  }
+
+  partyCalled(party: CalledParty): void {
+    this.emit('partyCalled', party);
+  }
+}

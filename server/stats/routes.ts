@@ -1,0 +1,14 @@
+import { defineRoute, errors } from '../http/route';
+import { StatsSchema, statsToday } from './stats';
+
+export const statsRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/stats/today',
+    summary: "Today's numbers (in CAFE_TIMEZONE): served, no-shows, cancelled, waits, per game",
+    tag: 'stats',
+    access: 'staff',
+    responses: { 200: { description: 'Statistics', schema: StatsSchema }, ...errors(401) },
+    handler: async (ctx) => ({ status: 200, body: await statsToday(ctx.knex, ctx.config.timeZone) }),
+  }),
+];

@@ -1,0 +1,91 @@
+import type { Knex } from 'knex';
+import { z } from '../http/zod';
+
+export const StatsSchema = z
+  .object({
+    served: z.number().int().openapi({ description: 'Parties seated today' }),
+    noShows: z.number().int(),
+    cancelled: z.number().int(),
+    meanWaitMinutes: z.number().nullable().openapi({ description: 'Mean time from joining to being called, today' }),
+    p90WaitMinutes: z.number().nullable(),
+    perGame: z.array(
+      z.object({ gameId: z.number().int(), title: z.string(), served: z.number().int(), meanWaitMinutes: z.number().nullable() }),
+    ),
+  })
+  .openapi('Stats');
+
+export type Stats = z.infer<typeof StatsSchema>;
+
+/** Midnight of `now`'s day in the café's time zone, as a UTC instant. */
+export function startOfDay(now: Date, timeZone: string): Date {
+  const parts = (t: Date) => {
+    const fields = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+        .formatToParts(t)
+        .map((p) => [p.type, Number(p.value)]),
+    ) as Record<string, number>;
+    return fields;
+  };
+  const local = parts(now);
+  const midnightAsUtc = Date.UTC(local.year!, local.month! - 1, local.day!);
+  const offset = (t: number) => {
+    const p = parts(new Date(t));
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - t;
+  };
+  // Two passes settle days on which the offset changes (daylight saving).
+  let guess = midnightAsUtc - offset(midnightAsUtc);
+  guess = midnightAsUtc - offset(guess);
+  return new Date(guess);
+}
+
+const minutes = (ms: number) => Math.round((ms / 60_000) * 10) / 10;
+
+/** Nearest-rank percentile of an ascending list. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Today's numbers from the event log. */
+export async function statsToday(knex: Knex, timeZone: string, now = new Date()): Promise<Stats> {
+  const since = startOfDay(now, timeZone);
+  const events = (await knex('reservation_events')
+    .where('created_at', '>=', since)
+    .whereIn('type', ['seated', 'no_show', 'cancelled', 'called'])
+    .select('game_id as gameId', 'type', 'wait_ms as waitMs')) as Array<{ gameId: number; type: string; waitMs: number | null }>;
+  const titles = new Map(
+    ((await knex('games').select('id', 'title')) as Array<{ id: number; title: string }>).map((g) => [g.id, g.title]),
+  );
+
+  const waits: number[] = [];
+  const perGame = new Map<number, { served: number; waits: number[] }>();
+  const game = (id: number) => perGame.get(id) ?? perGame.set(id, { served: 0, waits: [] }).get(id)!;
+  let served = 0;
+  let noShows = 0;
+  let cancelled = 0;
+  for (const e of events) {
+    if (e.type === 'seated') {
+      served += 1;
+      game(e.gameId).served += 1;
+    } else if (e.type === 'no_show') noShows += 1;
+    else if (e.type === 'cancelled') cancelled += 1;
+    else if (e.type === 'called' && e.waitMs !== null) {
+      waits.push(e.waitMs);
+      game(e.gameId).waits.push(e.waitMs);
+    }
+  }
+  waits.sort((a, b) => a - b);
+  const mean = (list: number[]) => (list.length ? minutes(list.reduce((s, w) => s + w, 0) / list.length) : null);
+  const p90 = percentile(waits, 90);
+  return {
+    served,
+    noShows,
+    cancelled,
+    meanWaitMinutes: mean(waits),
+    p90WaitMinutes: p90 === null ? null : minutes(p90),
+    perGame: [...perGame.entries()]
+      .filter(([id]) => titles.has(id))
+      .map(([id, g]) => ({ gameId: id, title: titles.get(id)!, served: g.served, meanWaitMinutes: mean(g.waits) }))
+      .sort((a, b) => b.served - a.served || a.title.localeCompare(b.title)),
+  };
+}

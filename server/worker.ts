@@ -1,0 +1,32 @@
+import { loadConfig } from './config';
+import { createLogger } from './logger';
+import { closeContext, createContext } from './context';
+import { runMigrations } from './db/migrate';
+import { startQueueWorkers } from './queue/jobs';
+
+/** The queue workers alone, to scale or kill independently of the HTTP instances. */
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel).child({ role: 'worker' });
+  const ctx = createContext(config, logger);
+  await runMigrations(ctx.knex);
+  const workers = startQueueWorkers(ctx, logger);
+  logger.info('queue workers started');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'stopping workers');
+      workers
+        .close()
+        .then(() => closeContext(ctx))
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+    });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Meeple Queue worker failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
