@@ -21,7 +21,7 @@ export interface AppContext {
 }
 
 export function createContext(config: Config, logger: Logger): AppContext {
-  const knex = createKnex(config.mysql);
+  const knex = createKnex(config.mysql, logger);
   // Commands fail at once while Redis is down, so requests report it instead of hanging.
   const redis = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   let redisDown = false;

@@ -4,8 +4,15 @@ import type { Config, MysqlConnection } from '../config';
 
 export type { Knex };
 
-export function createKnex(mysql: MysqlConnection & { poolMax?: number }): Knex {
+interface KnexLog {
+  warn(msg: unknown): void;
+}
+
+/** knex prints its own warnings with console.log; they go to the service's log instead. */
+export function createKnex(mysql: MysqlConnection & { poolMax?: number }, logger?: KnexLog): Knex {
+  const log = (msg: unknown) => logger?.warn({ knex: String(msg) });
   return knexFactory({
+    log: { warn: log, error: log, deprecate: log, debug: () => undefined },
     // Code says camelCase, tables say snake_case; raw SQL is written in snake_case.
     ...knexSnakeCaseMappers(),
     client: 'mysql2',
