@@ -1,0 +1,86 @@
+// Client-side checks that match the contract's limits, so a phone user sees the problem
+// before a round trip. The server validates again and its details are shown the same way.
+
+export type FieldErrors = Record<string, string>;
+
+export interface ReservationFields {
+  customerName: string;
+  partySize: number | string | null;
+  tableNumber: number | string | null;
+}
+
+export interface ReservationPayload {
+  customerName: string;
+  partySize: number;
+  tableNumber: number | null;
+}
+
+function toInt(value: number | string | null): number | null {
+  if (value === null || value === '') return null;
+  const n = typeof value === 'number' ? value : Number(value.trim());
+  return Number.isInteger(n) ? n : NaN;
+}
+
+export function validateReservation(
+  fields: ReservationFields,
+): { ok: true; value: ReservationPayload } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const customerName = fields.customerName.trim();
+  if (customerName.length < 1) errors.customerName = 'Please enter a name.';
+  else if (customerName.length > 60) errors.customerName = 'Names can be at most 60 characters.';
+
+  const partySize = toInt(fields.partySize);
+  if (partySize === null || Number.isNaN(partySize) || partySize < 1 || partySize > 20) {
+    errors.partySize = 'Party size must be a whole number from 1 to 20.';
+  }
+
+  const tableNumber = toInt(fields.tableNumber);
+  if (tableNumber !== null && (Number.isNaN(tableNumber) || tableNumber < 1 || tableNumber > 999)) {
+    errors.tableNumber = 'Table number must be from 1 to 999, or left empty.';
+  }
+
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: { customerName, partySize: partySize as number, tableNumber } };
+}
+
+export interface GameFields {
+  title: string;
+  minPlayers: number | string;
+  maxPlayers: number | string;
+  playMinutes: number | string;
+  copies: number | string;
+}
+
+export interface GamePayload {
+  title: string;
+  minPlayers: number;
+  maxPlayers: number;
+  playMinutes: number;
+  copies: number;
+}
+
+export function validateGame(fields: GameFields): { ok: true; value: GamePayload } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const title = fields.title.trim();
+  if (!title) errors.title = 'Please enter a title.';
+  const minPlayers = toInt(fields.minPlayers);
+  const maxPlayers = toInt(fields.maxPlayers);
+  const playMinutes = toInt(fields.playMinutes);
+  const copies = toInt(fields.copies);
+  if (minPlayers === null || Number.isNaN(minPlayers) || minPlayers < 1) errors.minPlayers = 'At least 1 player.';
+  if (maxPlayers === null || Number.isNaN(maxPlayers) || maxPlayers < 1) errors.maxPlayers = 'At least 1 player.';
+  else if (!errors.minPlayers && (minPlayers as number) > maxPlayers) errors.maxPlayers = 'Must be at least the minimum.';
+  if (playMinutes === null || Number.isNaN(playMinutes) || playMinutes < 1) errors.playMinutes = 'At least 1 minute.';
+  if (copies === null || Number.isNaN(copies) || copies < 0) errors.copies = '0 or more copies.';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      title,
+      minPlayers: minPlayers as number,
+      maxPlayers: maxPlayers as number,
+      playMinutes: playMinutes as number,
+      copies: copies as number,
+    },
+  };
+}

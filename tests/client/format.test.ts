@@ -1,0 +1,83 @@
+import {
+  formatCountdown,
+  formatEstimate,
+  formatEstimateShort,
+  formatMinutes,
+  formatWaited,
+  minutesSince,
+  ordinal,
+  partyLabel,
+  statusLabel,
+} from '../../client/src/lib/format';
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('waited time on the staff table', () => {
+  it('says "waited 12 min" twelve and a half minutes after joining', () => {
+    expect(formatWaited('2025-01-01T18:00:00.000Z', at('2025-01-01T18:12:30.000Z'))).toBe('waited 12 min');
+  });
+
+  it('says "<1 min" right after joining', () => {
+    expect(formatWaited('2025-01-01T18:00:00.000Z', at('2025-01-01T18:00:40.000Z'))).toBe('waited <1 min');
+  });
+
+  it('shows hours past an hour', () => {
+    expect(formatWaited('2025-01-01T18:00:00.000Z', at('2025-01-01T19:05:00.000Z'))).toBe('waited 1 h 5 min');
+    expect(formatMinutes(120)).toBe('2 h');
+  });
+
+  it('never goes negative when the tablet clock is behind the server', () => {
+    expect(minutesSince('2025-01-01T18:05:00.000Z', at('2025-01-01T18:00:00.000Z'))).toBe(0);
+  });
+
+  it('treats an unreadable timestamp as just now', () => {
+    expect(minutesSince('not a date', Date.now())).toBe(0);
+  });
+});
+
+describe('estimated wait', () => {
+  it('reads naturally for customers', () => {
+    expect(formatEstimate(12)).toBe('about 12 min');
+    expect(formatEstimate(0)).toBe('any minute now');
+    expect(formatEstimate(null)).toBe('—');
+  });
+
+  it('is short on the TV', () => {
+    expect(formatEstimateShort(75)).toBe('~1 h 15 min');
+    expect(formatEstimateShort(0)).toBe('now');
+    expect(formatEstimateShort(null)).toBe('—');
+  });
+});
+
+describe('hold countdown', () => {
+  it('counts down in minutes and seconds', () => {
+    expect(formatCountdown('2025-01-01T18:05:00.000Z', at('2025-01-01T18:00:01.000Z'))).toBe('4:59');
+  });
+
+  it('stops at zero and is empty without a hold', () => {
+    expect(formatCountdown('2025-01-01T18:05:00.000Z', at('2025-01-01T18:06:00.000Z'))).toBe('0:00');
+    expect(formatCountdown(null, 0)).toBe('');
+  });
+});
+
+describe('words on screen', () => {
+  it('names every status the way the ticket page shows it', () => {
+    expect(statusLabel('waiting')).toBe('Waiting');
+    expect(statusLabel('called')).toBe('Called');
+    expect(statusLabel('seated')).toBe('Seated');
+    expect(statusLabel('finished')).toBe('Finished');
+    expect(statusLabel('no_show')).toBe('No-show');
+    expect(statusLabel('cancelled')).toBe('Cancelled');
+  });
+
+  it('writes positions as ordinals', () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal)).toEqual([
+      '1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th',
+    ]);
+  });
+
+  it('says people, not persons', () => {
+    expect(partyLabel(1)).toBe('1 person');
+    expect(partyLabel(4)).toBe('4 people');
+  });
+});
