@@ -1,0 +1,162 @@
+import { io, type Socket } from 'socket.io-client';
+import { computed, getCurrentScope, onScopeDispose, ref, shallowRef, type Ref } from 'vue';
+import type { ClientEvents, GameUpdate, GamesSnapshot } from '../api/types';
+import { applyItem, applySnapshot, emptyList, removeItem, shouldApply, type VersionedList } from '../stores/versioned';
+
+type PayloadOf<M, K extends keyof M> = M[K] extends (payload: infer P) => void ? P : never;
+type ClientPayload<K extends keyof ClientEvents> = Parameters<ClientEvents[K]>;
+type Emit = <K extends keyof ClientEvents>(event: K, ...args: ClientPayload<K>) => void;
+
+export interface SocketOptions {
+  /** Runs after every connect and reconnect, e.g. to tell /ticket which code to watch. */
+  onConnect?: (emit: Emit) => void;
+  /** Ask for a fresh snapshot after a reconnect (the server also sends one on connect). */
+  resyncOnReconnect?: boolean;
+}
+
+/** A list of games fed by `snapshot` and `game` events. */
+export interface LiveList<T extends { id: number }> {
+  items: Readonly<Ref<readonly T[]>>;
+  /** True once a snapshot has been applied. */
+  ready: Readonly<Ref<boolean>>;
+  /** Applies a snapshot fetched over HTTP (GET /api/board carries a version too). */
+  seed(version: number, items: readonly T[]): void;
+  remove(id: number): void;
+}
+
+/** One value fed by versioned events; `seed` fills it from HTTP until the socket speaks. */
+export interface LiveValue<T> {
+  value: Readonly<Ref<T | null>>;
+  seed(value: T): void;
+}
+
+type Reducers<M, T> = {
+  [K in keyof M]?: (payload: PayloadOf<M, K>, current: T | null) => T | null;
+};
+
+const RECONNECT_AFTER_KICK_MS = 1000;
+
+/**
+ * The only place that talks to Socket.IO. Owns connecting, reconnecting, resync after a
+ * drop, and the version rule; stores ask it for live lists and values and never see a socket.
+ * `M` is the namespace's server → client event map from api/types. Call it inside an effect
+ * scope (a component's setup or an effectScope): the socket closes when the scope stops.
+ */
+export function useSocket<M extends object>(namespace: string, options: SocketOptions = {}) {
+  const { resyncOnReconnect = true } = options;
+  // forceNew: socket.io caches one Socket per namespace per Manager; a page mounted again
+  // would get the old Socket back with the old page's listeners still on it.
+  const socket: Socket = io(namespace, { path: '/socket.io', withCredentials: true, forceNew: true });
+
+  const connected = ref(false);
+  const reconnecting = ref(false);
+  const lastError = ref<string | null>(null);
+  let everConnected = false;
+  let kickTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const emit: Emit = (event, ...args) => {
+    socket.emit(event, ...args);
+  };
+
+  socket.on('connect', () => {
+    connected.value = true;
+    reconnecting.value = false;
+    lastError.value = null;
+    if (everConnected && resyncOnReconnect) socket.emit('resync');
+    everConnected = true;
+    options.onConnect?.(emit);
+  });
+
+  socket.on('disconnect', (reason) => {
+    connected.value = false;
+    if (reason === 'io client disconnect') {
+      reconnecting.value = false;
+      return;
+    }
+    reconnecting.value = true;
+    // The client retries every other kind of drop by itself; after a server-side disconnect
+    // it would stay down, and a TV on the wall has nobody to press reload.
+    if (reason === 'io server disconnect') {
+      kickTimer = setTimeout(() => socket.connect(), RECONNECT_AFTER_KICK_MS);
+    }
+  });
+
+  socket.on('connect_error', (error: Error) => {
+    lastError.value = error.message;
+    // `active` is false when the namespace middleware refused us (e.g. no staff session):
+    // retrying will not help until the user signs in again.
+    reconnecting.value = socket.active;
+  });
+
+  /** Games fed by `snapshot` {version, games} and `game` {version, game} (board and staff). */
+  function list<T extends { id: number }>(): LiveList<T> {
+    const state = shallowRef<VersionedList<T>>(emptyList<T>());
+    const items = shallowRef<readonly T[]>([]);
+    const ready = ref(false);
+    const commit = (next: VersionedList<T> | null) => {
+      if (!next) return;
+      state.value = next;
+      items.value = next.items;
+    };
+    const snapshot = (version: number, games: readonly T[]) => {
+      commit(applySnapshot(state.value, version, games));
+      ready.value = true;
+    };
+    socket.on('snapshot', (payload: GamesSnapshot<T>) => snapshot(payload.version, payload.games));
+    socket.on('game', (payload: GameUpdate<T>) => {
+      commit(applyItem(state.value, payload.version, payload.game));
+    });
+    return {
+      items: computed(() => items.value),
+      ready: computed(() => ready.value),
+      seed: snapshot,
+      remove: (id) => commit(removeItem(state.value, id)),
+    };
+  }
+
+  /** A value that several events update; they share one held version. */
+  function value<T>(reducers: Reducers<M, T>): LiveValue<T> {
+    const current = shallowRef<T | null>(null);
+    let held: number | null = null;
+    for (const event of Object.keys(reducers)) {
+      // Each reducer is typed against its own event at the call site; here they are all alike.
+      const reduce = reducers[event as keyof M] as ((payload: unknown, current: T | null) => T | null) | undefined;
+      if (!reduce) continue;
+      socket.on(event, (payload: { version: number }) => {
+        if (!shouldApply(held, payload.version)) return;
+        const next = reduce(payload, current.value);
+        if (next === null) return;
+        held = payload.version;
+        current.value = next;
+      });
+    }
+    return {
+      value: computed(() => current.value),
+      seed: (initial) => {
+        // HTTP answers carry no version, so they only fill the gap before the first event.
+        if (held === null) current.value = initial;
+      },
+    };
+  }
+
+  function close(): void {
+    clearTimeout(kickTimer);
+    socket.removeAllListeners();
+    socket.disconnect();
+    connected.value = false;
+    reconnecting.value = false;
+  }
+
+  if (getCurrentScope()) onScopeDispose(close);
+
+  // Read-only views: only socket events may change connection state.
+  return {
+    connected: computed(() => connected.value),
+    reconnecting: computed(() => reconnecting.value),
+    lastError: computed(() => lastError.value),
+    list,
+    value,
+  };
+}
+
+export type SocketHandle = ReturnType<typeof useSocket>;

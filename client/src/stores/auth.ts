@@ -1,0 +1,36 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { api, ApiError, type User } from '../api';
+
+export const useAuth = defineStore('auth', () => {
+  const user = ref<User | null>(null);
+  /** False until GET /api/auth/me has answered, so the login form does not flash. */
+  const checked = ref(false);
+
+  async function check(): Promise<void> {
+    try {
+      user.value = await api.auth.me();
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) throw err;
+      user.value = null;
+    } finally {
+      checked.value = true;
+    }
+  }
+
+  async function login(username: string, password: string): Promise<void> {
+    user.value = await api.auth.login(username, password);
+  }
+
+  async function logout(): Promise<void> {
+    await api.auth.logout();
+    user.value = null;
+  }
+
+  /** Called when any staff request answers 401: the session expired under us. */
+  function sessionLost(): void {
+    user.value = null;
+  }
+
+  return { user, checked, check, login, logout, sessionLost };
+});

@@ -1,0 +1,185 @@
+import { defineStore } from 'pinia';
+import { computed, effectScope, ref, shallowRef, watch, type EffectScope } from 'vue';
+import {
+  api,
+  ApiError,
+  errorMessage,
+  type Game,
+  type GameInput,
+  type Reservation,
+  type ReservationPatch,
+  type ReservationInput,
+  type StaffGame,
+  type StaffServerEvents,
+  type Stats,
+  type Transition,
+} from '../api';
+import { useSocket, type LiveList, type LiveValue, type SocketHandle } from '../composables/useSocket';
+import { useAuth } from './auth';
+
+interface Feed {
+  scope: EffectScope;
+  socket: SocketHandle;
+  games: LiveList<StaffGame>;
+  stats: LiveValue<Stats>;
+}
+
+const CATALOG_REFRESH_DELAY_MS = 300;
+
+export const useStaffStore = defineStore('staff', () => {
+  const auth = useAuth();
+  const feed = shallowRef<Feed | null>(null);
+  /** Full game records (players, minutes, active) for the games table; the socket sends a subset. */
+  const catalog = ref<Game[]>([]);
+  const catalogError = ref<string | null>(null);
+  const statsError = ref<string | null>(null);
+  /** Keys of requests in flight, so a double tap cannot send the same action twice. */
+  const pending = ref(new Set<string>());
+
+  const games = computed<readonly StaffGame[]>(() => feed.value?.games.items.value ?? []);
+  const ready = computed(() => feed.value?.games.ready.value ?? false);
+  const stats = computed<Stats | null>(() => feed.value?.stats.value.value ?? null);
+  const connected = computed(() => feed.value?.socket.connected.value ?? false);
+  const reconnecting = computed(() => feed.value?.socket.reconnecting.value ?? false);
+  const socketError = computed(() => feed.value?.socket.lastError.value ?? null);
+
+  /** Runs a staff request; a 401 means the session ended, which sends the screen back to login. */
+  async function guarded<T>(key: string, run: () => Promise<T>): Promise<T> {
+    if (pending.value.has(key)) throw new ApiError(0, 'busy', 'Still working on the previous request.');
+    pending.value = new Set(pending.value).add(key);
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) auth.sessionLost();
+      throw err;
+    } finally {
+      const next = new Set(pending.value);
+      next.delete(key);
+      pending.value = next;
+    }
+  }
+
+  const isPending = (key: string) => pending.value.has(key);
+
+  // Only the newest answer counts when refreshes overlap.
+  let catalogRequest = 0;
+  async function refreshCatalog() {
+    const request = ++catalogRequest;
+    try {
+      const list = await api.games.list();
+      if (request !== catalogRequest) return;
+      catalog.value = list;
+      catalogError.value = null;
+    } catch (err) {
+      if (request === catalogRequest) catalogError.value = errorMessage(err);
+    }
+  }
+
+  /** HTTP fills today's numbers until (and after any gap in) the `stats` events. */
+  async function refreshStats() {
+    const current = feed.value;
+    if (!current) return;
+    try {
+      current.stats.seed(await api.stats.today());
+      statsError.value = null;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) auth.sessionLost();
+      statsError.value = errorMessage(err);
+    }
+  }
+
+  let catalogTimer: ReturnType<typeof setTimeout> | undefined;
+  function scheduleCatalogRefresh() {
+    clearTimeout(catalogTimer);
+    catalogTimer = setTimeout(() => void refreshCatalog(), CATALOG_REFRESH_DELAY_MS);
+  }
+
+  function start() {
+    if (feed.value) return;
+    const scope = effectScope(true);
+    const next = scope.run(() => {
+      const socket = useSocket<StaffServerEvents>('/staff');
+      const liveGames = socket.list<StaffGame>();
+      const liveStats = socket.value<Stats>({ stats: (payload) => payload.stats });
+      // A colleague's game edit reaches us as a live game; the catalog (players, minutes,
+      // active) is only over HTTP, so refetch when what the socket shows has changed.
+      watch(
+        () => liveGames.items.value.map((g) => `${g.id}:${g.title}:${g.copies}:${g.autoAdvance}`).join('|'),
+        scheduleCatalogRefresh,
+      );
+      watch(socket.connected, (isUp) => {
+        if (isUp) void refreshStats();
+      });
+      return { scope, socket, games: liveGames, stats: liveStats };
+    });
+    if (!next) return;
+    feed.value = next;
+    void refreshCatalog();
+  }
+
+  function stop() {
+    clearTimeout(catalogTimer);
+    feed.value?.scope.stop();
+    feed.value = null;
+  }
+
+  // Queue actions. The socket brings the new state to every tablet, this one included.
+
+  const transition = (reservation: Reservation, action: Transition) =>
+    guarded(`reservation:${reservation.id}`, () => api.reservations.transition(reservation.id, action));
+
+  const callNext = (gameId: number) => guarded(`call-next:${gameId}`, () => api.games.callNext(gameId));
+
+  const addWalkIn = (gameId: number, input: ReservationInput) =>
+    guarded(`walk-in:${gameId}`, () => api.reservations.create(gameId, input));
+
+  const editReservation = (id: number, patch: ReservationPatch) =>
+    guarded(`reservation:${id}`, () => api.reservations.update(id, patch));
+
+  const deleteReservation = (id: number) => guarded(`reservation:${id}`, () => api.reservations.remove(id));
+
+  // Game actions.
+
+  async function createGame(input: GameInput) {
+    const game = await guarded('game:new', () => api.games.create(input));
+    await refreshCatalog();
+    return game;
+  }
+
+  async function updateGame(id: number, patch: Partial<GameInput>) {
+    const game = await guarded(`game:${id}`, () => api.games.update(id, patch));
+    catalog.value = catalog.value.map((g) => (g.id === id ? game : g));
+    return game;
+  }
+
+  async function deleteGame(id: number) {
+    await guarded(`game:${id}`, () => api.games.remove(id));
+    catalog.value = catalog.value.filter((g) => g.id !== id);
+    feed.value?.games.remove(id);
+  }
+
+  return {
+    games,
+    ready,
+    stats,
+    catalog,
+    catalogError,
+    statsError,
+    connected,
+    reconnecting,
+    socketError,
+    isPending,
+    start,
+    stop,
+    refreshCatalog,
+    refreshStats,
+    transition,
+    callNext,
+    addWalkIn,
+    editReservation,
+    deleteReservation,
+    createGame,
+    updateGame,
+    deleteGame,
+  };
+});
