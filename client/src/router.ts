@@ -1,0 +1,30 @@
+import { createRouter, createWebHistory } from 'vue-router';
+
+// Every screen is its own chunk: the TV and the phones never download the staff tools.
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', redirect: '/join' },
+    { path: '/staff', name: 'staff', component: () => import('./pages/StaffPage.vue'), meta: { title: 'Staff' } },
+    { path: '/board', name: 'board', component: () => import('./pages/BoardPage.vue'), meta: { title: 'Board' } },
+    { path: '/join', name: 'join', component: () => import('./pages/JoinPage.vue'), meta: { title: 'Join the queue' } },
+    {
+      path: '/t/:code',
+      name: 'ticket',
+      component: () => import('./pages/TicketPage.vue'),
+      props: true,
+      meta: { title: 'Your ticket' },
+    },
+    {
+      path: '/:pathMatch(.*)*',
+      name: 'not-found',
+      component: () => import('./pages/NotFoundPage.vue'),
+      meta: { title: 'Not found' },
+    },
+  ],
+});
+
+router.afterEach((to) => {
+  const title = typeof to.meta.title === 'string' ? to.meta.title : '';
+  document.title = title ? `${title} · Meeple Queue` : 'Meeple Queue';
+});
