@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { StaffUser, type StaffRole } from '../models/StaffUser';
 import { Conflict, NotFound } from '../errors';
 import { hashPassword } from './passwords';
+import { isUniqueViolation } from '../db/errors';
 
 export function toUser(user: StaffUser) {
   return { id: user.id, username: user.username, role: user.role };
@@ -14,7 +15,7 @@ export async function createStaffUser(knex: Knex, username: string, password: st
   try {
     return await StaffUser.query(knex).insertAndFetch({ username, passwordHash, role });
   } catch (err) {
-    if ((err as { code?: string }).code === 'ER_DUP_ENTRY') throw new Conflict(`A staff user named "${username}" already exists`);
+    if (isUniqueViolation(err)) throw new Conflict(`A staff user named "${username}" already exists`);
     throw err;
   }
 }

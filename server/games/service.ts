@@ -4,10 +4,11 @@ import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ACTIVE } from '../queue/states';
 import { findGameView } from './repository';
+import { isUniqueViolation } from '../db/errors';
 import type { GamePatch, GameView, NewGame } from './schemas';
 
 function duplicateTitle(err: unknown, title: string | undefined): Error {
-  if ((err as { code?: string }).code === 'ER_DUP_ENTRY') return new Conflict(`A game called "${title}" already exists`);
+  if (isUniqueViolation(err)) return new Conflict(`A game called "${title}" already exists`);
   return err as Error;
 }
 

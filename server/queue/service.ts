@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { Knex } from 'knex';
 import type { AppContext } from '../context';
 import { Conflict, Forbidden, NotFound } from '../errors';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ReservationEvent } from '../models/ReservationEvent';
@@ -148,9 +149,9 @@ export async function joinQueue(
         return created;
       }, TRANSACTION);
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'ER_DUP_ENTRY' && attempt < CODE_ATTEMPTS) continue;
-      if (code === 'ER_NO_REFERENCED_ROW_2' || code === 'ER_NO_REFERENCED_ROW') throw new NotFound('No game with that id');
+      // A code already taken: draw another. A game deleted meanwhile: it is gone.
+      if (isUniqueViolation(err) && attempt < CODE_ATTEMPTS) continue;
+      if (isForeignKeyViolation(err)) throw new NotFound('No game with that id');
       throw err;
     }
   }
