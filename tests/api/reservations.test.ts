@@ -1,0 +1,186 @@
+import { startTestService, type TestService } from '../helpers/testService';
+
+describe('reservations', () => {
+  let service: TestService;
+  let gameId: number;
+  beforeAll(async () => {
+    service = await startTestService('reservations', { AUTO_ADVANCE: 'false' });
+    gameId = (await service.staff.post('/api/games').send({ title: 'Catan', copies: 1, playMinutes: 60 })).body.id;
+  });
+  afterAll(() => service.stop());
+
+  const join = (body: object, id = gameId) => service.anon.post(`/api/games/${id}/reservations`).send(body);
+
+  test('when a customer joins, they get a 201 with position, estimate, code and secret', async () => {
+    const res = await join({ customerName: '  Alex Rivera ', partySize: 3, tableNumber: 12 });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      id: expect.any(Number),
+      gameId,
+      code: expect.stringMatching(/^[A-Z0-9]{4}$/),
+      customerName: 'Alex Rivera',
+      partySize: 3,
+      tableNumber: 12,
+      status: 'waiting',
+      position: 1,
+      estimatedWaitMinutes: 0,
+      enqueuedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      calledAt: null,
+      holdExpiresAt: null,
+      seatedAt: null,
+      finishedAt: null,
+      secret: expect.stringMatching(/^[\w-]{20,}$/),
+    });
+  });
+
+  test('the next party is position 2 and waits one play time; defaults are party 1, no table', async () => {
+    const res = await join({ customerName: 'Bo' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ position: 2, estimatedWaitMinutes: 60, partySize: 1, tableNumber: null });
+  });
+
+  test('the secret is stored hashed, never in clear', async () => {
+    const res = await join({ customerName: 'Cy' });
+    const row = await service.ctx.knex('reservations').where('id', res.body.id).first();
+    expect(row.secretHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(res.body.secret);
+    expect((await service.staff.get(`/api/reservations/${res.body.id}`)).body.secret).toBeUndefined();
+  });
+
+  test.each([
+    [{}, 'customerName'],
+    [{ customerName: '   ' }, 'customerName'],
+    [{ customerName: 'x'.repeat(61) }, 'customerName'],
+    [{ customerName: 'A', partySize: 0 }, 'partySize'],
+    [{ customerName: 'A', partySize: 21 }, 'partySize'],
+    [{ customerName: 'A', partySize: 2.5 }, 'partySize'],
+    [{ customerName: 'A', tableNumber: 0 }, 'tableNumber'],
+    [{ customerName: 'A', tableNumber: 1000 }, 'tableNumber'],
+    [{ customerName: 'A', tableNumber: '7' }, 'tableNumber'],
+    [{ customerName: 42 }, 'customerName'],
+  ])('joining with %j is a 400 naming %s and adds nobody', async (body, path) => {
+    const before = (await service.staff.get(`/api/reservations?gameId=${gameId}`)).body.length;
+    const res = await join(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    expect((await service.staff.get(`/api/reservations?gameId=${gameId}`)).body.length).toBe(before);
+  });
+
+  test('a 60-character name and tableNumber null are accepted', async () => {
+    expect((await join({ customerName: 'n'.repeat(60), tableNumber: null })).status).toBe(201);
+  });
+
+  test('joining an unknown game is 404; a game with no copies or inactive is 409', async () => {
+    expect((await join({ customerName: 'A' }, 999999)).status).toBe(404);
+    const none = (await service.staff.post('/api/games').send({ title: 'No Copies', copies: 0 })).body;
+    const zero = await join({ customerName: 'A' }, none.id);
+    expect(zero.status).toBe(409);
+    expect(zero.body.error.message).toMatch(/no copy/);
+    const off = (await service.staff.post('/api/games').send({ title: 'Retired', active: false })).body;
+    expect((await join({ customerName: 'A' }, off.id)).status).toBe(409);
+  });
+
+  test('staff list reservations in queue order with live positions, filtered by game and status', async () => {
+    const other = (await service.staff.post('/api/games').send({ title: 'Azul', copies: 1 })).body;
+    await join({ customerName: 'Other Game' }, other.id);
+    const res = await service.staff.get(`/api/reservations?gameId=${gameId}&status=waiting`);
+    expect(res.status).toBe(200);
+    expect(res.body.every((r: { gameId: number; status: string }) => r.gameId === gameId && r.status === 'waiting')).toBe(true);
+    expect(res.body.map((r: { position: number }) => r.position)).toEqual(res.body.map((_: unknown, i: number) => i + 1));
+    const times = res.body.map((r: { enqueuedAt: string }) => r.enqueuedAt);
+    expect(times).toEqual([...times].sort());
+    const all = await service.staff.get('/api/reservations');
+    expect(all.body.some((r: { gameId: number }) => r.gameId === other.id)).toBe(true);
+  });
+
+  test.each([['?gameId=abc'], ['?status=lost'], ['?limit=0'], ['?gameId=-3']])('listing with %s is a 400', async (query) => {
+    const res = await service.staff.get(`/api/reservations${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+  });
+
+  test('staff fix a name, size or table without changing the order; bad edits are 400', async () => {
+    const [first, second] = (await service.staff.get(`/api/reservations?gameId=${gameId}&status=waiting`)).body;
+    const res = await service.staff.patch(`/api/reservations/${second.id}`).send({ customerName: 'Bo Renamed', partySize: 4, tableNumber: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ customerName: 'Bo Renamed', partySize: 4, tableNumber: null, position: 2, enqueuedAt: second.enqueuedAt });
+    const again = (await service.staff.get(`/api/reservations?gameId=${gameId}&status=waiting`)).body;
+    expect(again.slice(0, 2).map((r: { id: number }) => r.id)).toEqual([first.id, second.id]);
+    expect((await service.staff.patch(`/api/reservations/${second.id}`).send({ partySize: 0 })).status).toBe(400);
+    expect((await service.staff.patch(`/api/reservations/${second.id}`).send({ enqueuedAt: '2000-01-01T00:00:00Z' })).status).toBe(400);
+    expect((await service.staff.patch(`/api/reservations/${second.id}`).send({})).status).toBe(400);
+    expect((await service.staff.patch('/api/reservations/999999').send({ partySize: 2 })).status).toBe(404);
+  });
+
+  test('staff delete a reservation: it is gone (204, then 404) and everyone behind moves up', async () => {
+    const before = (await service.staff.get(`/api/reservations?gameId=${gameId}&status=waiting`)).body;
+    expect((await service.staff.delete(`/api/reservations/${before[0].id}`)).status).toBe(204);
+    expect((await service.staff.get(`/api/reservations/${before[0].id}`)).status).toBe(404);
+    expect((await service.staff.delete(`/api/reservations/${before[0].id}`)).status).toBe(404);
+    const after = (await service.staff.get(`/api/reservations/${before[1].id}`)).body;
+    expect(after.position).toBe(1);
+  });
+
+  test('call-next calls the head; a second call-next with the only copy in use is a 409 saying why', async () => {
+    const head = (await service.staff.get(`/api/reservations?gameId=${gameId}&status=waiting`)).body[0];
+    const called = await service.staff.post(`/api/games/${gameId}/call-next`);
+    expect(called.status).toBe(200);
+    expect(called.body).toMatchObject({ id: head.id, status: 'called', position: null, estimatedWaitMinutes: null });
+    expect(new Date(called.body.holdExpiresAt).getTime()).toBeGreaterThan(new Date(called.body.calledAt).getTime());
+    const again = await service.staff.post(`/api/games/${gameId}/call-next`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/No free copy/);
+    expect((await service.staff.post('/api/games/999999/call-next')).status).toBe(404);
+  });
+
+  test('call-next with nobody waiting is a 409', async () => {
+    const empty = (await service.staff.post('/api/games').send({ title: 'Empty Game', copies: 2 })).body;
+    const res = await service.staff.post(`/api/games/${empty.id}/call-next`);
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/Nobody is waiting/);
+  });
+
+  test('seat then finish; finishing twice is a 409 that says the reservation has ended', async () => {
+    const called = (await service.staff.get(`/api/reservations?gameId=${gameId}&status=called`)).body[0];
+    const seated = await service.staff.post(`/api/reservations/${called.id}/seat`);
+    expect(seated.status).toBe(200);
+    expect(seated.body.seatedAt).not.toBeNull();
+    const finished = await service.staff.post(`/api/reservations/${called.id}/finish`);
+    expect(finished.body).toMatchObject({ status: 'finished', finishedAt: expect.any(String) });
+    const twice = await service.staff.post(`/api/reservations/${called.id}/finish`);
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.message).toMatch(/already finished/);
+    expect((await service.staff.post('/api/reservations/999999/seat')).status).toBe(404);
+  });
+
+  test('every transition is written to the event log with who did it', async () => {
+    const events = await service.ctx.knex('reservation_events').orderBy('id');
+    const types = events.map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['joined', 'called', 'seated', 'finished', 'updated', 'deleted']));
+    expect(events.find((e: { type: string }) => e.type === 'seated').actor).toBe('staff:admin');
+    expect(events.find((e: { type: string }) => e.type === 'joined').actor).toBe('customer');
+  });
+});
+
+describe('join rate limit', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService('joinlimit', { JOIN_RATE_LIMIT: '3' });
+  });
+  afterAll(() => service.stop());
+
+  test('a device joining too often gets 429 with Retry-After; staff adding walk-ins are not limited', async () => {
+    const game = (await service.staff.post('/api/games').send({ title: 'Limited', copies: 1 })).body;
+    const join = () => service.anon.post(`/api/games/${game.id}/reservations`).send({ customerName: 'Spam' });
+    for (let i = 0; i < 3; i += 1) expect((await join()).status).toBe(201);
+    const limited = await join();
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    const walkIn = await service.staff.post(`/api/games/${game.id}/reservations`).send({ customerName: 'Walk In' });
+    expect(walkIn.status).toBe(201);
+    const events = await service.ctx.knex('reservation_events').where({ reservationId: walkIn.body.id, type: 'joined' });
+    expect(events[0].actor).toBe('staff:admin');
+  });
+});
