@@ -15,6 +15,7 @@ export const DEMO_GAMES = [
 export async function seedDemoGames(knex: Knex): Promise<number> {
   const existing = new Set((await Game.query(knex).select('title')).map((g) => g.title.toLowerCase()));
   const missing = DEMO_GAMES.filter((g) => !existing.has(g.title.toLowerCase()));
-  if (missing.length) await Game.query(knex).insert(missing);
+  // Objection batch-inserts only on PostgreSQL; plain knex does it in one statement on MySQL.
+  if (missing.length) await knex('games').insert(missing);
   return missing.length;
 }

@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createKnex, ensureDatabase } from '../../server/db/knex';
+import { runMigrations, rollbackAll } from '../../server/db/migrate';
+import { DEMO_GAMES, seedDemoGames } from '../../server/db/seed';
+import { ensureFirstAdmin } from '../../server/auth/users';
+import { verifyPassword } from '../../server/auth/passwords';
+import { createLogger } from '../../server/logger';
+import { MYSQL, dropDatabase, testEnv, uniqueName } from '../helpers/testService';
+
+const run = promisify(execFile);
+
+describe('start-up: migrations, first admin, demo games', () => {
+  const name = uniqueName('startup');
+  const connection = { ...MYSQL, database: name };
+  beforeAll(() => ensureDatabase(connection));
+  afterAll(() => dropDatabase(name));
+
+  test('when four instances start at once, migrations run once and all of them carry on', async () => {
+    const instances = Array.from({ length: 4 }, () => createKnex(connection));
+    try {
+      const applied = await Promise.all(instances.map((knex) => runMigrations(knex)));
+      expect(applied.flat()).toEqual(['20261122000000_initial']);
+      const [tables] = await instances[0]!.raw('SHOW TABLES');
+      const names = tables.map((row: Record<string, string>) => Object.values(row)[0]);
+      expect(names).toEqual(expect.arrayContaining(['games', 'reservations', 'staff_users', 'reservation_events', 'service_state']));
+    } finally {
+      await Promise.all(instances.map((knex) => knex.destroy()));
+    }
+  });
+
+  test('the reservations table has the foreign key, the queue-order index and a unique code', async () => {
+    const knex = createKnex(connection);
+    try {
+      const [create] = await knex.raw('SHOW CREATE TABLE reservations');
+      const ddl: string = create[0]['Create Table'];
+      expect(ddl).toMatch(/FOREIGN KEY \(`game_id`\) REFERENCES `games` \(`id`\)/);
+      expect(ddl).toMatch(/KEY `reservations_queue_order` \(`game_id`,`status`,`enqueued_at`,`id`\)/);
+      expect(ddl).toMatch(/UNIQUE KEY `reservations_code_unique` \(`code`\)/);
+      expect(ddl).toMatch(/`enqueued_at` datetime\(3\)/);
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+  test('with no ADMIN_PASSWORD the first start generates one, prints it once, and it works', async () => {
+    const knex = createKnex(connection);
+    const printed: string[] = [];
+    try {
+      await ensureFirstAdmin(knex, { username: 'boss' }, createLogger('silent'), (line) => printed.push(line));
+      const line = printed.find((l) => l.startsWith('Password'));
+      const password = line!.split(': ').pop()!;
+      expect(password.length).toBeGreaterThanOrEqual(12);
+      const user = await knex('staff_users').where('username', 'boss').first();
+      expect(user.role).toBe('admin');
+      expect(user.passwordHash).toMatch(/^\$argon2id\$/);
+      expect(await verifyPassword(user.passwordHash, password)).toBe(true);
+
+      printed.length = 0;
+      await ensureFirstAdmin(knex, { username: 'boss' }, createLogger('silent'), (l) => printed.push(l));
+      expect(printed).toEqual([]);
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+  test('the seed adds real games once; running it again adds nothing', async () => {
+    const knex = createKnex(connection);
+    try {
+      expect(await seedDemoGames(knex)).toBe(DEMO_GAMES.length);
+      expect(await seedDemoGames(knex)).toBe(0);
+      const games = await knex('games').select('title', 'copies', 'play_minutes');
+      expect(games.length).toBe(DEMO_GAMES.length);
+      expect(games.every((g: { copies: number; playMinutes: number }) => g.copies > 0 && g.playMinutes > 0)).toBe(true);
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+  test('migrations roll back cleanly', async () => {
+    const knex = createKnex(connection);
+    try {
+      await rollbackAll(knex);
+      const [tables] = await knex.raw("SHOW TABLES LIKE 'reservations'");
+      expect(tables).toEqual([]);
+      await runMigrations(knex);
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+  test('`npm run seed` migrates and seeds a fresh database from the command line', async () => {
+    const fresh = uniqueName('seedcli');
+    try {
+      const env = { ...process.env, ...testEnv(fresh, { LOG_LEVEL: 'info' }) };
+      const { stdout } = await run('npm', ['run', '--silent', 'seed'], { env, cwd: `${__dirname}/../..` });
+      expect(stdout).toMatch(/demo games seeded/);
+      const knex = createKnex({ ...MYSQL, database: fresh });
+      try {
+        expect((await knex('games').count({ n: '*' }))[0]!.n).toBe(DEMO_GAMES.length);
+      } finally {
+        await knex.destroy();
+      }
+    } finally {
+      await dropDatabase(fresh);
+    }
+  }, 60_000);
+});
