@@ -1,6 +1,6 @@
 import { ApiError, errorMessage, formErrors, toApiError } from '../../client/src/api/error';
 import { validateGame, validateReservation } from '../../client/src/lib/validation';
-import { fitRows } from '../../client/src/lib/fit';
+import { boardGrid, fitRows } from '../../client/src/lib/fit';
 
 describe('joining a queue', () => {
   it('accepts a trimmed name, a party size and no table', () => {
@@ -91,5 +91,23 @@ describe('fitting a TV column', () => {
   it('shows only "+N more" before the column has been measured', () => {
     expect(fitRows(5, 0, 40)).toEqual({ shown: 0, more: 5 });
     expect(fitRows(0, 0, 0)).toEqual({ shown: 0, more: 0 });
+  });
+});
+
+describe('laying out the TV grid', () => {
+  it('keeps up to four games in one row', () => {
+    expect(boardGrid(1)).toEqual({ columns: 1, rows: 1 });
+    expect(boardGrid(4)).toEqual({ columns: 4, rows: 1 });
+  });
+
+  it('balances more games over two or three rows', () => {
+    expect(boardGrid(5)).toEqual({ columns: 3, rows: 2 });
+    expect(boardGrid(6)).toEqual({ columns: 3, rows: 2 });
+    expect(boardGrid(10)).toEqual({ columns: 5, rows: 2 });
+    expect(boardGrid(13)).toEqual({ columns: 5, rows: 3 });
+  });
+
+  it('still has a cell when there are no games', () => {
+    expect(boardGrid(0)).toEqual({ columns: 1, rows: 1 });
   });
 });

@@ -16,10 +16,6 @@ export function legalActions(status: ReservationStatus): readonly Transition[] {
   return legal[status] ?? [];
 }
 
-export function isTerminal(status: ReservationStatus): boolean {
-  return legalActions(status).length === 0;
-}
-
 export const actionLabels: Record<Transition, string> = {
   call: 'Call',
   seat: 'Seat',

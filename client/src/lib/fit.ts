@@ -14,3 +14,13 @@ export function fitRows(total: number, availablePx: number, rowPx: number): Fitt
   const shown = Math.max(0, capacity - 1);
   return { shown, more: total - shown };
 }
+
+/**
+ * Columns × rows for the TV's game grid. One row of columns until they would get too thin to
+ * read from across the room, then two, then three; columns are balanced across the rows.
+ */
+export function boardGrid(games: number): { columns: number; rows: number } {
+  if (games <= 0) return { columns: 1, rows: 1 };
+  const rows = games <= 4 ? 1 : games <= 10 ? 2 : 3;
+  return { columns: Math.ceil(games / rows), rows };
+}

@@ -11,11 +11,11 @@ export const useAuth = defineStore('auth', () => {
     try {
       user.value = await api.auth.me();
     } catch (err) {
+      // Only a 401 answers the question; a server that is down must not look like "signed out".
       if (!(err instanceof ApiError && err.status === 401)) throw err;
       user.value = null;
-    } finally {
-      checked.value = true;
     }
+    checked.value = true;
   }
 
   async function login(username: string, password: string): Promise<void> {
