@@ -18,7 +18,10 @@ export const useBoardStore = defineStore('board', () => {
   const feed = shallowRef<Feed | null>(null);
   const loadError = ref<string | null>(null);
 
-  const games = computed<readonly BoardGame[]>(() => feed.value?.games.items.value ?? []);
+  // Sorted here as well as on the server: a game created live arrives alone and is appended.
+  const games = computed<readonly BoardGame[]>(() =>
+    [...(feed.value?.games.items.value ?? [])].sort((a, b) => a.title.localeCompare(b.title)),
+  );
   const ready = computed(() => feed.value?.games.ready.value ?? false);
   const connected = computed(() => feed.value?.socket.connected.value ?? false);
   const reconnecting = computed(() => feed.value?.socket.reconnecting.value ?? false);

@@ -36,7 +36,10 @@ export const useStaffStore = defineStore('staff', () => {
   /** Keys of requests in flight, so a double tap cannot send the same action twice. */
   const pending = ref(new Set<string>());
 
-  const games = computed<readonly StaffGame[]>(() => feed.value?.games.items.value ?? []);
+  // Sorted here as well as on the server: a game created live arrives alone and is appended.
+  const games = computed<readonly StaffGame[]>(() =>
+    [...(feed.value?.games.items.value ?? [])].sort((a, b) => a.title.localeCompare(b.title)),
+  );
   const ready = computed(() => feed.value?.games.ready.value ?? false);
   const stats = computed<Stats | null>(() => feed.value?.stats.value.value ?? null);
   const connected = computed(() => feed.value?.socket.connected.value ?? false);
