@@ -3,6 +3,7 @@ import { createLogger } from './logger';
 import { closeContext, createContext } from './context';
 import { runMigrations } from './db/migrate';
 import { startQueueWorkers } from './queue/jobs';
+import { startRealtimeEmitter } from './realtime/emitter';
 
 /** The queue workers alone, to scale or kill independently of the HTTP instances. */
 async function main() {
@@ -10,6 +11,8 @@ async function main() {
   const logger = createLogger(config.logLevel).child({ role: 'worker' });
   const ctx = createContext(config, logger);
   await runMigrations(ctx.knex);
+  // No Socket.IO server here: the worker's changes reach screens through the Redis emitter.
+  const realtime = startRealtimeEmitter(ctx);
   const workers = startQueueWorkers(ctx, logger);
   logger.info('queue workers started');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -17,6 +20,7 @@ async function main() {
       logger.info({ signal }, 'stopping workers');
       workers
         .close()
+        .then(() => realtime.close())
         .then(() => closeContext(ctx))
         .then(
           () => process.exit(0),

@@ -1,0 +1,53 @@
+import type { BoardGame, StaffGame } from '../board/board';
+import type { Stats } from '../stats/stats';
+import type { Ticket } from '../tickets/tickets';
+
+/**
+ * The Socket.IO side of API.md: namespaces, rooms and payloads. Every state payload carries
+ * the service-wide `version`; a client drops anything at or below the version it holds.
+ */
+export const NAMESPACES = { board: '/board', staff: '/staff', ticket: '/ticket' } as const;
+
+export interface GamesSnapshot<G> {
+  version: number;
+  games: G[];
+}
+
+export interface StatsUpdate {
+  version: number;
+  stats: Stats;
+}
+
+export type TicketUpdate = Ticket & { version: number };
+
+export interface CalledNotice {
+  version: number;
+  code: string;
+  gameTitle: string;
+  holdExpiresAt: string | null;
+}
+
+export interface BoardServerEvents {
+  snapshot: (payload: GamesSnapshot<BoardGame>) => void;
+}
+
+export interface StaffServerEvents {
+  snapshot: (payload: GamesSnapshot<StaffGame>) => void;
+  stats: (payload: StatsUpdate) => void;
+}
+
+export interface TicketServerEvents {
+  ticket: (payload: TicketUpdate) => void;
+  called: (payload: CalledNotice) => void;
+}
+
+/** What `watch` answers through its optional acknowledgement. */
+export type WatchAck = { ok: true } | { ok: false; error: { code: 'validation_failed' | 'not_found' | 'unavailable'; message: string } };
+
+export interface ClientEvents {
+  resync: () => void;
+  watch: (payload: { code?: unknown } | undefined, ack?: (result: WatchAck) => void) => void;
+}
+
+/** One room per ticket code, so a change to a ticket reaches only the phones watching it. */
+export const ticketRoom = (code: string) => `ticket:${code.toUpperCase()}`;
