@@ -31,7 +31,9 @@ const customerName = z
   .string('Enter a name')
   .trim()
   .min(1, 'Enter a name')
-  .max(60, 'At most 60 characters');
+  .max(60, 'At most 60 characters')
+  // Names go on a TV and into logs: no control characters.
+  .refine((name) => !/\p{Cc}/u.test(name), 'Letters, digits and punctuation only');
 const partySize = z.number('A number from 1 to 20').int('A whole number').min(1, 'At least 1').max(20, 'At most 20');
 const tableNumber = z.number('A number from 1 to 999').int('A whole number').min(1, 'At least 1').max(999, 'At most 999').nullable();
 

@@ -58,6 +58,7 @@ describe('reservations', () => {
     [{ customerName: 'A', tableNumber: 1000 }, 'tableNumber'],
     [{ customerName: 'A', tableNumber: '7' }, 'tableNumber'],
     [{ customerName: 42 }, 'customerName'],
+    [{ customerName: 'Bell\u0007' }, 'customerName'],
   ])('joining with %j is a 400 naming %s and adds nobody', async (body, path) => {
     const before = (await service.staff.get(`/api/reservations?gameId=${gameId}`)).body.length;
     const res = await join(body);
