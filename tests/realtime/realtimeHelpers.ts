@@ -79,10 +79,10 @@ function onceWithin(socket: Socket, event: 'connect' | 'connect_error', timeoutM
 const open = new Set<Client>();
 
 /** A websocket client on `namespace`; reconnects quickly, so restart tests stay short. */
-export function connect(url: string, namespace: string, options: { cookie?: string; autoConnect?: boolean } = {}): Client {
+export function connect(url: string, namespace: string, options: { cookie?: string; autoConnect?: boolean; transports?: Array<'websocket' | 'polling'> } = {}): Client {
   const socket = io(`${url}${namespace}`, {
     path: '/socket.io',
-    transports: ['websocket'],
+    transports: options.transports ?? ['websocket'],
     forceNew: true,
     reconnectionDelay: 100,
     reconnectionDelayMax: 300,
