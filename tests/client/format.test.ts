@@ -43,7 +43,10 @@ describe('estimated wait', () => {
   });
 
   it('is short on the TV', () => {
-    expect(formatEstimateShort(75)).toBe('~1 h 15 min');
+    expect(formatEstimateShort(12)).toBe('~12 min');
+    expect(formatEstimateShort(75)).toBe('~1h 15m');
+    expect(formatEstimateShort(213)).toBe('~3h 35m');
+    expect(formatEstimateShort(119)).toBe('~2h');
     expect(formatEstimateShort(0)).toBe('now');
     expect(formatEstimateShort(null)).toBe('—');
   });

@@ -95,16 +95,17 @@ describe('fitting a TV column', () => {
 });
 
 describe('laying out the TV grid', () => {
-  it('keeps up to four games in one row', () => {
+  it('keeps up to three games in one row, and four as two by two', () => {
     expect(boardGrid(1)).toEqual({ columns: 1, rows: 1 });
-    expect(boardGrid(4)).toEqual({ columns: 4, rows: 1 });
+    expect(boardGrid(3)).toEqual({ columns: 3, rows: 1 });
+    expect(boardGrid(4)).toEqual({ columns: 2, rows: 2 });
   });
 
-  it('balances more games over two or three rows', () => {
+  it('never makes columns narrower than a third of the screen: more games, more rows', () => {
     expect(boardGrid(5)).toEqual({ columns: 3, rows: 2 });
     expect(boardGrid(6)).toEqual({ columns: 3, rows: 2 });
-    expect(boardGrid(10)).toEqual({ columns: 5, rows: 2 });
-    expect(boardGrid(13)).toEqual({ columns: 5, rows: 3 });
+    expect(boardGrid(8)).toEqual({ columns: 3, rows: 3 });
+    expect(boardGrid(10)).toEqual({ columns: 3, rows: 4 });
   });
 
   it('still has a cell when there are no games', () => {

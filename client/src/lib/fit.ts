@@ -16,11 +16,16 @@ export function fitRows(total: number, availablePx: number, rowPx: number): Fitt
 }
 
 /**
- * Columns × rows for the TV's game grid. One row of columns until they would get too thin to
- * read from across the room, then two, then three; columns are balanced across the rows.
+ * Columns × rows for the TV's game grid. The code and the name are what people read from
+ * across the room, so a column never gets narrower than a third of the screen (at 16:9 that
+ * is about 21 em: position, code, a name and the wait side by side); more games get more
+ * rows, each with fewer lines and a "+N more".
  */
+export const MAX_BOARD_COLUMNS = 3;
+
 export function boardGrid(games: number): { columns: number; rows: number } {
   if (games <= 0) return { columns: 1, rows: 1 };
-  const rows = games <= 4 ? 1 : games <= 10 ? 2 : 3;
-  return { columns: Math.ceil(games / rows), rows };
+  // Four in a row would be too thin; two by two keeps them wide.
+  const columns = games === 4 ? 2 : Math.min(games, MAX_BOARD_COLUMNS);
+  return { columns, rows: Math.ceil(games / columns) };
 }

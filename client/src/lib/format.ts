@@ -33,11 +33,19 @@ export function formatEstimate(minutes: number | null | undefined): string {
   return `about ${formatMinutes(minutes)}`;
 }
 
-/** Shorter form for the TV, where space is tight: "~12 min", "now". */
+/**
+ * Shorter form for the TV, where a column has room for seven characters: "~12 min", "~1h 15m", "~2h",
+ * "now". Beyond an hour the minutes go to fives; nobody plans around "3 h 33 min".
+ */
 export function formatEstimateShort(minutes: number | null | undefined): string {
   if (minutes === null || minutes === undefined || !Number.isFinite(minutes)) return '—';
   if (minutes < 1) return 'now';
-  return `~${formatMinutes(minutes)}`;
+  const whole = Math.round(minutes);
+  if (whole < 60) return `~${whole} min`;
+  const rounded = Math.round(whole / 5) * 5;
+  const hours = Math.floor(rounded / 60);
+  const rest = rounded % 60;
+  return rest === 0 ? `~${hours}h` : `~${hours}h ${rest}m`;
 }
 
 /** "4:59" left on a hold, "0:00" once it has run out. */
