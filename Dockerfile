@@ -31,8 +31,20 @@ FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
+# argon2's prebuilt binary is used when it loads. Where it does not (it was seen to crash with
+# SIGSEGV on some hosts), argon2 is compiled here from its bundled sources with node-gyp
+# (npm's own copy) against the image's Node headers; the compiler stays in this stage.
 RUN npm ci --omit=dev --ignore-scripts \
- && node -e "require('argon2'); console.log('argon2 prebuilt binary loads')" \
+ && if ! node -e "require('argon2')" 2>/dev/null; then \
+      echo "argon2: prebuilt binary does not load here, compiling it from source" \
+      && apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+      && cd node_modules/argon2 \
+      && npm_config_nodedir="$(dirname "$(dirname "$(command -v node)")")" \
+         node "$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js" rebuild \
+      && rm -rf build/Release/obj.target build/Release/.deps \
+      && cd /app; \
+    fi \
+ && node -e "require('argon2'); console.log('argon2 native module loads')" \
  && npm cache clean --force
 
 # ---- web: Nginx serving dist/client and proxying to the app replicas ------------------------

@@ -1,0 +1,99 @@
+// Screenshots of every screen for the README and for reviewing the look, taken from the real
+// service (HTTP, Socket.IO, workers, MariaDB, Redis) with a café evening's worth of data.
+//
+//   npm run build:client && npx tsx scripts/screenshots.ts
+//
+// Writes docs/screenshots/*.png. Needs MariaDB and Redis as for `npm test`.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ADMIN, startTestService } from '../tests/helpers/testService';
+import { launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, failedRequest } from '../tests/e2e/browser';
+import { seedDemo } from '../tests/e2e/demo';
+
+const OUT = resolve(__dirname, '../docs/screenshots');
+
+async function main() {
+  const clientDir = requireBuiltClient();
+  mkdirSync(OUT, { recursive: true });
+  const service = await startTestService('screenshots', { SERVE_CLIENT: 'true', CLIENT_DIR: clientDir, LOG_LEVEL: 'warn' });
+  const browser = await launchChromium();
+  const log = new ProblemLog();
+  const shot = async (page: Page, name: string) => {
+    // Let sockets deliver and fonts settle; the pages have no long animations.
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: resolve(OUT, name) });
+    console.log(`  docs/screenshots/${name}`);
+  };
+  try {
+    const games = await seedDemo(service);
+    const byTitle = (title: string) => games.find((g) => g.title === title)!;
+
+    // A customer joining Pandemic (busy: a waiting ticket) from a phone.
+    const phone = await watchedContext(browser, 'phone', log, { viewport: VIEWPORTS.phone, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const join = await phone.newPage();
+    await join.goto(`${service.url}/join`);
+    await join.getByTestId(`join-game-${byTitle('Pandemic').id}`).click();
+    await join.getByTestId('join-name').fill('Robin Hale');
+    await join.getByTestId('join-party').fill('3');
+    await join.getByTestId('join-table').fill('12');
+    // Filling the last field scrolled the form; the README shows the screen as it opens.
+    await join.evaluate(() => window.scrollTo(0, 0));
+    await shot(join, 'join-phone.png');
+    await join.getByTestId('join-submit').click();
+    await join.waitForURL(/\/t\//);
+    await join.getByTestId('ticket-position').waitFor();
+    await shot(join, 'ticket-phone.png');
+
+    // Another joins Wingspan, which has a free copy: auto-advance calls them at once.
+    const phone2 = await watchedContext(browser, 'phone2', log, { viewport: VIEWPORTS.phone, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const called = await phone2.newPage();
+    await called.goto(`${service.url}/join?game=${byTitle('Wingspan').id}`);
+    await called.getByTestId('join-name').fill('Kim Osei');
+    await called.getByTestId('join-party').fill('2');
+    await called.getByTestId('join-submit').click();
+    await called.getByTestId('ticket-called').waitFor({ timeout: 10_000 });
+    await shot(called, 'ticket-called-phone.png');
+
+    for (const [name, viewport] of [['board-desktop.png', VIEWPORTS.tv], ['board-720p.png', VIEWPORTS.tv720]] as const) {
+      const tv = await watchedContext(browser, name, log, { viewport });
+      const board = await tv.newPage();
+      await board.goto(`${service.url}/board`);
+      await board.getByTestId(`board-game-${games[0]!.id}`).waitFor();
+      await shot(board, name);
+      await tv.close();
+    }
+
+    for (const [name, viewport] of [['staff-desktop.png', VIEWPORTS.laptop], ['staff-tablet.png', VIEWPORTS.tablet]] as const) {
+      const tablet = await watchedContext(browser, name, log, { viewport });
+      const staff = await tablet.newPage();
+      await log.expecting(failedRequest('the login screen asks who is signed in; nobody is yet', '/api/auth/me', 401), async () => {
+        await staff.goto(`${service.url}/staff`);
+        await staff.getByTestId('login-username').fill(ADMIN.username);
+      });
+      await staff.getByTestId('login-password').fill(ADMIN.password);
+      await staff.getByTestId('login-submit').click();
+      await staff.getByTestId(`queue-game-${games[0]!.id}`).waitFor();
+      await staff.getByTestId('stats-served').waitFor();
+      await shot(staff, name);
+      if (name === 'staff-desktop.png') {
+        await staff.screenshot({ path: resolve(OUT, 'staff-desktop-full.png'), fullPage: true });
+        console.log('  docs/screenshots/staff-desktop-full.png');
+      }
+      await tablet.close();
+    }
+
+    if (log.unexpected.length) {
+      console.error('Console or page errors while taking screenshots:\n' + log.unexpected.join('\n'));
+      process.exitCode = 1;
+    }
+  } finally {
+    await browser.close();
+    await service.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+/**
+ * scripts/backup-mysql.sh and scripts/restore-mysql.sh (BACKUP_VIA=host) against the local
+ * MySQL/MariaDB: back up, damage the data, restore, and find it intact.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Connection } from 'mysql2/promise';
+import { MYSQL_URL_BASE } from './helpers/app';
+
+const ROOT = join(__dirname, '..', '..');
+const db = `mq_backup_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+const url = new URL(MYSQL_URL_BASE);
+const scriptEnv = {
+  ...process.env,
+  BACKUP_VIA: 'host',
+  MYSQL_HOST: url.hostname,
+  MYSQL_PORT: url.port || '3306',
+  MYSQL_USER: decodeURIComponent(url.username) || 'root',
+  MYSQL_PASSWORD: decodeURIComponent(url.password),
+  MYSQL_DATABASE: db,
+  BACKUP_KEEP: '2',
+};
+const hasClients = ['mysqldump', 'mysql'].every((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0);
+let conn: Connection;
+let dir: string;
+
+function run(script: string, args: string[]) {
+  const res = spawnSync('bash', [join(ROOT, 'scripts', script), ...args], { env: scriptEnv, encoding: 'utf8', timeout: 60_000 });
+  if (res.status !== 0) throw new Error(`${script} exited ${res.status}:\n${res.stdout}\n${res.stderr}`);
+  return res.stdout.trim();
+}
+
+(hasClients ? describe : describe.skip)('MySQL backup and restore scripts', () => {
+  beforeAll(async () => {
+    const mysql = await import('mysql2/promise');
+    conn = await mysql.createConnection(MYSQL_URL_BASE);
+    await conn.query(`CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await conn.query(`CREATE TABLE \`${db}\`.games (id INT PRIMARY KEY AUTO_INCREMENT, title VARCHAR(100) NOT NULL)`);
+    await conn.query(`INSERT INTO \`${db}\`.games (title) VALUES ('Azul'), ('Catan'), ('Café 🎲 Wingspan')`);
+    dir = mkdtempSync(join(tmpdir(), 'mq-backups-'));
+  });
+
+  afterAll(async () => {
+    await conn?.query(`DROP DATABASE IF EXISTS \`${db}\``);
+    await conn?.end();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('backup, lose the data, restore', async () => {
+    const file = run('backup-mysql.sh', [dir]).split('\n').pop()!;
+    expect(file).toMatch(/\.sql\.gz$/);
+    expect(existsSync(file)).toBe(true);
+    expect(existsSync(`${file}.sha256`)).toBe(true);
+
+    await conn.query(`DELETE FROM \`${db}\`.games WHERE title = 'Catan'`);
+    await conn.query(`UPDATE \`${db}\`.games SET title = 'oops'`);
+
+    const refused = spawnSync('bash', [join(ROOT, 'scripts', 'restore-mysql.sh'), file], { env: scriptEnv, encoding: 'utf8', input: '' });
+    expect(refused.status).not.toBe(0); // no --yes, not a terminal: refuses
+
+    run('restore-mysql.sh', ['--yes', file]);
+    const [rows] = await conn.query(`SELECT title FROM \`${db}\`.games ORDER BY id`);
+    expect((rows as { title: string }[]).map((r) => r.title)).toEqual(['Azul', 'Catan', 'Café 🎲 Wingspan']);
+  }, 60_000);
+
+  test('keeps only BACKUP_KEEP backups', async () => {
+    for (let i = 0; i < 3; i++) {
+      run('backup-mysql.sh', [dir]);
+      await new Promise((r) => setTimeout(r, 1100)); // file names have one-second resolution
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.sql.gz'))).toHaveLength(2);
+  }, 60_000);
+});
