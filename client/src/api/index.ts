@@ -1,25 +1,55 @@
 import { ApiError, toApiError } from './error';
-import type {
-  Board,
-  CreatedReservation,
-  Game,
-  GameInput,
-  Reservation,
-  ReservationInput,
-  ReservationPatch,
-  ReservationStatus,
-  Stats,
-  Ticket,
-  Transition,
-  User,
-} from './types';
+import type { paths } from './schema';
+import type { GameInput, GamePatch, ReservationInput, ReservationPatch, ReservationStatus, Transition } from './types';
 
 export { ApiError, errorMessage, formErrors } from './error';
 export type * from './types';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'get' | 'post' | 'patch' | 'delete';
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/** Every operation in the OpenAPI document as "METHOD /path", e.g. "PATCH /api/games/{id}". */
+export type Endpoint = {
+  [P in keyof paths]: {
+    [M in Method]: [Operation<P, M>] extends [never] ? never : `${Uppercase<M>} ${P}`;
+  }[Method];
+}[keyof paths];
+
+type OperationOf<E extends Endpoint> = E extends `${infer M} ${infer P extends keyof paths}`
+  ? Operation<P, Lowercase<M> & Method>
+  : never;
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : void;
+type Success<E extends Endpoint> = OperationOf<E>['responses'] extends infer R
+  ? { [S in keyof R & (200 | 201 | 204)]: Json<R[S]> }[keyof R & (200 | 201 | 204)]
+  : never;
+type PathParams<E extends Endpoint> = OperationOf<E>['parameters'] extends { path: infer X } ? X : never;
+type Query<E extends Endpoint> = NonNullable<OperationOf<E>['parameters']['query']>;
+type Body<E extends Endpoint> = Json<NonNullable<OperationOf<E>['requestBody']>>;
+
+/** What a call needs besides the endpoint: path parameters and a body exactly when the document has them. */
+type Args<E extends Endpoint> = ([PathParams<E>] extends [never] ? { path?: never } : { path: PathParams<E> }) &
+  ([Query<E>] extends [never] ? { query?: never } : { query?: Query<E> }) &
+  ([Body<E>] extends [void] ? { body?: never } : { body: Body<E> });
+
+/**
+ * Calls one operation of the OpenAPI document. The endpoint, parameters, body and answer are
+ * all typed from schema.d.ts, so a path or field the server no longer has fails the build.
+ */
+function call<E extends Endpoint>(endpoint: E, ...[args]: object extends Args<E> ? [Args<E>?] : [Args<E>]): Promise<Success<E>> {
+  const space = endpoint.indexOf(' ');
+  const method = endpoint.slice(0, space) as Uppercase<Method>;
+  const template: string = endpoint.slice(space + 1);
+  const params = (args?.path ?? {}) as Record<string, string | number>;
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries((args?.query ?? {}) as Record<string, unknown>)) {
+    if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
+  }
+  const qs = query.toString();
+  return request<Success<E>>(method, qs ? `${path}?${qs}` : path, args?.body);
+}
+
+async function request<T>(method: Uppercase<Method>, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, {
@@ -45,47 +75,38 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   return parsed as T;
 }
 
-const enc = encodeURIComponent;
-
 export const api = {
   auth: {
-    me: () => request<{ user: User }>('GET', '/api/auth/me').then((r) => r.user),
+    me: () => call('GET /api/auth/me').then((r) => r.user),
     login: (username: string, password: string) =>
-      request<{ user: User }>('POST', '/api/auth/login', { username, password }).then((r) => r.user),
-    logout: () => request<void>('POST', '/api/auth/logout'),
+      call('POST /api/auth/login', { body: { username, password } }).then((r) => r.user),
+    logout: () => call('POST /api/auth/logout'),
   },
   games: {
-    list: () => request<Game[]>('GET', '/api/games'),
-    get: (id: number) => request<Game>('GET', `/api/games/${id}`),
-    create: (input: GameInput) => request<Game>('POST', '/api/games', input),
-    update: (id: number, patch: Partial<GameInput>) => request<Game>('PATCH', `/api/games/${id}`, patch),
-    remove: (id: number) => request<void>('DELETE', `/api/games/${id}`),
-    callNext: (id: number) => request<Reservation>('POST', `/api/games/${id}/call-next`),
+    list: () => call('GET /api/games'),
+    get: (id: number) => call('GET /api/games/{id}', { path: { id } }),
+    create: (input: GameInput) => call('POST /api/games', { body: input }),
+    update: (id: number, patch: GamePatch) => call('PATCH /api/games/{id}', { path: { id }, body: patch }),
+    remove: (id: number) => call('DELETE /api/games/{id}', { path: { id } }),
+    callNext: (id: number) => call('POST /api/games/{id}/call-next', { path: { id } }),
   },
   reservations: {
     create: (gameId: number, input: ReservationInput) =>
-      request<CreatedReservation>('POST', `/api/games/${gameId}/reservations`, input),
-    list: (filter: { gameId?: number; status?: ReservationStatus } = {}) => {
-      const query = new URLSearchParams();
-      if (filter.gameId !== undefined) query.set('gameId', String(filter.gameId));
-      if (filter.status) query.set('status', filter.status);
-      const qs = query.toString();
-      return request<Reservation[]>('GET', `/api/reservations${qs ? `?${qs}` : ''}`);
-    },
-    get: (id: number) => request<Reservation>('GET', `/api/reservations/${id}`),
-    update: (id: number, patch: ReservationPatch) => request<Reservation>('PATCH', `/api/reservations/${id}`, patch),
-    remove: (id: number) => request<void>('DELETE', `/api/reservations/${id}`),
-    transition: (id: number, action: Transition) =>
-      request<Reservation>('POST', `/api/reservations/${id}/${action}`),
+      call('POST /api/games/{id}/reservations', { path: { id: gameId }, body: input }),
+    list: (filter: { gameId?: number; status?: ReservationStatus } = {}) => call('GET /api/reservations', { query: filter }),
+    get: (id: number) => call('GET /api/reservations/{id}', { path: { id } }),
+    update: (id: number, patch: ReservationPatch) => call('PATCH /api/reservations/{id}', { path: { id }, body: patch }),
+    remove: (id: number) => call('DELETE /api/reservations/{id}', { path: { id } }),
+    transition: (id: number, action: Transition) => call(`POST /api/reservations/{id}/${action}`, { path: { id } }),
   },
   tickets: {
-    get: (code: string) => request<Ticket>('GET', `/api/tickets/${enc(code)}`),
-    cancel: (code: string, secret: string) => request<unknown>('POST', `/api/tickets/${enc(code)}/cancel`, { secret }),
+    get: (code: string) => call('GET /api/tickets/{code}', { path: { code } }),
+    cancel: (code: string, secret: string) => call('POST /api/tickets/{code}/cancel', { path: { code }, body: { secret } }),
   },
   board: {
-    get: () => request<Board>('GET', '/api/board'),
+    get: () => call('GET /api/board'),
   },
   stats: {
-    today: () => request<Stats>('GET', '/api/stats/today'),
+    today: () => call('GET /api/stats/today'),
   },
 };

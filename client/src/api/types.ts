@@ -1,150 +1,49 @@
-// Shapes from /work/shared/API.md. A renamed field here should break the build, not a screen.
+// The client's names for the API's shapes. HTTP shapes are aliases of the schemas in
+// schema.d.ts, which `npm run api:types` generates from the server's OpenAPI document: a field
+// renamed on the server breaks `vue-tsc` here, not a screen. Socket.IO payloads are not in the
+// document; they are composed from the same schemas and checked against
+// server/realtime/contract.ts by tests/client/api-contract.test.ts.
+import type { components, paths } from './schema';
 
-export type Role = 'admin' | 'staff';
+type Schemas = components['schemas'];
 
-export interface User {
-  id: number;
-  username: string;
-  role: Role;
-}
+export type User = Schemas['User'];
+export type Role = User['role'];
 
-export interface Game {
-  id: number;
-  title: string;
-  minPlayers: number;
-  maxPlayers: number;
-  playMinutes: number;
-  copies: number;
-  copiesInUse: number;
-  /** Count of waiting parties. */
-  waiting: number;
-  /** Beyond API.md: inactive games are listed for staff but not joinable. */
-  active: boolean;
-  /** Beyond API.md: when false, staff call parties by hand. */
-  autoAdvance: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Game = Schemas['Game'];
+export type GameInput = Schemas['NewGame'];
+export type GamePatch = Schemas['GamePatch'];
 
-export interface GameInput {
-  title: string;
-  minPlayers?: number;
-  maxPlayers?: number;
-  playMinutes?: number;
-  copies?: number;
-  active?: boolean;
-  autoAdvance?: boolean;
-}
-
-export type ReservationStatus = 'waiting' | 'called' | 'seated' | 'finished' | 'no_show' | 'cancelled';
-
-export interface Reservation {
-  id: number;
-  gameId: number;
-  code: string;
-  customerName: string;
-  partySize: number;
-  tableNumber: number | null;
-  status: ReservationStatus;
-  position: number | null;
-  estimatedWaitMinutes: number | null;
-  enqueuedAt: string;
-  calledAt: string | null;
-  holdExpiresAt: string | null;
-  seatedAt: string | null;
-  finishedAt: string | null;
-}
-
+export type ReservationStatus = Schemas['ReservationStatus'];
+export type Reservation = Schemas['Reservation'];
 /** Only the POST /api/games/:id/reservations response carries the secret. */
-export interface CreatedReservation extends Reservation {
-  secret: string;
-}
+export type CreatedReservation = Schemas['CreatedReservation'];
+export type ReservationInput = Schemas['JoinQueue'];
+export type ReservationPatch = Schemas['ReservationPatch'];
 
-export interface ReservationInput {
-  customerName: string;
-  partySize?: number;
-  tableNumber?: number | null;
-}
+/** The status changes the document offers as POST /api/reservations/{id}/<action>. */
+export type Transition = keyof paths extends infer P ? (P extends `/api/reservations/{id}/${infer A}` ? A : never) : never;
 
-export type ReservationPatch = Partial<ReservationInput>;
+export type Ticket = Schemas['Ticket'];
 
-export type Transition = 'call' | 'seat' | 'finish' | 'no-show' | 'cancel';
+export type Entry = Schemas['BoardEntry'];
+export type BoardGame = Schemas['BoardGame'];
+export type Board = Schemas['Board'];
 
-export interface Ticket {
-  code: string;
-  gameId: number;
-  gameTitle: string;
-  displayName: string;
-  status: ReservationStatus;
-  position: number | null;
-  estimatedWaitMinutes: number | null;
-  holdExpiresAt: string | null;
-}
+export type Stats = Schemas['Stats'];
+export type GameStats = Stats['perGame'][number];
 
-export interface Entry {
-  code: string;
-  displayName: string;
-  partySize: number;
-  position: number | null;
-  estimatedWaitMinutes: number | null;
-  holdExpiresAt: string | null;
-}
-
-export interface BoardGame {
-  id: number;
-  title: string;
-  copies: number;
-  copiesInUse: number;
-  calling: Entry[];
-  waiting: Entry[];
-}
-
-export interface Board {
-  version: number;
-  games: BoardGame[];
-}
-
-export interface GameStats {
-  gameId: number;
-  title: string;
-  served: number;
-  meanWaitMinutes: number | null;
-}
-
-export interface Stats {
-  served: number;
-  noShows: number;
-  cancelled: number;
-  meanWaitMinutes: number | null;
-  p90WaitMinutes: number | null;
-  perGame: GameStats[];
-}
-
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
-
-export interface ErrorBody {
-  error: {
-    code: string;
-    message: string;
-    details?: ErrorDetail[];
-  };
-}
+export type ErrorBody = Schemas['Error'];
+export type ErrorDetail = ErrorBody['error']['details'][number];
 
 // Socket.IO payloads. Every state payload carries the service-wide version.
 
-export interface StaffGame {
-  id: number;
-  title: string;
-  copies: number;
-  copiesInUse: number;
-  autoAdvance: boolean;
+/** A game as /staff sees it: full reservations, grouped by status. */
+export type StaffGame = Pick<Game, 'id' | 'title' | 'copies' | 'copiesInUse' | 'autoAdvance'> & {
   calling: Reservation[];
   waiting: Reservation[];
   seated: Reservation[];
-}
+};
 
 export interface GamesSnapshot<G> {
   version: number;
@@ -161,25 +60,16 @@ export interface StatsUpdate {
   stats: Stats;
 }
 
-export interface TicketUpdate extends Ticket {
-  version: number;
-}
+export type TicketUpdate = Ticket & { version: number };
 
-export interface CalledNotice {
-  version: number;
-  code: string;
-  gameTitle: string;
-  holdExpiresAt: string | null;
-}
+export type CalledNotice = Pick<Ticket, 'code' | 'gameTitle' | 'holdExpiresAt'> & { version: number };
 
 export interface BoardServerEvents {
   snapshot: (payload: GamesSnapshot<BoardGame>) => void;
-  game: (payload: GameUpdate<BoardGame>) => void;
 }
 
 export interface StaffServerEvents {
   snapshot: (payload: GamesSnapshot<StaffGame>) => void;
-  game: (payload: GameUpdate<StaffGame>) => void;
   stats: (payload: StatsUpdate) => void;
 }
 
