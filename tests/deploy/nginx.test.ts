@@ -172,8 +172,12 @@ describeApp('nginx in front of two real app instances (server/main.ts)', () => {
     await createDatabase(env);
     staticRoot = makeStaticFixture();
     const [p1, p2] = [await freePort(), await freePort()];
-    // Both at once: migrations at start-up must be safe with several instances.
-    apps.push(...(await Promise.all([startApp(env, p1!), startApp(env, p2!)])));
+    // Both at once, as `docker compose up` does with replicas: 2 on a fresh database: start-up
+    // (migrations, first admin user) must be safe with several instances.
+    const started = await Promise.allSettled([startApp(env, p1!), startApp(env, p2!)]);
+    for (const r of started) if (r.status === 'fulfilled') apps.push(r.value);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     rendered = renderNginx({ port, staticRoot, upstreams: apps.map((a) => `127.0.0.1:${a.port}`) });
