@@ -23,7 +23,7 @@ Environment:
   REDIS_URL    (default redis://127.0.0.1:6379)
   REPLAY_NPM   npm command for the build stages (default "npx -y npm@10": node:20-bookworm-slim
                ships npm 10; npm 11 rejects this lock file, which lists only some of @swc/core's
-               platform packages, in `npm ci`)
+               platform packages, in "npm ci")
 USAGE
 }
 SOURCE=head KEEP=false
