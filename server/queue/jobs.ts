@@ -44,12 +44,21 @@ export function createQueueJobs(config: Config): QueueJobs {
   return {
     queue,
     async requestAdvance(gameId) {
-      // One waiting advance job per game: a burst of changes makes one job.
-      await queue.add('advance', { gameId } satisfies AdvanceData, { jobId: advanceJobId(gameId) });
+      // One pending advance job per game: a burst of changes makes one job. Not a fixed jobId:
+      // BullMQ ignores an add while a job with that id is running (it may already have read the
+      // queue, so the change would wait for reconcile) or kept as failed (auto-advance for the
+      // game would stop for good). keepLastIfActive queues exactly one more run instead.
+      await queue.add('advance', { gameId } satisfies AdvanceData, { deduplication: { id: advanceJobId(gameId), keepLastIfActive: true } });
     },
     async scheduleHoldExpiry(reservation) {
       const delay = Math.max(0, (reservation.holdExpiresAt?.getTime() ?? Date.now()) - Date.now());
-      await queue.add('expire-hold', { reservationId: reservation.id } satisfies HoldData, { jobId: holdJobId(reservation.id), delay });
+      // A failed expiry is logged and dropped: kept under its jobId it would block reconcile
+      // from scheduling that hold again, and the party would hold the copy forever.
+      await queue.add('expire-hold', { reservationId: reservation.id } satisfies HoldData, {
+        jobId: holdJobId(reservation.id),
+        delay,
+        removeOnFail: true,
+      });
     },
     async cancelHoldExpiry(reservation) {
       // The job is idempotent anyway; removing it just saves the work.
