@@ -77,6 +77,11 @@ export function createQueueJobs(config: Config): QueueJobs {
 /**
  * Re-derives every owed job from MySQL: calls owed to free copies, holds to expire. Runs at
  * start-up and on a schedule, so losing everything in Redis loses no work.
+ *
+ * Owed calls and overdue holds are done here rather than queued: their jobs may be stuck in
+ * Redis (a SIGKILLed worker's active job keeps its id and deduplication key until its lock
+ * expires and the stalled check frees it), and queueing behind them would wait for that.
+ * Doing the work twice is harmless: every transition takes the game's row lock.
  */
 export async function reconcile(ctx: AppContext): Promise<{ advanced: number; holds: number }> {
   const owed = (await ctx.knex.raw(
@@ -87,7 +92,14 @@ export async function reconcile(ctx: AppContext): Promise<{ advanced: number; ho
   )) as [Array<{ id: number }>];
   const gameIds = ctx.config.queue.autoAdvance ? owed[0].map((r) => r.id) : [];
   const holds = await Reservation.query(ctx.knex).where('status', 'called').whereNotNull('holdExpiresAt').select('id', 'holdExpiresAt');
-  await Promise.all([...gameIds.map((id) => ctx.jobs.requestAdvance(id)), ...holds.map((r) => ctx.jobs.scheduleHoldExpiry(r))]);
+  for (const id of gameIds) await advanceGame(ctx, id);
+  const now = Date.now();
+  const pending: Array<Pick<Reservation, 'id' | 'holdExpiresAt'>> = [];
+  for (const hold of holds) {
+    if (hold.holdExpiresAt!.getTime() > now) pending.push(hold);
+    else if ((await expireHold(ctx, hold.id)).outcome === 'not-yet') pending.push(hold);
+  }
+  await Promise.all(pending.map((r) => ctx.jobs.scheduleHoldExpiry(r)));
   return { advanced: gameIds.length, holds: holds.length };
 }
 
@@ -123,7 +135,9 @@ export function startQueueWorkers(ctx: AppContext, logger: Logger): QueueWorkers
           throw new Error(`Unknown job ${job.name}`);
       }
     },
-    { connection, prefix: bullPrefix(config), concurrency: 4 },
+    // Jobs take milliseconds; a short lock lets a live worker take over a killed one's jobs
+    // within seconds instead of a minute (running a job twice is harmless, see reconcile).
+    { connection, prefix: bullPrefix(config), concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000 },
   );
   worker.on('failed', (job, err) => logger.error({ err, job: job?.name, data: job?.data }, 'queue job failed'));
   worker.on('error', (err) => logger.error({ err: err.message }, 'queue worker error'));
