@@ -152,7 +152,6 @@ describe('nginx config (static part, no app)', () => {
 const appReady = appExists();
 const describeApp = appReady ? describe : describe.skip;
 if (!appReady) {
-  // eslint-disable-next-line no-console
   console.warn(`nginx.test.ts: SKIPPED the real-app part — ${APP_ENTRY} does not exist yet (server not written).`);
 }
 
@@ -319,7 +318,6 @@ describeApp('nginx in front of two real app instances (server/main.ts)', () => {
       const drainMs = Date.now() - t0;
       apps[i] = await startApp(env, old.port);
       restarted.push(old.port);
-      // eslint-disable-next-line no-console
       console.log(`restarted replica :${old.port} (exit ${code}, drained in ${drainMs} ms, back in ${Date.now() - t0} ms)`);
       // Like Swarm's update_config.delay: wait longer than the upstream fail_timeout (2 s in
       // this test, 5 s in production) so Nginx has taken the restarted replica back before the
@@ -336,7 +334,6 @@ describeApp('nginx in front of two real app instances (server/main.ts)', () => {
     await waitFor(() => upgraded.io.engine.transport.name === 'websocket', 10_000, 'upgrade after reconnect');
     await waitFor(() => a.eventsSinceConnect > 0 && b.eventsSinceConnect > 0, 5000, 'a snapshot after reconnect');
     const retried = nginx.accessLog().filter((l) => String(l.upstream_addr).includes(',')).length;
-    // eslint-disable-next-line no-console
     console.log(
       `rolling restart: ${stats.requests} requests, ${stats.failures} failed, ${retried} retried by nginx on the other replica; ` +
         `ws-only socket ${a.disconnects} disconnects/${a.connects} connects, polling+upgrade socket ${b.disconnects}/${b.connects}`,
