@@ -60,7 +60,7 @@ interface Pending {
  */
 export class ChangePublisher {
   private pending: Pending | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private retrying = false;
   private flushing: Promise<void> | undefined;
   private lastFlushEnd = -Infinity;
@@ -133,20 +133,28 @@ export class ChangePublisher {
   }
 
   private schedule(delayMs?: number): void {
-    if (this.closed || this.timer || this.flushing || !this.pending) return;
+    if (this.closed || this.cancelTimer || this.flushing || !this.pending) return;
     const wait = delayMs ?? Math.max(0, this.lastFlushEnd + this.options.tickMs - Date.now());
     this.retrying = delayMs !== undefined;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    const fire = () => {
+      this.cancelTimer = undefined;
       this.retrying = false;
       void this.run();
-    }, wait);
-    this.timer.unref();
+    };
+    if (wait === 0) {
+      // Still gathers every change notified in this turn of the event loop, without the
+      // extra millisecond (or more) of a zero timeout.
+      const immediate = setImmediate(fire);
+      this.cancelTimer = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(fire, wait).unref();
+      this.cancelTimer = () => clearTimeout(timer);
+    }
   }
 
   private clearTimer(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     this.retrying = false;
   }
 

@@ -161,6 +161,22 @@ describe('a separate worker process', () => {
     expect(events.map((e: { actor: string }) => e.actor)).toEqual(['system:auto-advance']);
   });
 
+  test('a ticket watcher gets `called` when the worker process calls its party', async () => {
+    const game = await createGame(service, { copies: 1 });
+    const board = connect(service.url, '/board');
+    const first = await join(service, game.id, 'First Party');
+    await board.waitFor<Snapshot<BoardGame>>('snapshot', (s) => s.games.some((g) => g.calling.some((e) => e.code === first.code)), 10_000);
+    const second = await join(service, game.id, 'Second Party');
+    const watcher = connect(service.url, '/ticket');
+    watcher.socket.emit('watch', { code: second.code });
+    await watcher.waitFor<{ status: string }>('ticket', (t) => t.status === 'waiting');
+
+    // Staff mark the first party a no-show; the worker's advance job calls the second.
+    expect((await service.staff.post(`/api/reservations/${first.id}/no-show`).send({})).status).toBe(200);
+    const called = await watcher.waitFor<{ code: string; gameTitle: string }>('called', () => true, 10_000);
+    expect(called).toMatchObject({ code: second.code, gameTitle: game.title });
+  });
+
   test('the worker stops cleanly on SIGTERM, closing its emitter', async () => {
     worker!.kill('SIGTERM');
     expect(await exitWithin(worker!, 10_000)).toBe(0);
