@@ -152,8 +152,11 @@ SMOKE_PASSWORD="$ADMIN_PASSWORD" "$REPO_ROOT/scripts/smoke-test.sh" "http://127.
 
 log "SIGTERM -> graceful drain"
 t=$(date +%s%N)
-# runuser forwards SIGTERM to the app; wait for it.
-kill -TERM "$APP_PID"
+# Signal the app itself (runuser's child, as in a container where it is PID 1): runuser would
+# answer SIGTERM by killing its child and exiting 143 instead of letting the app drain.
+NODE_PID="$(pgrep -P "$APP_PID" | head -1)"
+[[ -n "$NODE_PID" ]] || die "app process not found under runuser ($APP_PID)"
+kill -TERM "$NODE_PID"
 code=0
 wait "$APP_PID" || code=$?
 APP_PID=""
