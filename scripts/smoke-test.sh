@@ -59,6 +59,7 @@ game_id="$(json_get "$WORK/body" 'j.id ?? j.game?.id ?? j.data?.id')"
 expect "$(req POST "/api/games/$game_id/reservations" '{"customerName":"Smoke Test","partySize":2}')" 201 "join the queue"
 code="$(json_get "$WORK/body" 'j.code ?? j.reservation?.code ?? j.data?.code')"
 [[ -n "$code" ]] || die "no reservation code in $(cat "$WORK/body")"
+secret="$(json_get "$WORK/body" 'j.secret ?? j.reservation?.secret ?? j.data?.secret')"
 
 # The board is fed asynchronously in some set-ups; give it a few seconds.
 found=""
@@ -72,6 +73,12 @@ done
 log "ok: reservation $code is on the board"
 
 if [[ "${SMOKE_KEEP_GAME:-false}" != "true" ]]; then
+  # Leave the queue as the customer would (with the secret returned on joining), then the
+  # game can be deleted (a game with waiting parties cannot).
+  if [[ -n "$secret" ]]; then
+    status="$(req POST "/api/tickets/$code/cancel" "$(SECRET="$secret" node -e 'process.stdout.write(JSON.stringify({secret: process.env.SECRET}))')")" || true
+    [[ "$status" == 200 ]] && log "ok: reservation $code cancelled" || log "note: cancelling $code answered HTTP $status"
+  fi
   status="$(req DELETE "/api/games/$game_id")" || true
   case "$status" in 200|202|204) log "ok: removed smoke-test game $game_id" ;;
     *) log "note: could not delete smoke-test game $game_id (HTTP $status); remove it from /staff" ;; esac
