@@ -38,6 +38,7 @@ describe('waited time on the staff table', () => {
 describe('estimated wait', () => {
   it('reads naturally for customers', () => {
     expect(formatEstimate(12)).toBe('about 12 min');
+    expect(formatEstimate(213)).toBe('about 3 h 35 min');
     expect(formatEstimate(0)).toBe('any minute now');
     expect(formatEstimate(null)).toBe('—');
   });

@@ -1,6 +1,6 @@
 import { ApiError, errorMessage, formErrors, toApiError } from '../../client/src/api/error';
 import { validateGame, validateReservation } from '../../client/src/lib/validation';
-import { boardGrid, fitRows } from '../../client/src/lib/fit';
+import { boardColumns, boardGameWeight, fitRows } from '../../client/src/lib/fit';
 
 describe('joining a queue', () => {
   it('accepts a trimmed name, a party size and no table', () => {
@@ -94,21 +94,28 @@ describe('fitting a TV column', () => {
   });
 });
 
-describe('laying out the TV grid', () => {
-  it('keeps up to three games in one row, and four as two by two', () => {
-    expect(boardGrid(1)).toEqual({ columns: 1, rows: 1 });
-    expect(boardGrid(3)).toEqual({ columns: 3, rows: 1 });
-    expect(boardGrid(4)).toEqual({ columns: 2, rows: 2 });
+describe('laying out the TV board', () => {
+  it('gives up to three games a column each', () => {
+    expect(boardColumns([boardGameWeight(2)])).toEqual([0]);
+    expect(boardColumns([3, 3, 3])).toEqual([0, 1, 2]);
   });
 
-  it('never makes columns narrower than a third of the screen: more games, more rows', () => {
-    expect(boardGrid(5)).toEqual({ columns: 3, rows: 2 });
-    expect(boardGrid(6)).toEqual({ columns: 3, rows: 2 });
-    expect(boardGrid(8)).toEqual({ columns: 3, rows: 3 });
-    expect(boardGrid(10)).toEqual({ columns: 3, rows: 4 });
+  it('never makes more than three columns: more games are stacked, in order', () => {
+    expect(boardColumns([3, 3, 3, 3, 3, 3])).toEqual([0, 2, 4]);
+    expect(boardColumns(new Array(10).fill(3))).toHaveLength(3);
   });
 
-  it('still has a cell when there are no games', () => {
-    expect(boardGrid(0)).toEqual({ columns: 1, rows: 1 });
+  it('keeps the fullest column as short as it can', () => {
+    // A long queue gets a column to itself; the quiet games share.
+    expect(boardColumns([3, 3, 20, 3])).toEqual([0, 2, 3]);
+    expect(boardColumns([4, 4, 4, 4, 4, 20]).at(-1)).toBe(5);
+  });
+
+  it('has no columns without games', () => {
+    expect(boardColumns([])).toEqual([]);
+  });
+
+  it('counts a game without parties as one line, for its "No wait"', () => {
+    expect(boardGameWeight(0)).toBe(boardGameWeight(1));
   });
 });

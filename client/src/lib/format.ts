@@ -26,23 +26,27 @@ export function formatWaited(enqueuedAt: string, now: number): string {
   return `waited ${formatMinutes(minutesSince(enqueuedAt, now))}`;
 }
 
-/** Estimated wait for customers: "about 12 min", "any minute now", or a dash when unknown. */
+/**
+ * Estimated wait for customers: "about 12 min", "about 1 h 35 min", "any minute now", or a dash
+ * when unknown. Beyond an hour the minutes go to fives; nobody plans around "3 h 33 min".
+ */
 export function formatEstimate(minutes: number | null | undefined): string {
   if (minutes === null || minutes === undefined || !Number.isFinite(minutes)) return '—';
   if (minutes < 1) return 'any minute now';
-  return `about ${formatMinutes(minutes)}`;
+  return `about ${formatMinutes(roundEstimate(minutes))}`;
 }
 
-/**
- * Shorter form for the TV, where a column has room for seven characters: "~12 min", "~1h 15m", "~2h",
- * "now". Beyond an hour the minutes go to fives; nobody plans around "3 h 33 min".
- */
+function roundEstimate(minutes: number): number {
+  const whole = Math.round(minutes);
+  return whole < 60 ? whole : Math.round(whole / 5) * 5;
+}
+
+/** Shorter form for the TV, where a column has room for seven characters: "~12 min", "~1h 15m", "~2h", "now". */
 export function formatEstimateShort(minutes: number | null | undefined): string {
   if (minutes === null || minutes === undefined || !Number.isFinite(minutes)) return '—';
   if (minutes < 1) return 'now';
-  const whole = Math.round(minutes);
-  if (whole < 60) return `~${whole} min`;
-  const rounded = Math.round(whole / 5) * 5;
+  const rounded = roundEstimate(minutes);
+  if (rounded < 60) return `~${rounded} min`;
   const hours = Math.floor(rounded / 60);
   const rest = rounded % 60;
   return rest === 0 ? `~${hours}h` : `~${hours}h ${rest}m`;
