@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ADMIN, startTestService } from '../tests/helpers/testService';
-import { launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, failedRequest } from '../tests/e2e/browser';
+import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type PageWindow } from '../tests/e2e/browser';
 import { seedDemo } from '../tests/e2e/demo';
 
 const OUT = resolve(__dirname, '../docs/screenshots');
@@ -38,7 +38,7 @@ async function main() {
     await join.getByTestId('join-party').fill('3');
     await join.getByTestId('join-table').fill('12');
     // Filling the last field scrolled the form; the README shows the screen as it opens.
-    await join.evaluate(() => window.scrollTo(0, 0));
+    await join.evaluate(() => (globalThis as unknown as PageWindow).scrollTo(0, 0));
     await shot(join, 'join-phone.png');
     await join.getByTestId('join-submit').click();
     await join.waitForURL(/\/t\//);
@@ -76,10 +76,6 @@ async function main() {
       await staff.getByTestId(`queue-game-${games[0]!.id}`).waitFor();
       await staff.getByTestId('stats-served').waitFor();
       await shot(staff, name);
-      if (name === 'staff-desktop.png') {
-        await staff.screenshot({ path: resolve(OUT, 'staff-desktop-full.png'), fullPage: true });
-        console.log('  docs/screenshots/staff-desktop-full.png');
-      }
       await tablet.close();
     }
 
