@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
-import { ACTIVE } from './states';
+import { ACTIVE, USING_A_COPY } from './states';
 import { estimateWaits, expectedPlayMs } from './estimates';
 import { compareQueueOrder } from './ordering';
 
@@ -126,4 +126,39 @@ export async function viewReservation(knex: Knex, reservation: Reservation): Pro
   if (reservation.status !== 'waiting') return toReservationView(reservation);
   const queue = await loadQueue(knex, reservation.gameId);
   return queue?.waiting.find((w) => w.id === reservation.id) ?? toReservationView(reservation);
+}
+
+/**
+ * A party that has just joined, as the join answers it: its position by COUNT over the queue
+ * index and its estimate from the copies in use, rather than loading the whole queue (which
+ * made each join cost O(queue length)). Same order and same estimate as loadQueues.
+ * Also says how many copies are in use, read after the join committed.
+ */
+export async function viewNewcomer(knex: Knex, game: Game, id: number, now = new Date()): Promise<{ view: ReservationView; copiesInUse: number } | undefined> {
+  const [row, busy, sessions] = await Promise.all([
+    Reservation.query(knex)
+      .alias('r')
+      .findById(id)
+      .select(
+        'r.*',
+        knex.raw(
+          `(SELECT COUNT(*) FROM reservations w WHERE w.game_id = r.game_id AND w.status = 'waiting'
+             AND (w.enqueued_at < r.enqueued_at OR (w.enqueued_at = r.enqueued_at AND w.id <= r.id))) AS queue_position`,
+        ),
+      ),
+    Reservation.query(knex).where('gameId', game.id).whereIn('status', USING_A_COPY).select('status', 'calledAt', 'seatedAt'),
+    recentSessions(knex, [game.id]),
+  ]);
+  if (!row) return undefined;
+  const copiesInUse = busy.length;
+  if (row.status !== 'waiting') return { view: toReservationView(row), copiesInUse };
+  const position = Number((row as unknown as { queuePosition: number | string }).queuePosition);
+  const estimates = estimateWaits({
+    now,
+    copies: game.copies,
+    expectedPlayMs: expectedPlayMs(game.playMinutes, sessions.get(game.id) ?? []),
+    busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt })),
+    waitingCount: position,
+  });
+  return { view: toReservationView(row, position, estimates[position - 1] ?? null), copiesInUse };
 }

@@ -8,7 +8,7 @@ import { Reservation } from '../models/Reservation';
 import { ReservationEvent } from '../models/ReservationEvent';
 import { freeCopies, nextStatus, USING_A_COPY, type QueueAction, type ReservationStatus } from './states';
 import { generateCode } from './ordering';
-import { toReservationView, viewReservation, type ReservationView } from './readModel';
+import { toReservationView, viewNewcomer, viewReservation, type ReservationView } from './readModel';
 
 /** Read committed + a lock on the game row: every decision sees the latest commits, in turn. */
 const TRANSACTION = { isolationLevel: 'read committed' } as const;
@@ -135,8 +135,10 @@ export async function joinQueue(
   let reservation: Reservation | undefined;
   for (let attempt = 0; !reservation; attempt += 1) {
     try {
+      // Inserts only, so no isolation level and no re-read: enqueued_at and the position come
+      // from one read after the commit.
       reservation = await ctx.knex.transaction(async (trx) => {
-        const created = await Reservation.query(trx).insertAndFetch({
+        const created = await Reservation.query(trx).insert({
           gameId,
           code: generateCode(randomInt),
           customerName: input.customerName,
@@ -147,7 +149,7 @@ export async function joinQueue(
         });
         await logEvent(trx, created, 'joined', null, actor);
         return created;
-      }, TRANSACTION);
+      });
     } catch (err) {
       // A code already taken: draw another. A game deleted meanwhile: it is gone.
       if (isUniqueViolation(err) && attempt < CODE_ATTEMPTS) continue;
@@ -156,8 +158,13 @@ export async function joinQueue(
     }
   }
   ctx.metrics.partyJoined(gameId);
-  await afterCommit(ctx, { gameId, called: [], mayAdvance: true, endedHolds: [] });
-  return { reservation: await viewReservation(ctx.knex, reservation), secret };
+  const joined = await viewNewcomer(ctx.knex, game, reservation.id);
+  // A join is owed a call only if a copy is free once it has committed; if none is, whatever
+  // frees one later requests its own advance, and that job will see this party.
+  const owed = ctx.config.queue.autoAdvance && game.autoAdvance && (!joined || joined.copiesInUse < game.copies);
+  await afterCommit(ctx, { gameId, called: [], mayAdvance: owed, endedHolds: [] });
+  if (!joined) throw new NotFound('This reservation was removed by staff just after it was made');
+  return { reservation: joined.view, secret };
 }
 
 const FREES_A_COPY: readonly QueueAction[] = ['finish', 'no_show', 'cancel'];

@@ -64,6 +64,19 @@ describe('the queue under concurrent requests', () => {
     expect(answers.map((a) => a.estimatedWaitMinutes)).toEqual([0, 0, 40, 40, 80]);
   });
 
+  test("a join's 201 position and estimate are what the queue shows, copies in use counted", async () => {
+    const game = await createGame(service, { copies: 2, playMinutes: 40 });
+    const playing = await join(service, game.id, 'Already Playing');
+    expect((await act(service, playing.id, 'call')).status).toBe(200);
+    expect((await act(service, playing.id, 'seat')).status).toBe(200);
+    const b = await join(service, game.id, 'Bea Second');
+    const c = await join(service, game.id, 'Cai Third');
+    const d = await join(service, game.id, 'Dee Fourth');
+    expect([b, c, d].map((r) => [r.position, r.estimatedWaitMinutes])).toEqual([[1, 0], [2, 40], [3, 40]]);
+    const listed = await listReservations(service, { gameId: game.id, status: 'waiting' });
+    expect(listed.map((r) => [r.id, r.position, r.estimatedWaitMinutes])).toEqual([b, c, d].map((r) => [r.id, r.position, r.estimatedWaitMinutes]));
+  });
+
   test('when 10 staff tablets press call-next on a game with 2 free copies, exactly 2 are called and 8 get a 409', async () => {
     const game = await createGame(service, { copies: 2 });
     const waiting: ReservationBody[] = [];
