@@ -125,8 +125,9 @@ test('staff create a game through the UI; it reaches the board', async () => {
   gameId = Number((await gameRow.getAttribute('data-testid'))?.replace('game-row-', ''));
   expect(gameId).toBeGreaterThan(0);
   await staff.getByTestId(`queue-game-${gameId}`).waitFor({ timeout: STEP_MS });
-  // The switch is set by a PATCH right after the create, so it may show "on" for a moment.
+  // The game is created with auto-advance off: the queue card never shows it on.
   await staff.locator(`[data-testid="queue-game-${gameId}"] [data-testid="auto-advance"]:not(:checked)`).waitFor({ timeout: LIVE_MS });
+  expect(await staff.locator(`[data-testid="queue-game-${gameId}"] [data-testid="auto-advance"]`).isChecked()).toBe(false);
 
   await board.getByTestId(`board-game-${gameId}`).waitFor({ timeout: LIVE_MS });
   expect(await text(board.getByTestId(`board-game-${gameId}`))).toContain(TITLE);

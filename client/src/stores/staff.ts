@@ -144,14 +144,8 @@ export const useStaffStore = defineStore('staff', () => {
   // Game actions.
 
   async function createGame(input: GameInput) {
-    // API.md's POST lists only the catalogue fields; the two switches are PATCH-able, so a
-    // strict server schema never sees them on create and they are set afterwards if needed.
-    const { active, autoAdvance, ...fields } = input;
-    let game = await guarded('game:new', () => api.games.create(fields));
-    const switches: Partial<GameInput> = {};
-    if (active !== undefined && active !== game.active) switches.active = active;
-    if (autoAdvance !== undefined && autoAdvance !== game.autoAdvance) switches.autoAdvance = autoAdvance;
-    if (Object.keys(switches).length > 0) game = await guarded(`game:${game.id}`, () => api.games.update(game.id, switches));
+    // The switches go with the create, so no party can be auto-called in between.
+    const game = await guarded('game:new', () => api.games.create(input));
     await refreshCatalog();
     return game;
   }
