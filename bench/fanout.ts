@@ -12,6 +12,7 @@
  */
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ADMIN, deleteRedisKeys, dropDatabase, uniqueName } from '../tests/helpers/testService';
 
@@ -116,9 +117,10 @@ async function stopClients(clients: Clients): Promise<void> {
 }
 
 /** Runs the rounds; `act` starts the change for a marker. Returns every client's latency (ms). */
-async function measure(clients: Clients, act: (marker: string, round: number) => Promise<void>): Promise<{ latencies: number[]; allHaveIt: number[] }> {
+async function measure(clients: Clients, act: (marker: string, round: number) => Promise<void>): Promise<Measured> {
   const latencies: number[] = [];
   const allHaveIt: number[] = [];
+  const actions: number[] = [];
   for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round += 1) {
     const marker = `R${round}x${Math.random().toString(36).slice(2, 6)} B.`;
     await Promise.all(clients.processes.map((p) => {
@@ -129,14 +131,23 @@ async function measure(clients: Clients, act: (marker: string, round: number) =>
     const reports = Promise.all(clients.processes.map((p) => nextMessage(p, 'times', ROUND_TIMEOUT_MS)));
     const t0 = Date.now();
     await act(marker, round);
+    const acted = Date.now() - t0;
     const times = (await reports).flatMap((m) => m.times as number[]).map((t) => t - t0);
     if (round >= WARMUP_ROUNDS) {
       latencies.push(...times);
       allHaveIt.push(Math.max(...times));
+      actions.push(acted);
     }
     await sleep(PAUSE_MS);
   }
-  return { latencies, allHaveIt };
+  return { latencies, allHaveIt, actions };
+}
+
+interface Measured {
+  latencies: number[];
+  allHaveIt: number[];
+  /** how long the action itself took: the HTTP round trip of the walk-in, or the IPC send */
+  actions: number[];
 }
 
 interface Row {
@@ -145,21 +156,26 @@ interface Row {
   p50: number;
   p99: number;
   allP50: number;
+  actionP50: number;
   connectMs: number;
 }
 
-function row(target: string, clients: number, result: { latencies: number[]; allHaveIt: number[] }, connectMs: number): Row {
+function row(target: string, clients: number, result: Measured, connectMs: number): Row {
   return {
     target,
     clients,
     p50: percentile(result.latencies, 50),
     p99: percentile(result.latencies, 99),
     allP50: percentile(result.allHaveIt, 50),
+    actionP50: percentile(result.actions, 50),
     connectMs,
   };
 }
 
+let loadAtStart = '';
+
 async function main() {
+  loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' ');
   const name = uniqueName('fanout');
   const app = fork(here('fanout-app.ts'), [], { ...tsx, env: { ...process.env, FANOUT_NAME: name } });
   const bare = fork(here('fanout-bare.ts'), [], tsx);
@@ -210,10 +226,15 @@ async function main() {
 
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
     console.log(`\nFan-out of one staff action to /board screens (${ROUNDS} rounds after ${WARMUP_ROUNDS} warm-up, board payload ${payloadBytes} bytes, ${CLIENTS_PER_PROCESS} clients per client process)\n`);
-    console.log('target  clients  p50 ms  p99 ms  all-have-it p50 ms  connect all ms');
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    console.log(`machine: ${os.cpus().length} CPUs, load average ${loadAtStart} at start, ${load} at end\n`);
+    console.log('target  clients  p50 ms  p99 ms  all-have-it p50 ms  action p50 ms  connect all ms');
     for (const r of rows) {
-      console.log(`${r.target.padEnd(6)}  ${String(r.clients).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.allP50).padStart(18)}  ${String(r.connectMs).padStart(14)}`);
+      const cells = [r.p50, r.p99, r.allP50, r.actionP50, r.connectMs].map(String);
+      const widths = [6, 6, 18, 13, 14];
+      console.log(`${r.target.padEnd(6)}  ${String(r.clients).padStart(7)}  ${cells.map((c, i) => c.padStart(widths[i]!)).join('  ')}`);
     }
+    console.log('(action = the HTTP round trip of the walk-in for the app, the IPC send for the bare server)');
     console.log('');
     for (const total of CASES) {
       const a = rows.find((r) => r.target === 'app' && r.clients === total)!;
