@@ -33,6 +33,7 @@ interface StaffSocketData {
 }
 
 const SUBSCRIBE_WAIT_MS = 3000;
+const SESSION_RECHECK_MS = 60_000;
 
 /**
  * Socket.IO on the HTTP server: `/board` (public), `/staff` (staff session), `/ticket`
@@ -100,7 +101,14 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
         stats.load().then((s) => void socket.emit('stats', s)),
       ]).catch(snapshotFailed(NAMESPACES.staff));
     void send();
-    socket.on('resync', singleFlight(send));
+    const resync = singleFlight(send);
+    socket.on('resync', () => void stillSignedIn(socket.request as Request, logger).then((ok) => (ok ? resync() : socket.disconnect())));
+    // A socket outlives the request that opened it: after a sign-out elsewhere (or the session
+    // expiring), stop sending this screen full names.
+    const recheck = setInterval(() => {
+      void stillSignedIn(socket.request as Request, logger).then((ok) => ok || socket.disconnect());
+    }, SESSION_RECHECK_MS).unref();
+    socket.on('disconnect', () => clearInterval(recheck));
   });
 
   const ticket: Namespace<ClientEvents, TicketServerEvents> = io.of(NAMESPACES.ticket);
@@ -135,6 +143,25 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
 /** A Socket.IO middleware refusal; the client sees it as `connect_error` with `data.code`. */
 function refusal(code: string, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
+}
+
+/**
+ * Whether the handshake's session still exists with a staff user. While Redis cannot be asked,
+ * the socket keeps its benefit of the doubt: dropping every tablet during a blip helps nobody.
+ */
+function stillSignedIn(req: Request, logger: AppContext['logger']): Promise<boolean> {
+  const session = req.session;
+  if (!session) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    session.reload((err: unknown) => {
+      if (err instanceof Error && err.message === 'failed to load session') return resolve(false);
+      if (err) {
+        logger.warn({ err }, 'could not re-check a staff socket session');
+        return resolve(true);
+      }
+      resolve(Boolean(req.session?.user));
+    });
+  });
 }
 
 /** Ignores a repeat while the previous one is still running (a client spamming resync). */

@@ -86,6 +86,19 @@ describe('the /staff namespace', () => {
     expect(boardSnapshot.games.map((g) => g.id)).not.toContain(game.id);
   });
 
+  test('after signing out, a staff socket that asks for more is let go', async () => {
+    const cookie = await staffCookie(service);
+    const client = connect(service.url, '/staff', { cookie });
+    await client.waitFor('snapshot');
+    expect((await service.anon.post('/api/auth/logout').set('cookie', cookie).send()).status).toBe(204);
+    const dropped = new Promise<string>((resolve) => client.socket.once('disconnect', resolve));
+    client.socket.emit('resync');
+    expect(await dropped).toBe('io server disconnect');
+    // And it cannot come back without signing in again.
+    client.socket.connect();
+    expect((await connectError(client)).data?.code).toBe('unauthenticated');
+  });
+
   test('resync gives a staff screen a fresh snapshot and stats', async () => {
     const client = connect(service.url, '/staff', { cookie: await staffCookie(service) });
     await client.waitFor('stats');
