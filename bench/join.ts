@@ -1,0 +1,277 @@
+/**
+ * Join benchmark: 64 concurrent clients joining queues over HTTP for 10 s against the real
+ * service, beside a bare Express JSON endpoint and a bare mysql2 INSERT loop under the same
+ * load, with the ratios. Then checks that every 201 is a committed row.
+ *
+ *   npx tsx bench/join.ts                 (needs MariaDB and Redis, like the tests)
+ *   BENCH_SECONDS=20 BENCH_CLIENTS=64 BENCH_GAMES=4 BENCH_DIST=1 npx tsx bench/join.ts
+ *   BENCH_SERVICE_ENV="REALTIME_TICK_MS=1000" npx tsx bench/join.ts       (extra service settings)
+ *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/join.ts   (profile the service)
+ *
+ * BENCH_DIST=1 runs the compiled service (npm run build:server first) instead of tsx.
+ * Processes: the service and the bare Express server each in their own process; the load
+ * (Node 20 fetch, keep-alive) and the mysql2 loop in this one. Everything shares the machine.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { ADMIN, MYSQL, deleteRedisKeys, dropDatabase, testEnv, uniqueName } from '../tests/helpers/testService';
+
+const ROOT = path.resolve(__dirname, '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
+const GAMES = Number(process.env.BENCH_GAMES ?? 4);
+const WARMUP_SECONDS = 2;
+/** One 201 in this many is checked at once from a separate MySQL connection. */
+const VISIBILITY_SAMPLE = 20;
+
+interface LoadResult {
+  label: string;
+  ok: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
+
+/** `clients` loops, each sending one request after another for `seconds`. */
+async function runLoad(label: string, seconds: number, clients: number, once: (client: number, n: number) => Promise<boolean>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let n = 0; performance.now() < deadline; n += 1) {
+        const t0 = performance.now();
+        let ok: boolean;
+        try {
+          ok = await once(client, n);
+        } catch {
+          ok = false;
+        }
+        if (ok) latencies.push(performance.now() - t0);
+        else errors += 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    label,
+    ok: latencies.length,
+    errors,
+    seconds: elapsed,
+    perSecond: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+  };
+}
+
+function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${path.basename(args[args.length - 1]!)}] ${chunk.toString()}`));
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitForHealth(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/health`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url}/health did not answer 200 within ${timeoutMs} ms`);
+}
+
+/** BENCH_SERVICE_ENV="REALTIME_TICK_MS=1000 MYSQL_POOL_MAX=20": extra service settings, to see what costs what. */
+function extraEnv(): Record<string, string> {
+  return Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+}
+
+async function startService(name: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    ...testEnv(name, { PORT: String(port), LOG_LEVEL: 'warn', JOIN_RATE_LIMIT: '1000000000', NODE_ENV: 'production', ...extraEnv() }),
+  };
+  const dist = process.env.BENCH_DIST === '1';
+  if (dist && !existsSync(path.join(ROOT, 'dist/server/main.js'))) throw new Error('BENCH_DIST=1 needs npm run build:server first');
+  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawnNode([...nodeArgs, ...(dist ? ['dist/server/main.js'] : ['--import', 'tsx', 'server/main.ts'])], env);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url);
+  return { child, url };
+}
+
+async function startBareExpress(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawnNode(['--import', 'tsx', 'bench/joinBareExpress.ts'], process.env);
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`bare Express exited (${code})`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  if (res.status !== 200) throw new Error(`sign-in: ${res.status}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+async function main() {
+  const name = uniqueName('benchjoin');
+  const procs: ChildProcess[] = [];
+  let pool: mysql.Pool | undefined;
+  let checker: mysql.Connection | undefined;
+  try {
+    console.log(`join bench: ${CLIENTS} clients, ${SECONDS} s per case, ${GAMES} games; database/prefix ${name}`);
+    const service = await startService(name);
+    procs.push(service.child);
+    const bare = await startBareExpress();
+    procs.push(bare.child);
+
+    const cookie = await signIn(service.url);
+    const gameIds: number[] = [];
+    for (let g = 0; g < GAMES; g += 1) {
+      const res = await fetch(`${service.url}/api/games`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ title: `Bench Game ${g}`, copies: 3, playMinutes: 45 }),
+      });
+      if (res.status !== 201) throw new Error(`create game: ${res.status} ${await res.text()}`);
+      gameIds.push(((await res.json()) as { id: number }).id);
+    }
+
+    const body = (client: number, n: number) => JSON.stringify({ customerName: `Bench ${client}-${n}`, partySize: 2 });
+    const post = (url: string, client: number, n: number) =>
+      fetch(`${url}/api/games/${gameIds[(client + n) % GAMES]}/reservations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(client, n) });
+
+    // 1. bare Express, same load
+    await runLoad('warm-up', WARMUP_SECONDS, CLIENTS, async (c, n) => (await post(bare.url, c, n)).status === 201);
+    const express = await runLoad('bare Express JSON', SECONDS, CLIENTS, async (c, n) => {
+      const res = await post(bare.url, c, n);
+      await res.json();
+      return res.status === 201;
+    });
+
+    // 2. bare mysql2 INSERT loop: a similar row into a throwaway table, autocommit
+    const db = { host: MYSQL.host, port: MYSQL.port, user: MYSQL.user, password: MYSQL.password, database: name };
+    pool = mysql.createPool({ ...db, connectionLimit: CLIENTS });
+    await pool.query(`CREATE TABLE bench_bare_insert (
+      id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY, game_id INT UNSIGNED NOT NULL, code VARCHAR(8) NOT NULL,
+      customer_name VARCHAR(60) NOT NULL, party_size TINYINT UNSIGNED NOT NULL, secret_hash CHAR(64) NOT NULL,
+      status VARCHAR(16) NOT NULL, enqueued_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)) CHARSET utf8mb4`);
+    const bareInsert = await runLoad('bare mysql2 INSERT', SECONDS, CLIENTS, async (c, n) => {
+      await pool!.execute('INSERT INTO bench_bare_insert (game_id, code, customer_name, party_size, secret_hash, status) VALUES (?, ?, ?, ?, ?, ?)', [
+        gameIds[(c + n) % GAMES]!,
+        `${c}x${n}`.slice(0, 8),
+        `Bench ${c}-${n}`,
+        2,
+        'f'.repeat(64),
+        'waiting',
+      ]);
+      return true;
+    });
+    await pool.end();
+    pool = undefined;
+
+    // 3. the real join, through HTTP
+    checker = await mysql.createConnection(db);
+    const acknowledged: number[] = [];
+    const visibility: Array<Promise<boolean>> = [];
+    await runLoad('warm-up', WARMUP_SECONDS, CLIENTS, async (c, n) => {
+      const res = await post(service.url, c, n);
+      if (res.status === 201) acknowledged.push(((await res.json()) as { id: number }).id);
+      return res.status === 201;
+    });
+    const joins = await runLoad('join (service)', SECONDS, CLIENTS, async (c, n) => {
+      const res = await post(service.url, c, n);
+      if (res.status !== 201) return false;
+      const { id } = (await res.json()) as { id: number };
+      acknowledged.push(id);
+      // Seen from another connection as soon as the 201 is in: the commit came first.
+      if (acknowledged.length % VISIBILITY_SAMPLE === 0) {
+        visibility.push(checker!.query('SELECT 1 FROM reservations WHERE id = ?', [id]).then(([rows]) => (rows as unknown[]).length === 1));
+      }
+      return true;
+    });
+
+    const visible = (await Promise.all(visibility)).filter(Boolean).length;
+    let found = 0;
+    for (let i = 0; i < acknowledged.length; i += 1000) {
+      const chunk = acknowledged.slice(i, i + 1000);
+      const [rows] = await checker.query('SELECT COUNT(*) AS n FROM reservations WHERE id IN (?)', [chunk]);
+      found += Number((rows as Array<{ n: number }>)[0]!.n);
+    }
+    const [[total]] = (await checker.query('SELECT COUNT(*) AS n FROM reservations')) as unknown as [[{ n: number }]];
+
+    const rows = [express, bareInsert, joins];
+    console.log('');
+    console.log('case                  ok      err   req/s     p50 ms   p99 ms   max ms');
+    for (const r of rows) {
+      console.log(
+        `${r.label.padEnd(20)} ${String(r.ok).padStart(6)} ${String(r.errors).padStart(6)} ${fmt(r.perSecond).padStart(8)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(8)} ${fmt(r.max, 1).padStart(8)}`,
+      );
+    }
+    const vsExpress = joins.perSecond / express.perSecond;
+    const vsInsert = joins.perSecond / bareInsert.perSecond;
+    console.log('');
+    console.log(`joins/s ÷ bare Express = ${fmt(vsExpress, 3)}   (target ≥ 0.35: ${vsExpress >= 0.35 ? 'met' : 'MISSED'})`);
+    console.log(`joins/s ÷ bare INSERT  = ${fmt(vsInsert, 3)}`);
+    console.log(`join p99 = ${fmt(joins.p99, 2)} ms   (target ≤ 60 ms: ${joins.p99 <= 60 ? 'met' : 'MISSED'})`);
+    console.log(`every 201 committed: ${found}/${acknowledged.length} acknowledged ids in MySQL (${Number(total.n)} rows in all); ` +
+      `${visible}/${visibility.length} sampled ids visible to another connection at once`);
+    console.log(JSON.stringify({ clients: CLIENTS, seconds: SECONDS, games: GAMES, express, bareInsert, joins, vsExpress, vsInsert, acknowledged: acknowledged.length, found, visible, sampled: visibility.length }));
+    if (found !== acknowledged.length || visible !== visibility.length) process.exitCode = 1;
+  } finally {
+    await checker?.end().catch(() => undefined);
+    await pool?.end().catch(() => undefined);
+    for (const p of procs) await stopChild(p);
+    await Promise.all([dropDatabase(name), deleteRedisKeys(name)]);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
