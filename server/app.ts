@@ -19,6 +19,7 @@ import { buildOpenApiDocument } from './http/openapi';
 import { errorHandler, notFound, requireJsonBody } from './http/errorHandler';
 import { clientRouter, defaultClientDir } from './http/client';
 import { sessionUser } from './auth/guard';
+import { SESSION_COOKIE } from './auth/session';
 import { Unauthenticated } from './errors';
 
 export const apiRoutes: RouteDefinition[] = [
@@ -55,6 +56,17 @@ const staffPage: RequestHandler = (req, res, next) => {
   if (req.accepts(['json', 'html']) === 'html') return res.redirect(302, '/staff');
   return next(new Unauthenticated());
 };
+
+/**
+ * Customers never have a session, and joins are the hot path: only requests that carry the
+ * session cookie (or are signing in) pay for loading one.
+ */
+function sessionWhenSignedIn(session: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (req.baseUrl + req.path === '/api/auth/login' || req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return session(req, res, next);
+    return next();
+  };
+}
 
 export interface AppOptions {
   session: RequestHandler;
@@ -95,7 +107,7 @@ export function createApp(ctx: AppContext, options: AppOptions): express.Express
 
   app.use(strictCsp);
   const api = Router();
-  api.use('/api', requireJsonBody, express.json({ limit: '16kb' }), options.session);
+  api.use('/api', requireJsonBody, express.json({ limit: '16kb' }), sessionWhenSignedIn(options.session));
   mountRoutes(api, ctx, apiRoutes);
   app.use(api);
 
