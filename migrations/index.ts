@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initial from './20261122000000_initial';
+import * as recentSessionsIndex from './20261122000001_recent_sessions_index';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, Jest and
@@ -7,4 +8,5 @@ import * as initial from './20261122000000_initial';
  */
 export const migrations: Record<string, Knex.Migration> = {
   '20261122000000_initial': initial,
+  '20261122000001_recent_sessions_index': recentSessionsIndex,
 };

@@ -55,7 +55,7 @@ export function toReservationView(r: Reservation, position: number | null = null
   };
 }
 
-async function recentSessions(knex: Knex, gameIds: number[]): Promise<Map<number, number[]>> {
+async function querySessions(knex: Knex, gameIds: number[]): Promise<Map<number, number[]>> {
   const byGame = new Map<number, number[]>();
   if (!gameIds.length) return byGame;
   const [rows] = (await knex.raw(
@@ -73,6 +73,31 @@ async function recentSessions(knex: Knex, gameIds: number[]): Promise<Map<number
     byGame.set(row.gameId, list);
   }
   return byGame;
+}
+
+
+/**
+ * Measured play times change only when a game finishes, and a minute of estimate never hinges
+ * on the last few seconds: each process re-reads them at most this often per game, instead of
+ * on every snapshot and every join.
+ */
+export const SESSIONS_TTL_MS = 10_000;
+const sessionCache = new WeakMap<Knex, Map<number, { sessions: number[]; readAt: number }>>();
+
+/** A game finished here: this process's next estimate for it reads the new session at once. */
+export function forgetRecentSessions(knex: Knex, gameId: number): void {
+  sessionCache.get(knex)?.delete(gameId);
+}
+
+async function recentSessions(knex: Knex, gameIds: number[]): Promise<Map<number, number[]>> {
+  const cache = sessionCache.get(knex) ?? sessionCache.set(knex, new Map()).get(knex)!;
+  const now = Date.now();
+  const stale = gameIds.filter((id) => (cache.get(id)?.readAt ?? -Infinity) < now - SESSIONS_TTL_MS);
+  if (stale.length) {
+    const fresh = await querySessions(knex, stale);
+    for (const id of stale) cache.set(id, { sessions: fresh.get(id) ?? [], readAt: now });
+  }
+  return new Map(gameIds.map((id) => [id, cache.get(id)!.sessions]));
 }
 
 /**

@@ -8,7 +8,7 @@ import { Reservation } from '../models/Reservation';
 import { ReservationEvent } from '../models/ReservationEvent';
 import { freeCopies, nextStatus, USING_A_COPY, type QueueAction, type ReservationStatus } from './states';
 import { generateCode } from './ordering';
-import { toReservationView, viewNewcomer, viewReservation, type ReservationView } from './readModel';
+import { toReservationView, viewNewcomer, viewReservation, type ReservationView, forgetRecentSessions } from './readModel';
 
 /** Read committed + a lock on the game row: every decision sees the latest commits, in turn. */
 const TRANSACTION = { isolationLevel: 'read committed' } as const;
@@ -200,6 +200,7 @@ export async function applyAction(ctx: AppContext, id: number, action: QueueActi
     return { reservation: updated, effects };
   }, TRANSACTION);
   if (action === 'no_show') ctx.metrics.partyNoShow(reservation.gameId);
+  if (action === 'finish') forgetRecentSessions(ctx.knex, reservation.gameId);
   await afterCommit(ctx, effects);
   return viewReservation(ctx.knex, reservation);
 }

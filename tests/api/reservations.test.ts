@@ -185,3 +185,46 @@ describe('join rate limit', () => {
     expect(events[0].actor).toBe('staff:admin');
   });
 });
+
+describe('wait estimates from measured play time', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService('estimates', { AUTO_ADVANCE: 'false' });
+  });
+  afterAll(() => service.stop());
+
+  test('after three finished sessions, estimates use their mean instead of the nominal play time', async () => {
+    const game = (await service.staff.post('/api/games').send({ title: 'Brass', copies: 1, playMinutes: 60 })).body;
+    const join = async (customerName: string) =>
+      (await service.anon.post(`/api/games/${game.id}/reservations`).send({ customerName }).expect(201)).body;
+    const act = (id: number, action: string) => service.staff.post(`/api/reservations/${id}/${action}`).expect(200);
+    // A session of `minutes`: move its start back rather than wait.
+    const playFor = async (id: number, minutes: number) => {
+      await act(id, 'seat');
+      await service.ctx.knex('reservations').where('id', id).update({ seatedAt: new Date(Date.now() - minutes * 60_000) });
+      await act(id, 'finish');
+    };
+
+    for (const minutes of [20, 30]) {
+      const party = await join('Early');
+      await act(party.id, 'call');
+      await playFor(party.id, minutes);
+    }
+    // Two sessions measured: still the nominal 60 minutes. The copy is held by a called party,
+    // so the next one waits one expected play time.
+    const third = await join('Third');
+    await act(third.id, 'call');
+    const waiting = await join('Waiting');
+    expect(waiting.estimatedWaitMinutes).toBe(60);
+    await act(waiting.id, 'cancel');
+
+    await playFor(third.id, 40);
+    // Sessions of 20, 30 and 40 minutes: mean 30.
+    const fourth = await join('Fourth');
+    await act(fourth.id, 'call');
+    const next = await join('Next');
+    expect(next.estimatedWaitMinutes).toBe(30);
+    const board = (await service.anon.get('/api/board')).body.games.find((g: { id: number }) => g.id === game.id);
+    expect(board.waiting[0]).toMatchObject({ code: next.code, estimatedWaitMinutes: 30 });
+  });
+});

@@ -20,7 +20,7 @@ describe('start-up: migrations, first admin, demo games', () => {
     const instances = Array.from({ length: 4 }, () => createKnex(connection));
     try {
       const applied = await Promise.all(instances.map((knex) => runMigrations(knex)));
-      expect(applied.flat()).toEqual(['20261122000000_initial']);
+      expect(applied.flat()).toEqual(['20261122000000_initial', '20261122000001_recent_sessions_index']);
       const [tables] = await instances[0]!.raw('SHOW TABLES');
       const names = tables.map((row: Record<string, string>) => Object.values(row)[0]);
       expect(names).toEqual(expect.arrayContaining(['games', 'reservations', 'staff_users', 'reservation_events', 'service_state']));
