@@ -30,6 +30,8 @@ interface Effects {
   /** a copy was given back, or a party left the front: someone may now be owed a call */
   mayAdvance: boolean;
   endedHolds: Reservation[];
+  /** today's numbers count calls, seatings and endings; a join alone does not move them */
+  affectsStats?: boolean;
 }
 
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -107,7 +109,7 @@ async function afterCommit(ctx: AppContext, effects: Effects): Promise<void> {
     ctx.metrics.partyCalled(r.gameId, r.calledAt!.getTime() - r.enqueuedAt.getTime());
     ctx.notifier.partyCalled({ id: r.id, gameId: r.gameId, code: r.code });
   }
-  ctx.notifier.gamesChanged([effects.gameId]);
+  ctx.notifier.gamesChanged([effects.gameId], effects.affectsStats !== false || effects.called.length > 0);
   try {
     await Promise.all([
       ...effects.called.map((r) => ctx.jobs.scheduleHoldExpiry(r)),
@@ -162,7 +164,7 @@ export async function joinQueue(
   // A join is owed a call only if a copy is free once it has committed; if none is, whatever
   // frees one later requests its own advance, and that job will see this party.
   const owed = ctx.config.queue.autoAdvance && game.autoAdvance && (!joined || joined.copiesInUse < game.copies);
-  await afterCommit(ctx, { gameId, called: [], mayAdvance: owed, endedHolds: [] });
+  await afterCommit(ctx, { gameId, called: [], mayAdvance: owed, endedHolds: [], affectsStats: false });
   if (!joined) throw new NotFound('This reservation was removed by staff just after it was made');
   return { reservation: joined.view, secret };
 }
@@ -285,7 +287,7 @@ export async function updateReservation(ctx: AppContext, id: number, patch: Rese
     await logEvent(trx, updated, 'updated', reservation.status, actor);
     return updated;
   }, TRANSACTION);
-  ctx.notifier.gamesChanged([updated.gameId]);
+  ctx.notifier.gamesChanged([updated.gameId], false);
   return viewReservation(ctx.knex, updated);
 }
 

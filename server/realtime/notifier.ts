@@ -11,19 +11,20 @@ export interface CalledParty {
  * what changed; the realtime layer decides how (and how often) to tell each screen.
  */
 export interface ChangeNotifier {
-  gamesChanged(gameIds: number[]): void;
+  /** `affectsStats` false when the change cannot move today's numbers (a join, a name fix). */
+  gamesChanged(gameIds: number[], affectsStats?: boolean): void;
   partyCalled(party: CalledParty): void;
 }
 
 export interface ChangeEvents {
-  gamesChanged: [gameIds: number[]];
+  gamesChanged: [gameIds: number[], affectsStats: boolean];
   partyCalled: [party: CalledParty];
 }
 
 /** In-process notifier; the realtime layer listens to it and forwards across processes. */
 export class LocalChangeNotifier extends EventEmitter<ChangeEvents> implements ChangeNotifier {
-  gamesChanged(gameIds: number[]): void {
-    if (gameIds.length) this.emit('gamesChanged', gameIds);
+  gamesChanged(gameIds: number[], affectsStats = true): void {
+    if (gameIds.length) this.emit('gamesChanged', gameIds, affectsStats);
   }
 
   partyCalled(party: CalledParty): void {

@@ -38,6 +38,8 @@ interface Pending {
   games: Set<number>;
   /** every game's tickets, e.g. after pub/sub was down and screens may have missed messages */
   allGames: boolean;
+  /** something in the batch may have moved today's numbers */
+  stats: boolean;
   called: Map<string, CalledParty>;
   /** Date.now() of the oldest change not yet published */
   since: number;
@@ -74,7 +76,7 @@ export class ChangePublisher {
 
   /** Follows the queue's change notifications; returns a function that stops following. */
   listen(notifier: LocalChangeNotifier): () => void {
-    const onGames = (gameIds: number[]) => this.gamesChanged(gameIds);
+    const onGames = (gameIds: number[], affectsStats: boolean) => this.gamesChanged(gameIds, affectsStats);
     const onCalled = (party: CalledParty) => this.partyCalled(party);
     notifier.on('gamesChanged', onGames);
     notifier.on('partyCalled', onCalled);
@@ -84,29 +86,35 @@ export class ChangePublisher {
     };
   }
 
-  gamesChanged(gameIds: readonly number[]): void {
+  gamesChanged(gameIds: readonly number[], affectsStats = true): void {
     const pending = this.mark();
     for (const id of gameIds) pending?.games.add(id);
+    if (pending && affectsStats) pending.stats = true;
     this.changeArrived();
   }
 
   partyCalled(party: CalledParty): void {
     const pending = this.mark();
     pending?.games.add(party.gameId);
+    if (pending) pending.stats = true;
     pending?.called.set(party.code.toUpperCase(), party);
     this.changeArrived();
   }
 
   /** A full snapshot to every screen soon, e.g. one could not get its own on connect. */
   publishSnapshots(): void {
-    this.mark();
+    const pending = this.mark();
+    if (pending) pending.stats = true;
     this.schedule();
   }
 
   /** Snapshots and every ticket: screens may have missed messages (pub/sub reconnected). */
   publishEverything(): void {
     const pending = this.mark();
-    if (pending) pending.allGames = true;
+    if (pending) {
+      pending.allGames = true;
+      pending.stats = true;
+    }
     this.schedule();
   }
 
@@ -122,7 +130,7 @@ export class ChangePublisher {
 
   private mark(): Pending | undefined {
     if (this.closed) return undefined;
-    this.pending ??= { games: new Set(), allGames: false, called: new Map(), since: Date.now() };
+    this.pending ??= { games: new Set(), allGames: false, stats: false, called: new Map(), since: Date.now() };
     return this.pending;
   }
 
@@ -183,6 +191,7 @@ export class ChangePublisher {
     for (const id of batch.games) pending.games.add(id);
     for (const [code, party] of batch.called) if (!pending.called.has(code)) pending.called.set(code, party);
     pending.allGames ||= batch.allGames;
+    pending.stats ||= batch.stats;
     pending.since = Math.min(pending.since, batch.since);
   }
 
@@ -197,11 +206,12 @@ export class ChangePublisher {
     staff.emit('snapshot', staffSnapshot(state));
 
     const gameIds = batch.allGames ? new Set(state.queues.map((q) => q.game.id)) : batch.games;
+    // Today's numbers read the day's event log, which grows all evening: only when they can move.
     const [stats, tickets] = await Promise.all([
-      statsToday(knex, timeZone),
+      batch.stats ? statsToday(knex, timeZone) : undefined,
       ticketsOfGames(knex, state.queues, gameIds, Date.now() - batch.since + ENDED_SLACK_MS),
     ]);
-    staff.emit('stats', { version, stats } satisfies StatsUpdate);
+    if (stats) staff.emit('stats', { version, stats } satisfies StatsUpdate);
 
     const ticketNs = this.target.of(NAMESPACES.ticket);
     for (const ticket of tickets) {

@@ -73,6 +73,21 @@ describe('the change publisher', () => {
     expect(new Set(target.emitted.map((e) => e.payload.version)).size).toBe(1);
   });
 
+  test('changes that cannot move today\'s numbers (joins, name fixes) skip the stats read', async () => {
+    const game = await createGame(service);
+    await join(service, game.id, 'Cy Three');
+    const { publisher: p, target } = publisher(() => service.ctx.knex);
+    p.gamesChanged([game.id], false);
+    await sleep(200);
+    expect(target.snapshots('/staff')).toHaveLength(1);
+    expect(target.emitted.filter((e) => e.event === 'stats')).toHaveLength(0);
+    p.gamesChanged([game.id], false);
+    p.gamesChanged([game.id]);
+    await sleep(200);
+    await p.close();
+    expect(target.emitted.filter((e) => e.event === 'stats')).toHaveLength(1);
+  });
+
   test('close() publishes what is still pending', async () => {
     const { publisher: p, target } = publisher(() => service.ctx.knex, 10_000);
     p.gamesChanged([1]);

@@ -62,8 +62,12 @@ describe('the /staff namespace', () => {
     expect(live).toMatchObject({ autoAdvance: true, copies: 1 });
     expect(JSON.stringify(next)).not.toContain('secret');
 
-    // Stats come with the same version as the snapshot of that flush.
-    const stats = await client.waitFor<{ version: number; stats: Stats }>('stats', (s) => s.version === next.version);
+    // Being called moves today's numbers (a join alone does not): they come with the same
+    // version as the snapshot of the flush that shows the call.
+    const calling = await client.waitFor<Snapshot<StaffGame>>('snapshot', (s) =>
+      s.games.some((g) => g.id === game.id && g.calling.some((r) => r.code === joined.code)),
+    );
+    const stats = await client.waitFor<{ version: number; stats: Stats }>('stats', (s) => s.version === calling.version);
     expect(stats.stats).toEqual(expect.objectContaining({ served: expect.any(Number), perGame: expect.any(Array) }));
   });
 
