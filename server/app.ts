@@ -12,6 +12,7 @@ import { gameRoutes } from './games/routes';
 import { reservationRoutes } from './queue/routes';
 import { ticketRoutes } from './tickets/routes';
 import { boardRoutes } from './board/routes';
+import { StaffGameSchema } from './board/board';
 import { statsRoutes } from './stats/routes';
 import { healthDocs, healthRouter } from './health/routes';
 import { mountRoutes, type RouteDefinition } from './http/route';
@@ -32,7 +33,7 @@ export const apiRoutes: RouteDefinition[] = [
 ];
 
 export function openApiDocument() {
-  return buildOpenApiDocument(apiRoutes, healthDocs);
+  return buildOpenApiDocument(apiRoutes, healthDocs, { StaffGame: StaffGameSchema });
 }
 
 const strictCsp = helmet({

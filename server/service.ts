@@ -72,10 +72,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       force.unref();
+      // Workers first: what their last jobs change is still published before the sockets go.
+      await workers?.close();
       await realtime.close();
       await stopped;
       clearTimeout(force);
-      await workers?.close();
       await closeContext(ctx);
       logger.info('Meeple Queue stopped');
     })();

@@ -12,9 +12,11 @@ export interface ExtraPath {
 }
 
 /** Builds the OpenAPI document from the same route definitions that validate requests. */
-export function buildOpenApiDocument(routes: RouteDefinition[], extra: ExtraPath[] = []) {
+export function buildOpenApiDocument(routes: RouteDefinition[], extra: ExtraPath[] = [], schemas: Record<string, ZodType> = {}) {
   const registry = new OpenAPIRegistry();
   registry.register('Error', ErrorBody);
+  // Schemas no route returns but clients rely on (Socket.IO payloads).
+  for (const [name, schema] of Object.entries(schemas)) registry.register(name, schema);
   registry.registerComponent('securitySchemes', 'staffSession', {
     type: 'apiKey',
     in: 'cookie',

@@ -2,10 +2,9 @@ import type { Knex } from 'knex';
 import { onBoard, toBoardGame, toStaffGame } from '../board/board';
 import { currentVersion } from '../board/version';
 import { Reservation } from '../models/Reservation';
-import { displayName } from '../queue/ordering';
-import { loadQueues, toReservationView, type GameQueue, type ReservationView } from '../queue/readModel';
+import { loadQueues, toReservationView, type GameQueue } from '../queue/readModel';
 import { TERMINAL } from '../queue/states';
-import type { Ticket } from '../tickets/tickets';
+import { toTicket, type Ticket } from '../tickets/tickets';
 import type { GamesSnapshot } from './contract';
 import type { BoardGame, StaffGame } from '../board/board';
 
@@ -33,23 +32,6 @@ export function boardSnapshot({ version, queues }: QueuesState): GamesSnapshot<B
 /** Staff see every game, with full reservations. */
 export function staffSnapshot({ version, queues }: QueuesState): GamesSnapshot<StaffGame> {
   return { version, games: queues.map(toStaffGame) };
-}
-
-/**
- * The ticket body of GET /api/tickets/:code built from a view already loaded. buildTicket
- * reads one ticket at a time (a query or four each); a flush needs every ticket of a game.
- */
-export function toTicket(view: ReservationView, gameTitle: string): Ticket {
-  return {
-    code: view.code,
-    gameId: view.gameId,
-    gameTitle,
-    displayName: displayName(view.customerName),
-    status: view.status,
-    position: view.position,
-    estimatedWaitMinutes: view.estimatedWaitMinutes,
-    holdExpiresAt: view.holdExpiresAt,
-  };
 }
 
 /**

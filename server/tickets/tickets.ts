@@ -3,13 +3,26 @@ import { NotFound } from '../errors';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { displayName } from '../queue/ordering';
-import { loadQueue, toReservationView } from '../queue/readModel';
+import { loadQueue, toReservationView, type ReservationView } from '../queue/readModel';
 import type { z } from '../http/zod';
 import type { TicketSchema } from '../queue/schemas';
 
 export type Ticket = z.infer<typeof TicketSchema>;
 
 /** A customer's own view of their reservation: what they need, nothing about anyone else. */
+export function toTicket(view: ReservationView, gameTitle: string): Ticket {
+  return {
+    code: view.code,
+    gameId: view.gameId,
+    gameTitle,
+    displayName: displayName(view.customerName),
+    status: view.status,
+    position: view.position,
+    estimatedWaitMinutes: view.estimatedWaitMinutes,
+    holdExpiresAt: view.holdExpiresAt,
+  };
+}
+
 export async function buildTicket(knex: Knex, code: string): Promise<Ticket> {
   const reservation = await Reservation.query(knex).findOne({ code });
   if (!reservation) throw new NotFound('No ticket with that code');
@@ -18,14 +31,5 @@ export async function buildTicket(knex: Knex, code: string): Promise<Ticket> {
     reservation.status === 'waiting' ? loadQueue(knex, reservation.gameId) : Promise.resolve(undefined),
   ]);
   const view = queue?.waiting.find((w) => w.id === reservation.id) ?? toReservationView(reservation);
-  return {
-    code: view.code,
-    gameId: view.gameId,
-    gameTitle: game?.title ?? '',
-    displayName: displayName(view.customerName),
-    status: view.status,
-    position: view.position,
-    estimatedWaitMinutes: view.estimatedWaitMinutes,
-    holdExpiresAt: view.holdExpiresAt,
-  };
+  return toTicket(view, game?.title ?? '');
 }

@@ -1703,6 +1703,57 @@ export interface components {
                 }[];
             };
         };
+        StaffGame: {
+            id: number;
+            title: string;
+            copies: number;
+            copiesInUse: number;
+            autoAdvance: boolean;
+            calling: components["schemas"]["Reservation"][];
+            waiting: components["schemas"]["Reservation"][];
+            seated: components["schemas"]["Reservation"][];
+        };
+        Reservation: {
+            id: number;
+            gameId: number;
+            /** @example K7FA */
+            code: string;
+            customerName: string;
+            partySize: number;
+            tableNumber: number | null;
+            status: components["schemas"]["ReservationStatus"];
+            /** @description 1-based among waiting parties; null unless waiting */
+            position: number | null;
+            /** @description null unless waiting */
+            estimatedWaitMinutes: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T19:30:00.000Z
+             */
+            enqueuedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T19:30:00.000Z
+             */
+            calledAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T19:30:00.000Z
+             */
+            holdExpiresAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T19:30:00.000Z
+             */
+            seatedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T19:30:00.000Z
+             */
+            finishedAt: string | null;
+        };
+        /** @enum {string} */
+        ReservationStatus: "waiting" | "called" | "seated" | "finished" | "no_show" | "cancelled";
         User: {
             id: number;
             username: string;
@@ -1760,47 +1811,6 @@ export interface components {
         CreatedReservation: components["schemas"]["Reservation"] & {
             /** @description Returned only here: the customer's key to cancel their own ticket */
             secret: string;
-        };
-        /** @enum {string} */
-        ReservationStatus: "waiting" | "called" | "seated" | "finished" | "no_show" | "cancelled";
-        Reservation: {
-            id: number;
-            gameId: number;
-            /** @example K7FA */
-            code: string;
-            customerName: string;
-            partySize: number;
-            tableNumber: number | null;
-            status: components["schemas"]["ReservationStatus"];
-            /** @description 1-based among waiting parties; null unless waiting */
-            position: number | null;
-            /** @description null unless waiting */
-            estimatedWaitMinutes: number | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T19:30:00.000Z
-             */
-            enqueuedAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T19:30:00.000Z
-             */
-            calledAt: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T19:30:00.000Z
-             */
-            holdExpiresAt: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T19:30:00.000Z
-             */
-            seatedAt: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T19:30:00.000Z
-             */
-            finishedAt: string | null;
         };
         JoinQueue: {
             customerName: string;

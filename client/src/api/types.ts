@@ -39,11 +39,7 @@ export type ErrorDetail = ErrorBody['error']['details'][number];
 // Socket.IO payloads. Every state payload carries the service-wide version.
 
 /** A game as /staff sees it: full reservations, grouped by status. */
-export type StaffGame = Pick<Game, 'id' | 'title' | 'copies' | 'copiesInUse' | 'autoAdvance'> & {
-  calling: Reservation[];
-  waiting: Reservation[];
-  seated: Reservation[];
-};
+export type StaffGame = Schemas['StaffGame'];
 
 export interface GamesSnapshot<G> {
   version: number;
