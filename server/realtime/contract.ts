@@ -49,5 +49,28 @@ export interface ClientEvents {
   watch: (payload: { code?: unknown } | undefined, ack?: (result: WatchAck) => void) => void;
 }
 
+/**
+ * Server to server: every ticket a flush touched, in one message to every instance, which
+ * hands each ticket to its own phones watching that code. One Redis message per flush instead
+ * of one per ticket: with a long queue a flush touches hundreds of tickets.
+ */
+export interface TicketBatch {
+  version: number;
+  tickets: Ticket[];
+  /** codes whose party was called in this flush and still is */
+  called: string[];
+}
+
 /** One room per ticket code, so a change to a ticket reaches only the phones watching it. */
 export const ticketRoom = (code: string) => `ticket:${code.toUpperCase()}`;
+
+/** What one instance sends to the phones watching each code of a ticket batch. */
+export function ticketMessages(batch: TicketBatch): Array<{ room: string; event: 'ticket' | 'called'; payload: TicketUpdate | CalledNotice }> {
+  return batch.tickets.flatMap((body) => {
+    const room = ticketRoom(body.code);
+    const ticket = { room, event: 'ticket' as const, payload: { ...body, version: batch.version } };
+    if (!batch.called.includes(body.code)) return [ticket];
+    const notice = { version: batch.version, code: body.code, gameTitle: body.gameTitle, holdExpiresAt: body.holdExpiresAt };
+    return [ticket, { room, event: 'called' as const, payload: notice }];
+  });
+}

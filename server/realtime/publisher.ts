@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from '../logger';
 import { nextVersion } from '../board/version';
 import { statsToday } from '../stats/stats';
-import { NAMESPACES, ticketRoom, type CalledNotice, type StatsUpdate, type TicketUpdate } from './contract';
+import { NAMESPACES, type StatsUpdate, type TicketBatch } from './contract';
 import type { CalledParty, LocalChangeNotifier } from './notifier';
 import { boardSnapshot, readQueues, staffSnapshot, ticketsOfGames } from './snapshots';
 
@@ -16,6 +16,8 @@ export interface RoomEmitter {
 }
 export interface NamespaceEmitter extends RoomEmitter {
   to(room: string): RoomEmitter;
+  /** to the other Socket.IO servers of the cluster (not this one) */
+  serverSideEmit(event: string, payload: unknown): unknown;
 }
 export interface Broadcaster {
   of(namespace: string): NamespaceEmitter;
@@ -27,6 +29,8 @@ export interface PublisherOptions {
   timeZone: string;
   /** minimum quiet time between two flushes; changes in between share the next flush */
   tickMs: number;
+  /** hands a ticket batch to this process's own phones (app instances; a worker has none) */
+  deliverTickets?: (batch: TicketBatch) => void;
 }
 
 /** A party that left a queue is still told so if the flush comes this much later. */
@@ -213,14 +217,13 @@ export class ChangePublisher {
     ]);
     if (stats) staff.emit('stats', { version, stats } satisfies StatsUpdate);
 
-    const ticketNs = this.target.of(NAMESPACES.ticket);
-    for (const ticket of tickets) {
-      const room = ticketNs.to(ticketRoom(ticket.code));
-      room.emit('ticket', { ...ticket, version } satisfies TicketUpdate);
+    if (!tickets.length) return;
+    const called = tickets
       // Only while it is still true: a party called and seated within one tick is just seated.
-      if (ticket.status === 'called' && batch.called.has(ticket.code.toUpperCase())) {
-        room.emit('called', { version, code: ticket.code, gameTitle: ticket.gameTitle, holdExpiresAt: ticket.holdExpiresAt } satisfies CalledNotice);
-      }
-    }
+      .filter((t) => t.status === 'called' && batch.called.has(t.code.toUpperCase()))
+      .map((t) => t.code);
+    const ticketBatch: TicketBatch = { version, tickets, called };
+    this.target.of(NAMESPACES.ticket).serverSideEmit('tickets', ticketBatch);
+    this.options.deliverTickets?.(ticketBatch);
   }
 }

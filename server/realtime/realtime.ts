@@ -11,10 +11,12 @@ import { statsToday } from '../stats/stats';
 import { buildTicket } from '../tickets/tickets';
 import {
   NAMESPACES,
+  ticketMessages,
   ticketRoom,
   type BoardServerEvents,
   type ClientEvents,
   type StaffServerEvents,
+  type TicketBatch,
   type TicketServerEvents,
   type WatchAck,
 } from './contract';
@@ -52,7 +54,17 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     adapter: createAdapter(safePublisher(pub.client, logger), sub.client, { key: socketIoKey(config) }),
   });
 
-  const publisher = new ChangePublisher({ knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs }, io);
+  const ticket: Namespace<ClientEvents, TicketServerEvents> = io.of(NAMESPACES.ticket);
+  const deliverTickets = (batch: TicketBatch) => {
+    for (const { room, event, payload } of ticketMessages(batch)) {
+      // Only codes someone watches here; `local`, since every instance gets the batch itself.
+      if (ticket.adapter.rooms.has(room)) ticket.local.to(room).emit(event, payload as never);
+    }
+  };
+  // Batches from the other instances and from worker processes.
+  ticket.on('tickets', deliverTickets);
+
+  const publisher = new ChangePublisher({ knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs, deliverTickets }, io);
   const stopListening = publisher.listen(ctx.notifier);
   // While our subscriber was away our clients missed other instances' broadcasts: send them
   // the truth (and everyone else too, which is harmless).
@@ -111,7 +123,6 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     socket.on('disconnect', () => clearInterval(recheck));
   });
 
-  const ticket: Namespace<ClientEvents, TicketServerEvents> = io.of(NAMESPACES.ticket);
   ticket.on('connection', (socket) => watchTickets(socket, ctx));
 
   // Make sure the adapter's subscriptions are in place before the instance takes traffic,

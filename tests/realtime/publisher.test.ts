@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Knex } from 'knex';
 import { createKnex } from '../../server/db/knex';
 import { ChangePublisher, type Broadcaster } from '../../server/realtime/publisher';
+import { ticketMessages, type TicketBatch } from '../../server/realtime/contract';
 import { MYSQL, startTestService, type TestService } from '../helpers/testService';
 import { createGame, join, sleep } from './realtimeHelpers';
 
@@ -17,7 +18,12 @@ class RecordingBroadcaster implements Broadcaster {
   readonly emitted: Emitted[] = [];
   of(namespace: string) {
     const emit = (room?: string) => (event: string, payload: unknown) => this.emitted.push({ namespace, room, event, payload: payload as Emitted['payload'] });
-    return { emit: emit(), to: (room: string) => ({ emit: emit(room) }) };
+    // A ticket batch is unpacked the way every instance hands it to its phones.
+    const serverSideEmit = (event: string, payload: unknown) => {
+      if (event !== 'tickets') return emit()(event, payload);
+      for (const message of ticketMessages(payload as TicketBatch)) emit(message.room)(message.event, message.payload);
+    };
+    return { emit: emit(), to: (room: string) => ({ emit: emit(room) }), serverSideEmit };
   }
   snapshots(namespace: string) {
     return this.emitted.filter((e) => e.namespace === namespace && e.event === 'snapshot');
