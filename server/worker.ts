@@ -1,4 +1,9 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { loadConfig } from './config';
+import { healthRouter } from './health/routes';
 import { createLogger } from './logger';
 import { closeContext, createContext } from './context';
 import { runMigrations } from './db/migrate';
@@ -14,10 +19,21 @@ async function main() {
   // No Socket.IO server here: the worker's changes reach screens through the Redis emitter.
   const realtime = startRealtimeEmitter(ctx);
   const workers = startQueueWorkers(ctx, logger);
-  logger.info('queue workers started');
+  let stopping = false;
+  // Its own /metrics (calls and hold expiries made here are counted here) and health checks.
+  let server: http.Server | undefined;
+  if (config.queue.workerPort !== undefined) {
+    const app = express().disable('x-powered-by').use(healthRouter(ctx, () => stopping));
+    server = http.createServer(app).listen(config.queue.workerPort, config.host);
+    await once(server, 'listening');
+  }
+  const port = server ? (server.address() as AddressInfo).port : undefined;
+  logger.info({ port }, 'queue workers started');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'stopping workers');
+      stopping = true;
+      server?.close();
       workers
         .close()
         .then(() => realtime.close())
