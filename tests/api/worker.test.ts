@@ -24,7 +24,7 @@ describe('npm run worker: the queue workers alone', () => {
     worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     worker.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const started = await eventually(() => output.split('\n').find((line) => line.includes('queue workers started')), 20_000);
-    const port = (JSON.parse(started) as { port: number }).port;
+    const port = (JSON.parse(started!) as { port: number }).port;
     expect(port).toBeGreaterThan(0);
     const metricsAt = request(`http://127.0.0.1:${port}`);
 
