@@ -7,6 +7,7 @@ import { createMetrics, type Metrics } from './metrics/metrics';
 import { createQueueJobs, type QueueJobs } from './queue/jobs';
 import { createRateLimiters, type RateLimiters } from './http/rateLimits';
 import { LocalChangeNotifier } from './realtime/notifier';
+import { watchRedis } from './redisHealth';
 
 /** Everything a use case may need, built once per process (or per test app). */
 export interface AppContext {
@@ -24,21 +25,13 @@ export function createContext(config: Config, logger: Logger): AppContext {
   const knex = createKnex(config.mysql, logger);
   // Commands fail at once while Redis is down, so requests report it instead of hanging.
   const redis = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  let redisDown = false;
-  redis.on('error', (err) => {
-    if (!redisDown) logger.error({ err: err.message }, 'Redis connection error');
-    redisDown = true;
-  });
-  redis.on('ready', () => {
-    if (redisDown) logger.info('Redis connection restored');
-    redisDown = false;
-  });
+  watchRedis(redis, logger, 'commands');
   return {
     config,
     logger,
     knex,
     redis,
-    jobs: createQueueJobs(config),
+    jobs: createQueueJobs(config, logger),
     notifier: new LocalChangeNotifier(),
     metrics: createMetrics(knex),
     limits: createRateLimiters(redis, config),

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { Reservation } from '../models/Reservation';
 import { advanceGame, expireHold } from './service';
+import { watchRedis } from '../redisHealth';
 
 export const QUEUE_NAME = 'queue-engine';
 
@@ -25,21 +26,27 @@ export interface QueueJobs {
   close(): Promise<void>;
 }
 
+/** Connection trouble, which watchRedis already reports once per outage. */
+const isConnectionError = (err: Error) => /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Stream isn't writeable/.test(err.message);
+
 export const bullPrefix = (config: Config) => `${config.redis.prefix}:bull`;
 // BullMQ job ids may not contain ':'.
 const advanceJobId = (gameId: number) => `advance-${gameId}`;
 const holdJobId = (reservationId: number) => `hold-${reservationId}`;
 
-export function createQueueJobs(config: Config): QueueJobs {
+export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
   // Fail fast while Redis is down: MySQL has the truth and reconcile re-creates the jobs.
   const connection = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  connection.on('error', () => undefined);
+  watchRedis(connection, logger, 'queue-producer');
   const queue = new Queue(QUEUE_NAME, {
     connection,
     prefix: bullPrefix(config),
     defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 200 } },
   });
-  queue.on('error', () => undefined);
+  // Connection trouble is reported by watchRedis; anything else the queue says is logged here.
+  queue.on('error', (err) => {
+    if (!isConnectionError(err)) logger.error({ err: err.message }, 'queue error');
+  });
 
   return {
     queue,
@@ -111,7 +118,7 @@ export interface QueueWorkers {
 export function startQueueWorkers(ctx: AppContext, logger: Logger): QueueWorkers {
   const { config } = ctx;
   const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
-  connection.on('error', (err) => logger.warn({ err: err.message }, 'worker Redis connection error'));
+  watchRedis(connection, logger, 'queue-worker');
 
   const worker = new Worker(
     QUEUE_NAME,
@@ -140,7 +147,9 @@ export function startQueueWorkers(ctx: AppContext, logger: Logger): QueueWorkers
     { connection, prefix: bullPrefix(config), concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000 },
   );
   worker.on('failed', (job, err) => logger.error({ err, job: job?.name, data: job?.data }, 'queue job failed'));
-  worker.on('error', (err) => logger.error({ err: err.message }, 'queue worker error'));
+  worker.on('error', (err) => {
+    if (!isConnectionError(err)) logger.error({ err: err.message }, 'queue worker error');
+  });
 
   // The repeatable reconcile job lives in Redis; if Redis loses it, this puts it back.
   const ensureSchedule = () =>

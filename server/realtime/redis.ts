@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { watchRedis } from '../redisHealth';
 
 /** Channel prefix shared by the adapter of every app instance and the emitter of every worker. */
 export const socketIoKey = (config: Config) => `${config.redis.prefix}:sio`;
@@ -31,24 +32,10 @@ export interface RedisLink {
  */
 export function connectRedis(config: Config, logger: Logger, role: string): RedisLink {
   const client = new Redis(config.redis.url, { connectionName: `${config.redis.prefix}:${role}`, maxRetriesPerRequest: 3 });
-  const reconnected: Array<() => void> = [];
-  let everReady = false;
-  let down = false;
-  client.on('error', (err: Error) => {
-    if (!down) logger.warn({ err: err.message, role }, 'realtime Redis connection lost; retrying');
-    down = true;
-  });
-  client.on('ready', () => {
-    if (everReady) {
-      logger.info({ role }, 'realtime Redis connection restored');
-      for (const listener of reconnected) listener();
-    }
-    everReady = true;
-    down = false;
-  });
+  const watch = watchRedis(client, logger, `realtime-${role}`);
   return {
     client,
-    onReconnected: (listener) => reconnected.push(listener),
+    onReconnected: watch.onReconnected,
     async close() {
       // quit() lets queued publishes go out first; disconnect() if Redis does not answer.
       const timer = setTimeout(() => client.disconnect(), 1000);
