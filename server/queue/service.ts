@@ -299,6 +299,7 @@ export async function deleteReservation(ctx: AppContext, id: number, actor: stri
     await Reservation.query(trx).deleteById(id);
     return reservation;
   }, TRANSACTION);
+  ctx.notifier.partyRemoved({ gameId: removed.gameId, code: removed.code });
   const heldCopy = removed.status === 'called' || removed.status === 'seated';
   await afterCommit(ctx, {
     gameId: removed.gameId,

@@ -36,9 +36,15 @@ export interface StaffServerEvents {
   stats: (payload: StatsUpdate) => void;
 }
 
+export interface RemovedNotice {
+  version: number;
+  code: string;
+}
+
 export interface TicketServerEvents {
   ticket: (payload: TicketUpdate) => void;
   called: (payload: CalledNotice) => void;
+  removed: (payload: RemovedNotice) => void;
 }
 
 /** What `watch` answers through its optional acknowledgement. */
@@ -59,18 +65,24 @@ export interface TicketBatch {
   tickets: Ticket[];
   /** codes whose party was called in this flush and still is */
   called: string[];
+  /** codes of reservations deleted outright: there is no ticket left to show */
+  removed: string[];
 }
 
 /** One room per ticket code, so a change to a ticket reaches only the phones watching it. */
 export const ticketRoom = (code: string) => `ticket:${code.toUpperCase()}`;
 
 /** What one instance sends to the phones watching each code of a ticket batch. */
-export function ticketMessages(batch: TicketBatch): Array<{ room: string; event: 'ticket' | 'called'; payload: TicketUpdate | CalledNotice }> {
-  return batch.tickets.flatMap((body) => {
+export function ticketMessages(
+  batch: TicketBatch,
+): Array<{ room: string; event: 'ticket' | 'called' | 'removed'; payload: TicketUpdate | CalledNotice | RemovedNotice }> {
+  const updates = batch.tickets.flatMap((body) => {
     const room = ticketRoom(body.code);
     const ticket = { room, event: 'ticket' as const, payload: { ...body, version: batch.version } };
     if (!batch.called.includes(body.code)) return [ticket];
     const notice = { version: batch.version, code: body.code, gameTitle: body.gameTitle, holdExpiresAt: body.holdExpiresAt };
     return [ticket, { room, event: 'called' as const, payload: notice }];
   });
+  const removals = batch.removed.map((code) => ({ room: ticketRoom(code), event: 'removed' as const, payload: { version: batch.version, code } }));
+  return [...updates, ...removals];
 }

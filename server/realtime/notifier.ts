@@ -14,11 +14,14 @@ export interface ChangeNotifier {
   /** `affectsStats` false when the change cannot move today's numbers (a join, a name fix). */
   gamesChanged(gameIds: number[], affectsStats?: boolean): void;
   partyCalled(party: CalledParty): void;
+  /** A reservation was deleted outright: a phone watching its code must learn it is gone. */
+  partyRemoved(party: Pick<CalledParty, 'gameId' | 'code'>): void;
 }
 
 export interface ChangeEvents {
   gamesChanged: [gameIds: number[], affectsStats: boolean];
   partyCalled: [party: CalledParty];
+  partyRemoved: [party: Pick<CalledParty, 'gameId' | 'code'>];
 }
 
 /** In-process notifier; the realtime layer listens to it and forwards across processes. */
@@ -29,5 +32,9 @@ export class LocalChangeNotifier extends EventEmitter<ChangeEvents> implements C
 
   partyCalled(party: CalledParty): void {
     this.emit('partyCalled', party);
+  }
+
+  partyRemoved(party: Pick<CalledParty, 'gameId' | 'code'>): void {
+    this.emit('partyRemoved', party);
   }
 }

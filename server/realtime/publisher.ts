@@ -45,6 +45,7 @@ interface Pending {
   /** something in the batch may have moved today's numbers */
   stats: boolean;
   called: Map<string, CalledParty>;
+  removed: Set<string>;
   /** Date.now() of the oldest change not yet published */
   since: number;
 }
@@ -82,11 +83,14 @@ export class ChangePublisher {
   listen(notifier: LocalChangeNotifier): () => void {
     const onGames = (gameIds: number[], affectsStats: boolean) => this.gamesChanged(gameIds, affectsStats);
     const onCalled = (party: CalledParty) => this.partyCalled(party);
+    const onRemoved = (party: Pick<CalledParty, 'gameId' | 'code'>) => this.partyRemoved(party);
     notifier.on('gamesChanged', onGames);
     notifier.on('partyCalled', onCalled);
+    notifier.on('partyRemoved', onRemoved);
     return () => {
       notifier.off('gamesChanged', onGames);
       notifier.off('partyCalled', onCalled);
+      notifier.off('partyRemoved', onRemoved);
     };
   }
 
@@ -104,6 +108,13 @@ export class ChangePublisher {
     pending?.called.set(party.code.toUpperCase(), party);
     this.changeArrived();
   }
+  partyRemoved(party: Pick<CalledParty, 'gameId' | 'code'>): void {
+    const pending = this.mark();
+    pending?.games.add(party.gameId);
+    pending?.removed.add(party.code.toUpperCase());
+    this.changeArrived();
+  }
+
 
   /** A full snapshot to every screen soon, e.g. one could not get its own on connect. */
   publishSnapshots(): void {
@@ -134,7 +145,7 @@ export class ChangePublisher {
 
   private mark(): Pending | undefined {
     if (this.closed) return undefined;
-    this.pending ??= { games: new Set(), allGames: false, stats: false, called: new Map(), since: Date.now() };
+    this.pending ??= { games: new Set(), allGames: false, stats: false, called: new Map(), removed: new Set(), since: Date.now() };
     return this.pending;
   }
 
@@ -194,6 +205,7 @@ export class ChangePublisher {
     if (!pending) return;
     for (const id of batch.games) pending.games.add(id);
     for (const [code, party] of batch.called) if (!pending.called.has(code)) pending.called.set(code, party);
+    for (const code of batch.removed) pending.removed.add(code);
     pending.allGames ||= batch.allGames;
     pending.stats ||= batch.stats;
     pending.since = Math.min(pending.since, batch.since);
@@ -217,12 +229,12 @@ export class ChangePublisher {
     ]);
     if (stats) staff.emit('stats', { version, stats } satisfies StatsUpdate);
 
-    if (!tickets.length) return;
+    if (!tickets.length && !batch.removed.size) return;
     const called = tickets
       // Only while it is still true: a party called and seated within one tick is just seated.
       .filter((t) => t.status === 'called' && batch.called.has(t.code.toUpperCase()))
       .map((t) => t.code);
-    const ticketBatch: TicketBatch = { version, tickets, called };
+    const ticketBatch: TicketBatch = { version, tickets, called, removed: [...batch.removed] };
     this.target.of(NAMESPACES.ticket).serverSideEmit('tickets', ticketBatch);
     this.options.deliverTickets?.(ticketBatch);
   }

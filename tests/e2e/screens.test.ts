@@ -219,6 +219,15 @@ test('a customer leaves from the ticket page; staff and board drop the party', a
   await board.getByTestId(`board-entry-${code}`).waitFor({ state: 'detached', timeout: LIVE_MS });
 });
 
+test('staff delete a party by mistake; the phone watching it says so at once', async () => {
+  const { code } = await joinFromPhone(phone, 'Noor Haddad', 2);
+  await phone.waitForURL(new RegExp(`/t/${code}$`), { timeout: STEP_MS });
+  await expectText(phone.getByTestId('ticket-status'), /waiting/i, STEP_MS);
+  const id = (await service.staff.get(`/api/reservations?gameId=${gameId}&status=waiting`)).body.find((r: { code: string }) => r.code === code).id;
+  expect((await service.staff.delete(`/api/reservations/${id}`)).status).toBe(204);
+  await expectText(phone.getByTestId('ticket-not-found'), /was removed/i, LIVE_MS);
+});
+
 test('the board fits 1080p and 720p TVs without scrollbars, codes and names whole, with 7 games and 20+ parties waiting', async () => {
   // One more waiting party per demo game: 23 waiting over 7 games with the one made above.
   const seeded = await seedDemo(service, DEMO_GAMES.map((g) => ({ ...g, waiting: g.waiting + 1 })));

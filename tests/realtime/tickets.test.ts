@@ -90,6 +90,23 @@ describe('the /ticket namespace', () => {
     await client.waitFor<TicketEvent>('ticket', (t) => t.status === 'cancelled' && t.position === null);
   });
 
+  test('a watcher learns that its reservation was deleted by staff, and only that watcher', async () => {
+    const game = await createGame(service);
+    const gone = await join(service, game.id, 'Gone Soon');
+    const stays = await join(service, game.id, 'Stays Here');
+    const goneWatcher = connect(service.url, '/ticket');
+    const staysWatcher = connect(service.url, '/ticket');
+    await watch(goneWatcher, gone.code);
+    await watch(staysWatcher, stays.code);
+    await goneWatcher.waitFor('ticket');
+    expect((await service.staff.delete(`/api/reservations/${gone.id}`)).status).toBe(204);
+    const notice = await goneWatcher.waitFor<{ version: number; code: string }>('removed');
+    expect(notice).toEqual({ version: expect.any(Number), code: gone.code });
+    // The other party moved up, and was not told anything was removed.
+    await staysWatcher.waitFor<TicketEvent>('ticket', (t) => t.position === 1 && t.version === notice.version);
+    expect(staysWatcher.all('removed')).toEqual([]);
+  });
+
   test('watching another code leaves the previous one', async () => {
     const game = await createGame(service, { copies: 2 });
     const a = await join(service, game.id, 'Ann A');

@@ -69,9 +69,16 @@ export interface StaffServerEvents {
   stats: (payload: StatsUpdate) => void;
 }
 
+/** The reservation was deleted by staff: the ticket no longer exists. */
+export interface RemovedNotice {
+  version: number;
+  code: string;
+}
+
 export interface TicketServerEvents {
   ticket: (payload: TicketUpdate) => void;
   called: (payload: CalledNotice) => void;
+  removed: (payload: RemovedNotice) => void;
 }
 
 export interface ClientEvents {

@@ -14,6 +14,8 @@ interface Feed {
 export const useTicketStore = defineStore('ticket', () => {
   const feed = shallowRef<Feed | null>(null);
   const notFound = ref(false);
+  /** Staff deleted the reservation while this page watched it. */
+  const removed = ref(false);
   const loadError = ref<string | null>(null);
   const secret = ref<string | null>(null);
 
@@ -47,6 +49,7 @@ export const useTicketStore = defineStore('ticket', () => {
     if (feed.value?.code === code) return;
     stop();
     notFound.value = false;
+    removed.value = false;
     loadError.value = null;
     left.value = false;
     secret.value = loadSecret(code);
@@ -63,6 +66,14 @@ export const useTicketStore = defineStore('ticket', () => {
           current && notice.code.toUpperCase() === code.toUpperCase()
             ? { ...current, status: 'called', position: null, estimatedWaitMinutes: null, holdExpiresAt: notice.holdExpiresAt }
             : null,
+        // Deleted by staff: nothing left to show but that. The ticket itself stays as it was.
+        removed: (notice) => {
+          if (notice.code.toUpperCase() === code.toUpperCase()) {
+            removed.value = true;
+            notFound.value = true;
+          }
+          return null;
+        },
       });
       return { code, scope, socket, ticket: live };
     });
@@ -85,5 +96,5 @@ export const useTicketStore = defineStore('ticket', () => {
     left.value = true;
   }
 
-  return { ticket, notFound, loadError, secret, connected, reconnecting, start, stop, leave, load };
+  return { ticket, notFound, removed, loadError, secret, connected, reconnecting, start, stop, leave, load };
 });
