@@ -1,10 +1,8 @@
-import type { Knex } from 'knex';
 import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
-import { loadQueues, type GameQueue, type ReservationView } from '../queue/readModel';
+import type { GameQueue, ReservationView } from '../queue/readModel';
 import { displayName } from '../queue/ordering';
 import { ReservationSchema } from '../queue/schemas';
-import { currentVersion } from './version';
 
 export const EntrySchema = z
   .object({
@@ -86,10 +84,4 @@ export function toStaffGame(q: GameQueue): StaffGame {
 /** Games shown on the board: active ones, plus any that still have parties on the floor. */
 export function onBoard(q: GameQueue): boolean {
   return q.game.active || q.calling.length + q.waiting.length + q.seated.length > 0;
-}
-
-export async function buildBoard(knex: Knex, version?: number): Promise<{ version: number; games: BoardGame[] }> {
-  const v = version ?? (await currentVersion(knex));
-  const queues = await loadQueues(knex);
-  return { version: v, games: queues.filter(onBoard).map(toBoardGame) };
 }

@@ -1,5 +1,6 @@
 import { defineRoute } from '../http/route';
-import { BoardSchema, buildBoard } from './board';
+import { boardSnapshot, readQueues } from '../realtime/snapshots';
+import { BoardSchema } from './board';
 
 export const boardRoutes = [
   defineRoute({
@@ -9,6 +10,7 @@ export const boardRoutes = [
     tag: 'board',
     access: 'public',
     responses: { 200: { description: 'The board', schema: BoardSchema } },
-    handler: async (ctx) => ({ status: 200, body: await buildBoard(ctx.knex) }),
+    // The same read and shape as the /board socket snapshot.
+    handler: async (ctx) => ({ status: 200, body: boardSnapshot(await readQueues(ctx.knex)) }),
   }),
 ];

@@ -5,7 +5,7 @@ import { actorOf } from '../auth/guard';
 import { limitJoins } from '../http/rateLimits';
 import { NotFound } from '../errors';
 import { Reservation } from '../models/Reservation';
-import { loadQueues, toReservationView, type ReservationView } from './readModel';
+import { loadQueues, toReservationView, viewReservation, type ReservationView } from './readModel';
 import { JoinBody, CreatedReservationSchema, ReservationPatchBody, ReservationQuery, ReservationSchema } from './schemas';
 import { applyAction, callNextParty, deleteReservation, joinQueue, updateReservation } from './service';
 import type { QueueAction } from './states';
@@ -69,8 +69,7 @@ export const reservationRoutes = [
     handler: async (ctx, { params }) => {
       const reservation = await Reservation.query(ctx.knex).findById(params.id);
       if (!reservation) throw new NotFound('No reservation with that id');
-      const [queue] = reservation.status === 'waiting' ? await loadQueues(ctx.knex, [reservation.gameId]) : [];
-      return { status: 200, body: queue?.waiting.find((w) => w.id === reservation.id) ?? toReservationView(reservation) };
+      return { status: 200, body: await viewReservation(ctx.knex, reservation) };
     },
   }),
   defineRoute({
