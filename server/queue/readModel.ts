@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ACTIVE, USING_A_COPY } from './states';
-import { estimateWaits, expectedPlayMs } from './estimates';
+import { estimateWaits, expectedPlayMs, type BusyCopy } from './estimates';
 import { compareQueueOrder } from './ordering';
 
 /** Recent finished sessions that feed the expected play time. */
@@ -89,7 +89,7 @@ export function forgetRecentSessions(knex: Knex, gameId: number): void {
   sessionCache.get(knex)?.delete(gameId);
 }
 
-async function recentSessions(knex: Knex, gameIds: number[]): Promise<Map<number, number[]>> {
+export async function recentSessions(knex: Knex, gameIds: number[]): Promise<Map<number, number[]>> {
   const cache = sessionCache.get(knex) ?? sessionCache.set(knex, new Map()).get(knex)!;
   const now = Date.now();
   const stale = gameIds.filter((id) => (cache.get(id)?.readAt ?? -Infinity) < now - SESSIONS_TTL_MS);
@@ -153,37 +153,42 @@ export async function viewReservation(knex: Knex, reservation: Reservation): Pro
   return queue?.waiting.find((w) => w.id === reservation.id) ?? toReservationView(reservation);
 }
 
+/** Counts the waiting parties up to and including `r` in its game's queue, over the queue index. */
+export const QUEUE_POSITION_SQL = `(SELECT COUNT(*) FROM reservations w WHERE w.game_id = r.game_id AND w.status = 'waiting'
+  AND (w.enqueued_at < r.enqueued_at OR (w.enqueued_at = r.enqueued_at AND w.id <= r.id)))`;
+
+/** The copies each game has out (called or seated parties), for estimates and free copies. */
+export async function busyCopies(knex: Knex, gameIds: readonly number[]): Promise<Map<number, BusyCopy[]>> {
+  const byGame = new Map<number, BusyCopy[]>(gameIds.map((id) => [id, []]));
+  if (!gameIds.length) return byGame;
+  const rows = await Reservation.query(knex)
+    .whereIn('gameId', gameIds)
+    .whereIn('status', USING_A_COPY)
+    .select('gameId', 'status', 'calledAt', 'seatedAt');
+  for (const r of rows) byGame.get(r.gameId)?.push({ status: r.status as BusyCopy['status'], calledAt: r.calledAt, seatedAt: r.seatedAt });
+  return byGame;
+}
+
 /**
- * A party that has just joined, as the join answers it: its position by COUNT over the queue
- * index and its estimate from the copies in use, rather than loading the whole queue (which
- * made each join cost O(queue length)). Same order and same estimate as loadQueues.
- * Also says how many copies are in use, read after the join committed.
+ * Views of parties that have just joined one game, from their positions (counted by
+ * QUEUE_POSITION_SQL rather than by loading the whole queue, which made each join cost
+ * O(queue length)): same order and same estimates as loadQueues. Without the copies in use
+ * (their read failed) the estimates are left out rather than guessed.
  */
-export async function viewNewcomer(knex: Knex, game: Game, id: number, now = new Date()): Promise<{ view: ReservationView; copiesInUse: number } | undefined> {
-  const [row, busy, sessions] = await Promise.all([
-    Reservation.query(knex)
-      .alias('r')
-      .findById(id)
-      .select(
-        'r.*',
-        knex.raw(
-          `(SELECT COUNT(*) FROM reservations w WHERE w.game_id = r.game_id AND w.status = 'waiting'
-             AND (w.enqueued_at < r.enqueued_at OR (w.enqueued_at = r.enqueued_at AND w.id <= r.id))) AS queue_position`,
-        ),
-      ),
-    Reservation.query(knex).where('gameId', game.id).whereIn('status', USING_A_COPY).select('status', 'calledAt', 'seatedAt'),
-    recentSessions(knex, [game.id]),
-  ]);
-  if (!row) return undefined;
-  const copiesInUse = busy.length;
-  if (row.status !== 'waiting') return { view: toReservationView(row), copiesInUse };
-  const position = Number((row as unknown as { queuePosition: number | string }).queuePosition);
-  const estimates = estimateWaits({
-    now,
-    copies: game.copies,
-    expectedPlayMs: expectedPlayMs(game.playMinutes, sessions.get(game.id) ?? []),
-    busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt })),
-    waitingCount: position,
-  });
-  return { view: toReservationView(row, position, estimates[position - 1] ?? null), copiesInUse };
+export function viewNewcomers(
+  game: Game,
+  joined: ReadonlyArray<{ row: Reservation; position: number }>,
+  known: { busy: BusyCopy[]; sessions: number[] } | undefined,
+  now = new Date(),
+): ReservationView[] {
+  const estimates = known
+    ? estimateWaits({
+        now,
+        copies: game.copies,
+        expectedPlayMs: expectedPlayMs(game.playMinutes, known.sessions),
+        busy: known.busy,
+        waitingCount: Math.max(0, ...joined.map((j) => j.position)),
+      })
+    : [];
+  return joined.map(({ row, position }) => toReservationView(row, position, estimates[position - 1] ?? null));
 }

@@ -1,28 +1,20 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AppContext } from '../context';
 import { Conflict, Forbidden, NotFound } from '../errors';
-import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ReservationEvent } from '../models/ReservationEvent';
 import { freeCopies, nextStatus, USING_A_COPY, type QueueAction, type ReservationStatus } from './states';
-import { generateCode } from './ordering';
-import { toReservationView, viewNewcomer, viewReservation, type ReservationView, forgetRecentSessions } from './readModel';
+import { hashSecret, JoinWriter, type JoinInput, type Joined, type JoinWriterOptions } from './joins';
+import { toReservationView, viewReservation, type ReservationView, forgetRecentSessions } from './readModel';
 
 /** Read committed + a lock on the game row: every decision sees the latest commits, in turn. */
 const TRANSACTION = { isolationLevel: 'read committed' } as const;
 const NOW = 'CURRENT_TIMESTAMP(3)';
-const CODE_ATTEMPTS = 8;
 
 export const SYSTEM_ADVANCE = 'system:auto-advance';
 export const SYSTEM_HOLD_EXPIRY = 'system:hold-expiry';
-
-export interface JoinInput {
-  customerName: string;
-  partySize: number;
-  tableNumber: number | null;
-}
 
 interface Effects {
   gameId: number;
@@ -33,8 +25,6 @@ interface Effects {
   /** today's numbers count calls, seatings and endings; a join alone does not move them */
   affectsStats?: boolean;
 }
-
-const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 function raw(trx: Knex, sql: string, bindings: readonly Knex.RawBinding[] = []): Date {
   // Objection's typed patch wants a Date; the database fills in its own clock.
@@ -122,51 +112,34 @@ async function afterCommit(ctx: AppContext, effects: Effects): Promise<void> {
   }
 }
 
-export async function joinQueue(
-  ctx: AppContext,
-  gameId: number,
-  input: JoinInput,
-  actor: string,
-): Promise<{ reservation: ReservationView; secret: string }> {
-  const game = await Game.query(ctx.knex).findById(gameId);
-  if (!game) throw new NotFound('No game with that id');
-  if (!game.active) throw new Conflict(`"${game.title}" is not taking reservations right now`);
-  if (game.copies === 0) throw new Conflict(`"${game.title}" has no copy to lend, so it has no queue`);
+const joinWriters = new WeakMap<AppContext, JoinWriter>();
 
-  const secret = randomBytes(24).toString('base64url');
-  let reservation: Reservation | undefined;
-  for (let attempt = 0; !reservation; attempt += 1) {
-    try {
-      // Inserts only, so no isolation level and no re-read: enqueued_at and the position come
-      // from one read after the commit.
-      reservation = await ctx.knex.transaction(async (trx) => {
-        const created = await Reservation.query(trx).insert({
-          gameId,
-          code: generateCode(randomInt),
-          customerName: input.customerName,
-          partySize: input.partySize,
-          tableNumber: input.tableNumber,
-          secretHash: hashSecret(secret),
-          status: 'waiting',
-        });
-        await logEvent(trx, created, 'joined', null, actor);
-        return created;
-      });
-    } catch (err) {
-      // A code already taken: draw another. A game deleted meanwhile: it is gone.
-      if (isUniqueViolation(err) && attempt < CODE_ATTEMPTS) continue;
-      if (isForeignKeyViolation(err)) throw new NotFound('No game with that id');
-      throw err;
-    }
+/** The context's join writer (one per process), whose batches share their round trips. */
+export function joinWriterOf(ctx: AppContext, options?: JoinWriterOptions): JoinWriter {
+  let writer = joinWriters.get(ctx);
+  if (!writer) {
+    writer = new JoinWriter(
+      ctx.knex,
+      {
+        joined: async (game, count, mayBeOwedACall) => {
+          for (let i = 0; i < count; i += 1) ctx.metrics.partyJoined(game.id);
+          // Owed a call only if a copy is free once the join has committed; if none is,
+          // whatever frees one later requests its own advance, and that job sees this party.
+          const owed = ctx.config.queue.autoAdvance && game.autoAdvance && mayBeOwedACall;
+          await afterCommit(ctx, { gameId: game.id, called: [], mayAdvance: owed, endedHolds: [], affectsStats: false });
+        },
+        readFailed: (err) => ctx.logger.error({ err }, 'joins committed, but the copies in use could not be read: answered without estimates'),
+      },
+      options,
+    );
+    joinWriters.set(ctx, writer);
   }
-  ctx.metrics.partyJoined(gameId);
-  const joined = await viewNewcomer(ctx.knex, game, reservation.id);
-  // A join is owed a call only if a copy is free once it has committed; if none is, whatever
-  // frees one later requests its own advance, and that job will see this party.
-  const owed = ctx.config.queue.autoAdvance && game.autoAdvance && (!joined || joined.copiesInUse < game.copies);
-  await afterCommit(ctx, { gameId, called: [], mayAdvance: owed, endedHolds: [], affectsStats: false });
-  if (!joined) throw new NotFound('This reservation was removed by staff just after it was made');
-  return { reservation: joined.view, secret };
+  return writer;
+}
+
+/** A party joins a game's queue; answered once the join has committed. */
+export function joinQueue(ctx: AppContext, gameId: number, input: JoinInput, actor: string): Promise<Joined> {
+  return joinWriterOf(ctx).join(gameId, input, actor);
 }
 
 const FREES_A_COPY: readonly QueueAction[] = ['finish', 'no_show', 'cancel'];

@@ -56,21 +56,45 @@ export interface ClientEvents {
 }
 
 /**
- * Server to server: every ticket a flush touched, in one message to every instance, which
- * hands each ticket to its own phones watching that code. One Redis message per flush instead
- * of one per ticket: with a long queue a flush touches hundreds of tickets.
+ * Server to server: what changed, from whichever process committed it (an app instance or a
+ * worker) to every app instance, each of which then reads and sends what its own screens
+ * need. A few hundred bytes whatever the length of the queues: the snapshots themselves never
+ * cross Redis, and an instance with no screen for a change reads nothing.
  */
+export interface ChangeNotice {
+  /** bumped after the changes committed: data read on receipt is at least this new */
+  version: number;
+  /** games whose queues changed (every game when `allGames`) */
+  games: number[];
+  /** every screen may have missed messages (pub/sub was away) */
+  allGames: boolean;
+  /** today's numbers may have moved */
+  stats: boolean;
+  /** codes called by these changes */
+  called: string[];
+  /** codes of reservations deleted outright: there is no ticket left to show */
+  removed: string[];
+  /** Date.now() of the oldest change, so parties that left a queue since are still told */
+  since: number;
+}
+
+export const CHANGE_NOTICE_EVENT = 'changes';
+/** Notices travel between servers on the main namespace, which no client uses. */
+export const NOTICES_NAMESPACE = '/';
+
+/** What one instance sends to the phones watching the codes a flush touched. */
 export interface TicketBatch {
   version: number;
   tickets: Ticket[];
-  /** codes whose party was called in this flush and still is */
+  /** codes whose party was called by the changes and still is */
   called: string[];
-  /** codes of reservations deleted outright: there is no ticket left to show */
+  /** codes of reservations deleted outright */
   removed: string[];
 }
 
 /** One room per ticket code, so a change to a ticket reaches only the phones watching it. */
-export const ticketRoom = (code: string) => `ticket:${code.toUpperCase()}`;
+export const TICKET_ROOM_PREFIX = 'ticket:';
+export const ticketRoom = (code: string) => `${TICKET_ROOM_PREFIX}${code.toUpperCase()}`;
 
 /** What one instance sends to the phones watching each code of a ticket batch. */
 export function ticketMessages(

@@ -1,31 +1,37 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { AppContext } from '../context';
-import { ChangePublisher } from './publisher';
+import { ChangeAnnouncer } from './announcer';
+import { CHANGE_NOTICE_EVENT, NOTICES_NAMESPACE } from './contract';
 import { connectRedis, safePublisher, socketIoKey } from './redis';
 
 export interface RealtimeEmitter {
-  publisher: ChangePublisher;
+  announcer: ChangeAnnouncer;
   close(): Promise<void>;
 }
 
 /**
- * Live updates from a process without a Socket.IO server (`npm run worker`): auto-advance
- * calls and hold expiries are published through Redis to the adapters of the app instances,
- * which hand them to their clients. Same flush logic as the app, another target.
+ * Live updates from a process without a Socket.IO server (`npm run worker`): the change
+ * notices of its auto-advance calls and hold expiries go through Redis to every app instance,
+ * which updates its own screens. Same announcer as the app, another way out.
  */
 export function startRealtimeEmitter(ctx: AppContext): RealtimeEmitter {
   const { config, logger, knex } = ctx;
   const pub = connectRedis(config, logger, 'sio-emit');
   const emitter = new Emitter(safePublisher(pub.client, logger), { key: socketIoKey(config) });
-  const publisher = new ChangePublisher({ knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs }, emitter);
-  const stopListening = publisher.listen(ctx.notifier);
-  // Publishes made while Redis was away may be lost; a full round puts the screens right.
-  pub.onReconnected(() => publisher.publishEverything());
+  const announcer = new ChangeAnnouncer({
+    knex,
+    logger,
+    tickMs: config.realtime.tickMs,
+    send: (notice) => emitter.of(NOTICES_NAMESPACE).serverSideEmit(CHANGE_NOTICE_EVENT, notice),
+  });
+  const stopListening = announcer.listen(ctx.notifier);
+  // Notices sent while Redis was away may be lost; a full round puts the screens right.
+  pub.onReconnected(() => announcer.announceEverything());
   return {
-    publisher,
+    announcer,
     async close() {
       stopListening();
-      await publisher.close();
+      await announcer.close();
       await pub.close();
     },
   };

@@ -1,241 +1,137 @@
 import type { Knex } from 'knex';
-import type { Logger } from '../logger';
-import { nextVersion } from '../board/version';
+import { currentVersion } from '../board/version';
+import { loadQueues } from '../queue/readModel';
 import { statsToday } from '../stats/stats';
-import { NAMESPACES, type StatsUpdate, type TicketBatch } from './contract';
-import type { CalledParty, LocalChangeNotifier } from './notifier';
-import { boardSnapshot, readQueues, staffSnapshot, ticketsOfGames } from './snapshots';
+import { Coalescer, type CoalescerOptions } from './coalescer';
+import { NAMESPACES, ticketMessages, type ChangeNotice, type StatsUpdate } from './contract';
+import { boardSnapshot, staffSnapshot, ticketsOfGames } from './snapshots';
 
-/**
- * Where a flush goes. A Socket.IO `Server` (app instances) and a `@socket.io/redis-emitter`
- * `Emitter` (a worker process with no Socket.IO server) both fit, so one flush logic serves
- * both.
- */
-export interface RoomEmitter {
-  emit(event: string, payload: unknown): unknown;
-}
-export interface NamespaceEmitter extends RoomEmitter {
-  to(room: string): RoomEmitter;
-  /** to the other Socket.IO servers of the cluster (not this one) */
-  serverSideEmit(event: string, payload: unknown): unknown;
-}
-export interface Broadcaster {
-  of(namespace: string): NamespaceEmitter;
+/** The screens connected to this instance, and how to reach them (this instance only). */
+export interface LocalScreens {
+  /** whether any screen of the namespace is connected here */
+  watching(namespace: typeof NAMESPACES.board | typeof NAMESPACES.staff): boolean;
+  /** the ticket codes that phones connected here are watching */
+  watchedCodes(): ReadonlySet<string>;
+  emit(namespace: string, event: string, payload: unknown): void;
+  /** to the phones connected here that watch `room` */
+  emitTo(namespace: string, room: string, event: string, payload: unknown): void;
 }
 
-export interface PublisherOptions {
+export interface PublisherOptions extends CoalescerOptions {
   knex: Knex;
-  logger: Logger;
   timeZone: string;
-  /** minimum quiet time between two flushes; changes in between share the next flush */
-  tickMs: number;
-  /** hands a ticket batch to this process's own phones (app instances; a worker has none) */
-  deliverTickets?: (batch: TicketBatch) => void;
 }
 
 /** A party that left a queue is still told so if the flush comes this much later. */
 const ENDED_SLACK_MS = 2000;
-const FIRST_RETRY_MS = 250;
-const MAX_RETRY_MS = 5000;
 
-interface Pending {
+interface PendingRender {
+  /** highest version among the notices; 0 when only a local request is pending */
+  version: number;
   games: Set<number>;
-  /** every game's tickets, e.g. after pub/sub was down and screens may have missed messages */
   allGames: boolean;
-  /** something in the batch may have moved today's numbers */
   stats: boolean;
-  called: Map<string, CalledParty>;
+  called: Set<string>;
   removed: Set<string>;
-  /** Date.now() of the oldest change not yet published */
   since: number;
 }
 
+/** A notice, or a pending render folded back after a failed flush. */
+interface Changes extends Pick<ChangeNotice, 'version' | 'allGames' | 'stats' | 'since'> {
+  games: Iterable<number>;
+  called: Iterable<string>;
+  removed: Iterable<string>;
+}
+
+function fold(into: PendingRender, changes: Changes): void {
+  into.version = Math.max(into.version, changes.version);
+  for (const id of changes.games) into.games.add(id);
+  for (const code of changes.called) into.called.add(code);
+  for (const code of changes.removed) into.removed.add(code);
+  into.allGames ||= changes.allGames;
+  into.stats ||= changes.stats;
+  into.since = Math.min(into.since, changes.since);
+}
+
 /**
- * Turns "these games changed" into what the screens need, coalesced: changes mark games
- * dirty, and one flush per tick builds ONE board snapshot, ONE staff snapshot with the day's
- * stats, and the tickets of the dirty games, all under one fresh version.
+ * Turns change notices (this instance's own and every other process's) into what this
+ * instance's screens need, coalesced: one flush per tick reads the queues once and sends ONE
+ * board snapshot, ONE staff snapshot with the day's stats, and the tickets of the changed
+ * games to the phones watching them, all under the highest version among the notices.
  *
- * Each process publishes the changes that it made (its own notifier). Through the Redis
- * adapter (app instances) or the Redis emitter (worker processes) those broadcasts reach the
- * clients of every instance, so no process has to listen for, or rebuild, another's changes.
- * Two processes flushing at once is harmless: every payload carries a version bumped before
- * its data was read, and clients drop anything at or below what they hold.
- *
- * The first change after a quiet spell is published at once (a lone staff action shows up in
- * milliseconds); during a burst, flushes are at least `tickMs` apart, counted from the end of
- * the previous one, so a slow database is never asked for snapshots back to back.
+ * Only for screens connected here: with no board, staff or ticket screen here, a notice costs
+ * nothing; stats are read only for staff screens, and only when they can move; tickets are
+ * built only for watched codes. Each instance reads for its own screens, so snapshots never
+ * go through Redis, and what one instance does not have cannot slow the others down.
  */
-export class ChangePublisher {
-  private pending: Pending | undefined;
-  private cancelTimer: (() => void) | undefined;
-  private retrying = false;
-  private flushing: Promise<void> | undefined;
-  private lastFlushEnd = -Infinity;
-  private retryMs = 0;
-  private closed = false;
+export class ScreenPublisher extends Coalescer<PendingRender> {
+  protected readonly failure = 'could not publish live updates; will retry';
 
   constructor(
     private readonly options: PublisherOptions,
-    private readonly target: Broadcaster,
-  ) {}
-
-  /** Follows the queue's change notifications; returns a function that stops following. */
-  listen(notifier: LocalChangeNotifier): () => void {
-    const onGames = (gameIds: number[], affectsStats: boolean) => this.gamesChanged(gameIds, affectsStats);
-    const onCalled = (party: CalledParty) => this.partyCalled(party);
-    const onRemoved = (party: Pick<CalledParty, 'gameId' | 'code'>) => this.partyRemoved(party);
-    notifier.on('gamesChanged', onGames);
-    notifier.on('partyCalled', onCalled);
-    notifier.on('partyRemoved', onRemoved);
-    return () => {
-      notifier.off('gamesChanged', onGames);
-      notifier.off('partyCalled', onCalled);
-      notifier.off('partyRemoved', onRemoved);
-    };
+    private readonly screens: LocalScreens,
+  ) {
+    super(options);
   }
 
-  gamesChanged(gameIds: readonly number[], affectsStats = true): void {
-    const pending = this.mark();
-    for (const id of gameIds) pending?.games.add(id);
-    if (pending && affectsStats) pending.stats = true;
-    this.changeArrived();
+  /** A notice from any process, this one included. */
+  receive(notice: ChangeNotice): void {
+    this.add((p) => fold(p, notice));
   }
 
-  partyCalled(party: CalledParty): void {
-    const pending = this.mark();
-    pending?.games.add(party.gameId);
-    if (pending) pending.stats = true;
-    pending?.called.set(party.code.toUpperCase(), party);
-    this.changeArrived();
-  }
-  partyRemoved(party: Pick<CalledParty, 'gameId' | 'code'>): void {
-    const pending = this.mark();
-    pending?.games.add(party.gameId);
-    pending?.removed.add(party.code.toUpperCase());
-    this.changeArrived();
-  }
-
-
-  /** A full snapshot to every screen soon, e.g. one could not get its own on connect. */
+  /** A fresh snapshot to every screen here soon, e.g. one could not get its own on connect. */
   publishSnapshots(): void {
-    const pending = this.mark();
-    if (pending) pending.stats = true;
-    this.schedule();
+    this.request((p) => void (p.stats = true));
   }
 
-  /** Snapshots and every ticket: screens may have missed messages (pub/sub reconnected). */
+  /** Snapshots and every ticket: screens here may have missed notices (pub/sub reconnected). */
   publishEverything(): void {
-    const pending = this.mark();
-    if (pending) {
-      pending.allGames = true;
-      pending.stats = true;
-    }
-    this.schedule();
-  }
-
-  /** Publishes what is still pending, then stops. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.clearTimer();
-    await this.flushing;
-    if (this.pending) await this.run();
-    this.closed = true;
-    this.clearTimer();
-  }
-
-  private mark(): Pending | undefined {
-    if (this.closed) return undefined;
-    this.pending ??= { games: new Set(), allGames: false, stats: false, called: new Map(), removed: new Set(), since: Date.now() };
-    return this.pending;
-  }
-
-  /** A committed change proves the database answers again, so it cuts a retry back-off short. */
-  private changeArrived(): void {
-    if (this.retrying) this.clearTimer();
-    this.schedule();
-  }
-
-  private schedule(delayMs?: number): void {
-    if (this.closed || this.cancelTimer || this.flushing || !this.pending) return;
-    const wait = delayMs ?? Math.max(0, this.lastFlushEnd + this.options.tickMs - Date.now());
-    this.retrying = delayMs !== undefined;
-    const fire = () => {
-      this.cancelTimer = undefined;
-      this.retrying = false;
-      void this.run();
-    };
-    if (wait === 0) {
-      // Still gathers every change notified in this turn of the event loop, without the
-      // extra millisecond (or more) of a zero timeout.
-      const immediate = setImmediate(fire);
-      this.cancelTimer = () => clearImmediate(immediate);
-    } else {
-      const timer = setTimeout(fire, wait).unref();
-      this.cancelTimer = () => clearTimeout(timer);
-    }
-  }
-
-  private clearTimer(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
-    this.retrying = false;
-  }
-
-  private async run(): Promise<void> {
-    const batch = this.pending;
-    if (!batch || this.flushing) return;
-    this.pending = undefined;
-    let failed = false;
-    this.flushing = this.flush(batch).catch((err: unknown) => {
-      failed = true;
-      this.requeue(batch);
-      this.retryMs = Math.min(MAX_RETRY_MS, Math.max(FIRST_RETRY_MS, this.retryMs * 2));
-      this.options.logger.error({ err, retryInMs: this.retryMs }, 'could not publish live updates; will retry');
+    this.request((p) => {
+      p.allGames = true;
+      p.stats = true;
     });
-    await this.flushing;
-    this.flushing = undefined;
-    this.lastFlushEnd = Date.now();
-    if (!failed) this.retryMs = 0;
-    this.schedule(failed ? this.retryMs : undefined);
   }
 
-  /** Puts a failed batch back, merged with whatever arrived meanwhile. */
-  private requeue(batch: Pending): void {
-    const pending = this.mark();
-    if (!pending) return;
-    for (const id of batch.games) pending.games.add(id);
-    for (const [code, party] of batch.called) if (!pending.called.has(code)) pending.called.set(code, party);
-    for (const code of batch.removed) pending.removed.add(code);
-    pending.allGames ||= batch.allGames;
-    pending.stats ||= batch.stats;
-    pending.since = Math.min(pending.since, batch.since);
+  protected empty(): PendingRender {
+    return { version: 0, games: new Set(), allGames: false, stats: false, called: new Set(), removed: new Set(), since: Date.now() };
   }
 
-  private async flush(batch: Pending): Promise<void> {
+  protected merge(into: PendingRender, failed: PendingRender): void {
+    fold(into, failed);
+  }
+
+  protected async flush(batch: PendingRender): Promise<void> {
     const { knex, timeZone } = this.options;
-    // Bumped before reading: a payload with a higher version never shows older data.
-    const version = await nextVersion(knex);
-    const state = await readQueues(knex, version);
+    const board = this.screens.watching(NAMESPACES.board);
+    const staff = this.screens.watching(NAMESPACES.staff);
+    const watched = this.screens.watchedCodes();
+    const ticketGames = batch.allGames ? undefined : [...batch.games];
+    const tickets = watched.size > 0 && (!ticketGames || ticketGames.length > 0);
+    if (!board && !staff && !tickets && !(watched.size && batch.removed.size)) return;
+
+    // Data read after the notice's version was bumped is at least that new. A local request
+    // alone has no notice: the version is read first, then the data, as everywhere.
+    const version = batch.version || (await currentVersion(knex));
+    const queues = board || staff ? await loadQueues(knex) : tickets ? await loadQueues(knex, ticketGames) : [];
     // The board and staff tables first: they are what most screens are waiting for.
-    this.target.of(NAMESPACES.board).emit('snapshot', boardSnapshot(state));
-    const staff = this.target.of(NAMESPACES.staff);
-    staff.emit('snapshot', staffSnapshot(state));
+    if (board) this.screens.emit(NAMESPACES.board, 'snapshot', boardSnapshot({ version, queues }));
+    if (staff) this.screens.emit(NAMESPACES.staff, 'snapshot', staffSnapshot({ version, queues }));
 
-    const gameIds = batch.allGames ? new Set(state.queues.map((q) => q.game.id)) : batch.games;
+    const gameIds = new Set(ticketGames ?? queues.map((q) => q.game.id));
     // Today's numbers read the day's event log, which grows all evening: only when they can move.
-    const [stats, tickets] = await Promise.all([
-      batch.stats ? statsToday(knex, timeZone) : undefined,
-      ticketsOfGames(knex, state.queues, gameIds, Date.now() - batch.since + ENDED_SLACK_MS),
+    const [stats, touched] = await Promise.all([
+      staff && batch.stats ? statsToday(knex, timeZone) : undefined,
+      tickets ? ticketsOfGames(knex, queues, gameIds, Date.now() - batch.since + ENDED_SLACK_MS, watched) : [],
     ]);
-    if (stats) staff.emit('stats', { version, stats } satisfies StatsUpdate);
+    if (stats) this.screens.emit(NAMESPACES.staff, 'stats', { version, stats } satisfies StatsUpdate);
 
-    if (!tickets.length && !batch.removed.size) return;
-    const called = tickets
+    const called = touched
       // Only while it is still true: a party called and seated within one tick is just seated.
       .filter((t) => t.status === 'called' && batch.called.has(t.code.toUpperCase()))
       .map((t) => t.code);
-    const ticketBatch: TicketBatch = { version, tickets, called, removed: [...batch.removed] };
-    this.target.of(NAMESPACES.ticket).serverSideEmit('tickets', ticketBatch);
-    this.options.deliverTickets?.(ticketBatch);
+    const removed = [...batch.removed].filter((code) => watched.has(code));
+    for (const { room, event, payload } of ticketMessages({ version, tickets: touched, called, removed })) {
+      this.screens.emitTo(NAMESPACES.ticket, room, event, payload);
+    }
   }
 }

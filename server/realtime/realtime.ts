@@ -11,22 +11,26 @@ import { statsToday } from '../stats/stats';
 import { buildTicket } from '../tickets/tickets';
 import {
   NAMESPACES,
-  ticketMessages,
+  CHANGE_NOTICE_EVENT,
+  NOTICES_NAMESPACE,
+  TICKET_ROOM_PREFIX,
   ticketRoom,
   type BoardServerEvents,
+  type ChangeNotice,
   type ClientEvents,
   type StaffServerEvents,
-  type TicketBatch,
   type TicketServerEvents,
   type WatchAck,
 } from './contract';
-import { ChangePublisher } from './publisher';
+import { ChangeAnnouncer } from './announcer';
+import { ScreenPublisher, type LocalScreens } from './publisher';
 import { connectRedis, roundTrip, safePublisher, socketIoKey } from './redis';
 import { boardSnapshot, FreshLoader, readQueues, staffSnapshot } from './snapshots';
 
 export interface Realtime {
   io: Server;
-  publisher: ChangePublisher;
+  announcer: ChangeAnnouncer;
+  publisher: ScreenPublisher;
   close(): Promise<void>;
 }
 
@@ -55,20 +59,35 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
   });
 
   const ticket: Namespace<ClientEvents, TicketServerEvents> = io.of(NAMESPACES.ticket);
-  const deliverTickets = (batch: TicketBatch) => {
-    for (const { room, event, payload } of ticketMessages(batch)) {
-      // Only codes someone watches here; `local`, since every instance gets the batch itself.
-      if (ticket.adapter.rooms.has(room)) ticket.local.to(room).emit(event, payload as never);
-    }
+  const screens: LocalScreens = {
+    watching: (namespace) => io.of(namespace).sockets.size > 0,
+    watchedCodes: () => {
+      const codes = new Set<string>();
+      for (const room of ticket.adapter.rooms.keys()) if (room.startsWith(TICKET_ROOM_PREFIX)) codes.add(room.slice(TICKET_ROOM_PREFIX.length));
+      return codes;
+    },
+    // `local`: every instance gets every notice and serves its own screens.
+    emit: (namespace, event, payload) => void io.of(namespace).local.emit(event, payload),
+    emitTo: (namespace, room, event, payload) => void io.of(namespace).local.to(room).emit(event, payload),
   };
-  // Batches from the other instances and from worker processes.
-  ticket.on('tickets', deliverTickets);
-
-  const publisher = new ChangePublisher({ knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs, deliverTickets }, io);
-  const stopListening = publisher.listen(ctx.notifier);
-  // While our subscriber was away our clients missed other instances' broadcasts: send them
-  // the truth (and everyone else too, which is harmless).
+  const publisher = new ScreenPublisher({ knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs }, screens);
+  // Notices from the other instances and from worker processes...
+  io.of(NOTICES_NAMESPACE).on(CHANGE_NOTICE_EVENT, (notice: ChangeNotice) => publisher.receive(notice));
+  // ...and our own, handed to our screens at once and to every other instance through Redis.
+  const announcer = new ChangeAnnouncer({
+    knex,
+    logger,
+    tickMs: config.realtime.tickMs,
+    send: (notice) => {
+      publisher.receive(notice);
+      io.of(NOTICES_NAMESPACE).serverSideEmit(CHANGE_NOTICE_EVENT, notice);
+    },
+  });
+  const stopListening = announcer.listen(ctx.notifier);
+  // While our subscriber was away, our screens missed other processes' notices; while our
+  // publisher was away, the other instances missed ours.
   sub.onReconnected(() => publisher.publishEverything());
+  pub.onReconnected(() => announcer.announceEverything());
 
   // One read serves every socket that connects or resyncs meanwhile (see FreshLoader).
   const games = new FreshLoader(async () => {
@@ -134,11 +153,13 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
   let closing: Promise<void> | undefined;
   return {
     io,
+    announcer,
     publisher,
     close() {
       closing ??= (async () => {
         stopListening();
-        // Publish our last changes while the adapter can still carry them to other instances.
+        // Announce our last changes while Redis can still carry them to other instances.
+        await announcer.close();
         await publisher.close();
         // Drops every client connection (no Socket.IO "disconnect" packet), so clients treat it
         // as a network drop and reconnect, through Nginx, to an instance that is up. The HTTP

@@ -35,20 +35,27 @@ export function staffSnapshot({ version, queues }: QueuesState): GamesSnapshot<S
 }
 
 /**
- * Tickets that a change to these games may have touched: every party still in their queues
- * (positions and estimates move together) and those that left them within `endedWithinMs`
- * (finished, no-show, cancelled: their phones must learn it too). Database time on both
- * sides of the comparison, so app and database clocks never need to agree.
+ * Tickets that a change to these games may have touched, of the watched codes only: every
+ * party still in their queues (positions and estimates move together) and those that left
+ * them within `endedWithinMs` (finished, no-show, cancelled: their phones must learn it too).
+ * Database time on both sides of the comparison, so app and database clocks never need to agree.
  */
-export async function ticketsOfGames(knex: Knex, queues: readonly GameQueue[], gameIds: ReadonlySet<number>, endedWithinMs: number): Promise<Ticket[]> {
+export async function ticketsOfGames(
+  knex: Knex,
+  queues: readonly GameQueue[],
+  gameIds: ReadonlySet<number>,
+  endedWithinMs: number,
+  watched: ReadonlySet<string>,
+): Promise<Ticket[]> {
   const touched = queues.filter((q) => gameIds.has(q.game.id));
-  if (!touched.length) return [];
+  if (!touched.length || !watched.size) return [];
   const titles = new Map(touched.map((q) => [q.game.id, q.game.title]));
   const ended = await Reservation.query(knex)
     .whereIn('gameId', [...titles.keys()])
     .whereIn('status', TERMINAL)
+    .whereIn('code', [...watched])
     .where('updatedAt', '>=', knex.raw('CURRENT_TIMESTAMP(3) - INTERVAL ? MICROSECOND', [Math.ceil(endedWithinMs) * 1000]));
-  const live = touched.flatMap((q) => [...q.calling, ...q.waiting, ...q.seated]);
+  const live = touched.flatMap((q) => [...q.calling, ...q.waiting, ...q.seated]).filter((r) => watched.has(r.code.toUpperCase()));
   return [...live, ...ended.map((r) => toReservationView(r))].map((view) => toTicket(view, titles.get(view.gameId) ?? ''));
 }
 

@@ -1,4 +1,5 @@
 import { startTestService, type TestService } from '../helpers/testService';
+import { forgetRecentSessions } from '../../server/queue/readModel';
 
 describe('reservations', () => {
   let service: TestService;
@@ -198,11 +199,14 @@ describe('wait estimates from measured play time', () => {
     const join = async (customerName: string) =>
       (await service.anon.post(`/api/games/${game.id}/reservations`).send({ customerName }).expect(201)).body;
     const act = (id: number, action: string) => service.staff.post(`/api/reservations/${id}/${action}`).expect(200);
-    // A session of `minutes`: move its start back rather than wait.
+    // A session of exactly `minutes`: move its start back rather than wait (then drop the
+    // process's cached play times, which a screen update may have read in between).
     const playFor = async (id: number, minutes: number) => {
       await act(id, 'seat');
-      await service.ctx.knex('reservations').where('id', id).update({ seatedAt: new Date(Date.now() - minutes * 60_000) });
       await act(id, 'finish');
+      const knex = service.ctx.knex;
+      await knex('reservations').where('id', id).update({ seatedAt: knex.raw('finished_at - INTERVAL ? SECOND', [minutes * 60]) });
+      forgetRecentSessions(knex, game.id);
     };
 
     for (const minutes of [20, 30]) {

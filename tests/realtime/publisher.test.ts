@@ -1,8 +1,10 @@
 import pino from 'pino';
 import type { Knex } from 'knex';
 import { createKnex } from '../../server/db/knex';
-import { ChangePublisher, type Broadcaster } from '../../server/realtime/publisher';
-import { ticketMessages, type TicketBatch } from '../../server/realtime/contract';
+import { currentVersion } from '../../server/board/version';
+import { ChangeAnnouncer } from '../../server/realtime/announcer';
+import { ScreenPublisher, type LocalScreens } from '../../server/realtime/publisher';
+import type { ChangeNotice } from '../../server/realtime/contract';
 import { MYSQL, startTestService, type TestService } from '../helpers/testService';
 import { createGame, join, sleep } from './realtimeHelpers';
 
@@ -13,17 +15,23 @@ interface Emitted {
   payload: { version: number } & Record<string, unknown>;
 }
 
-/** Stands in for a Socket.IO Server or a Redis Emitter: records what a flush sends. */
-class RecordingBroadcaster implements Broadcaster {
+/** Stands in for this instance's Socket.IO namespaces: which screens are here, what they got. */
+class RecordingScreens implements LocalScreens {
   readonly emitted: Emitted[] = [];
-  of(namespace: string) {
-    const emit = (room?: string) => (event: string, payload: unknown) => this.emitted.push({ namespace, room, event, payload: payload as Emitted['payload'] });
-    // A ticket batch is unpacked the way every instance hands it to its phones.
-    const serverSideEmit = (event: string, payload: unknown) => {
-      if (event !== 'tickets') return emit()(event, payload);
-      for (const message of ticketMessages(payload as TicketBatch)) emit(message.room)(message.event, message.payload);
-    };
-    return { emit: emit(), to: (room: string) => ({ emit: emit(room) }), serverSideEmit };
+  constructor(
+    private readonly here: { board?: boolean; staff?: boolean; codes?: string[] } = { board: true, staff: true },
+  ) {}
+  watching(namespace: string) {
+    return Boolean(namespace === '/board' ? this.here.board : this.here.staff);
+  }
+  watchedCodes() {
+    return new Set(this.here.codes ?? []);
+  }
+  emit(namespace: string, event: string, payload: unknown) {
+    this.emitted.push({ namespace, event, payload: payload as Emitted['payload'] });
+  }
+  emitTo(namespace: string, room: string, event: string, payload: unknown) {
+    this.emitted.push({ namespace, room, event, payload: payload as Emitted['payload'] });
   }
   snapshots(namespace: string) {
     return this.emitted.filter((e) => e.namespace === namespace && e.event === 'snapshot');
@@ -36,7 +44,22 @@ function capturingLogger() {
   return { logger, lines };
 }
 
-describe('the change publisher', () => {
+const notice = (over: Partial<ChangeNotice> & Pick<ChangeNotice, 'version'>): ChangeNotice => ({
+  games: [],
+  allGames: false,
+  stats: false,
+  called: [],
+  removed: [],
+  since: Date.now(),
+  ...over,
+});
+
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await sleep(25);
+}
+
+describe('the change announcer and the screen publisher', () => {
   let service: TestService;
   let broken: Knex;
   beforeAll(async () => {
@@ -49,8 +72,21 @@ describe('the change publisher', () => {
     await service.stop();
   });
 
-  function publisher(knex: () => Knex, tickMs = 20) {
-    const target = new RecordingBroadcaster();
+  function announcer(knex: () => Knex, tickMs = 20) {
+    const sent: ChangeNotice[] = [];
+    const { logger, lines } = capturingLogger();
+    const options = {
+      get knex() {
+        return knex();
+      },
+      logger,
+      tickMs,
+      send: (n: ChangeNotice) => void sent.push(n),
+    };
+    return { announcer: new ChangeAnnouncer(options), sent, lines };
+  }
+
+  function publisher(knex: () => Knex, screens = new RecordingScreens(), tickMs = 20) {
     const { logger, lines } = capturingLogger();
     const options = {
       get knex() {
@@ -60,88 +96,158 @@ describe('the change publisher', () => {
       timeZone: 'UTC',
       tickMs,
     };
-    return { publisher: new ChangePublisher(options, target), target, lines };
+    return { publisher: new ScreenPublisher(options, screens), screens, lines };
   }
 
-  test('many changes in one tick make one board snapshot, one staff snapshot, one stats and the tickets', async () => {
-    const game = await createGame(service);
-    const parties = [await join(service, game.id, 'Ann One'), await join(service, game.id, 'Bo Two')];
-    const { publisher: p, target } = publisher(() => service.ctx.knex);
-    for (let i = 0; i < 50; i += 1) p.gamesChanged([game.id]);
-    await sleep(300);
-    await p.close();
-    expect(target.snapshots('/board')).toHaveLength(1);
-    expect(target.snapshots('/staff')).toHaveLength(1);
-    expect(target.emitted.filter((e) => e.event === 'stats')).toHaveLength(1);
-    const tickets = target.emitted.filter((e) => e.event === 'ticket');
-    expect(tickets.map((t) => t.room).sort()).toEqual(parties.map((r) => `ticket:${r.code}`).sort());
-    // One version for the whole flush.
-    expect(new Set(target.emitted.map((e) => e.payload.version)).size).toBe(1);
+  describe('announcer', () => {
+    test('many changes in one tick make one notice under one fresh version', async () => {
+      const before = await currentVersion(service.ctx.knex);
+      const { announcer: a, sent } = announcer(() => service.ctx.knex);
+      for (let i = 0; i < 50; i += 1) a.gamesChanged([i % 3], false);
+      a.partyCalled({ id: 7, gameId: 4, code: 'k7fa' });
+      a.partyRemoved({ gameId: 5, code: 'MNPR' });
+      await sleep(200);
+      await a.close();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatchObject({ allGames: false, stats: true, called: ['K7FA'], removed: ['MNPR'] });
+      expect(sent[0]!.games.sort()).toEqual([0, 1, 2, 4, 5]);
+      expect(sent[0]!.version).toBeGreaterThan(before);
+      expect(await currentVersion(service.ctx.knex)).toBe(sent[0]!.version);
+    });
+
+    test('joins and name fixes alone do not flag the stats; a later call does', async () => {
+      const { announcer: a, sent } = announcer(() => service.ctx.knex);
+      a.gamesChanged([1], false);
+      await sleep(100);
+      a.gamesChanged([1]);
+      await sleep(100);
+      await a.close();
+      expect(sent.map((n) => n.stats)).toEqual([false, true]);
+      expect(sent[1]!.version).toBeGreaterThan(sent[0]!.version);
+    });
+
+    test('close() announces what is still pending, and nothing after', async () => {
+      const { announcer: a, sent } = announcer(() => service.ctx.knex, 10_000);
+      a.gamesChanged([1]);
+      await sleep(100); // the first change goes out at once
+      a.gamesChanged([2]); // this one would wait for the 10 s tick
+      await a.close();
+      expect(sent.map((n) => n.games)).toEqual([[1], [2]]);
+      a.gamesChanged([3]);
+      await sleep(50);
+      expect(sent).toHaveLength(2);
+    });
+
+    test('when the database is down, the failure is logged as an error and retried until it works', async () => {
+      let knex = broken;
+      const { announcer: a, sent, lines } = announcer(() => knex);
+      a.gamesChanged([1]);
+      await until(() => lines.length >= 2);
+      expect(lines[0]).toMatchObject({ level: 50, msg: expect.stringMatching(/could not announce/) });
+      expect(sent).toEqual([]);
+      knex = service.ctx.knex;
+      await until(() => sent.length > 0);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.games).toEqual([1]);
+      await a.close();
+    });
   });
 
-  test('changes that cannot move today\'s numbers (joins, name fixes) skip the stats read', async () => {
-    const game = await createGame(service);
-    await join(service, game.id, 'Cy Three');
-    const { publisher: p, target } = publisher(() => service.ctx.knex);
-    p.gamesChanged([game.id], false);
-    await sleep(200);
-    expect(target.snapshots('/staff')).toHaveLength(1);
-    expect(target.emitted.filter((e) => e.event === 'stats')).toHaveLength(0);
-    p.gamesChanged([game.id], false);
-    p.gamesChanged([game.id]);
-    await sleep(200);
-    await p.close();
-    expect(target.emitted.filter((e) => e.event === 'stats')).toHaveLength(1);
-  });
+  describe('screen publisher', () => {
+    test('notices in one tick make one board snapshot, one staff snapshot, one stats, under the highest version', async () => {
+      const game = await createGame(service);
+      const [ann, bo] = [await join(service, game.id, 'Ann One'), await join(service, game.id, 'Bo Two')];
+      const screens = new RecordingScreens({ board: true, staff: true, codes: [ann.code] });
+      const { publisher: p } = publisher(() => service.ctx.knex, screens);
+      p.receive(notice({ version: 10, games: [game.id] }));
+      p.receive(notice({ version: 12, games: [game.id], stats: true }));
+      p.receive(notice({ version: 11, games: [game.id] }));
+      await sleep(300);
+      await p.close();
+      expect(screens.snapshots('/board')).toHaveLength(1);
+      expect(screens.snapshots('/staff')).toHaveLength(1);
+      expect(screens.emitted.filter((e) => e.event === 'stats')).toHaveLength(1);
+      // Tickets only for the codes watched here.
+      const tickets = screens.emitted.filter((e) => e.event === 'ticket');
+      expect(tickets.map((t) => t.room)).toEqual([`ticket:${ann.code}`]);
+      expect(tickets.some((t) => t.room === `ticket:${bo.code}`)).toBe(false);
+      expect(new Set(screens.emitted.map((e) => e.payload.version))).toEqual(new Set([12]));
+      const board = screens.snapshots('/board')[0]!.payload as unknown as { games: Array<{ id: number; waiting: Array<{ code: string }> }> };
+      expect(board.games.find((g) => g.id === game.id)!.waiting.map((w) => w.code)).toEqual([ann.code, bo.code]);
+    });
 
-  test('close() publishes what is still pending', async () => {
-    const { publisher: p, target } = publisher(() => service.ctx.knex, 10_000);
-    p.gamesChanged([1]);
-    await sleep(100); // the first change goes out at once
-    p.gamesChanged([1]); // this one would wait for the 10 s tick
-    await p.close();
-    expect(target.snapshots('/board')).toHaveLength(2);
-    p.gamesChanged([1]);
-    await sleep(50);
-    expect(target.snapshots('/board')).toHaveLength(2);
-  });
+    test('with no screen here, a notice reads nothing at all', async () => {
+      // The broken database would log an error for any read.
+      const { publisher: p, screens, lines } = publisher(() => broken, new RecordingScreens({}));
+      p.receive(notice({ version: 5, games: [1], stats: true, called: ['K7FA'], removed: ['MNPR'] }));
+      await sleep(200);
+      await p.close();
+      expect(lines).toEqual([]);
+      expect(screens.emitted).toEqual([]);
+    });
 
-  test('when the database is down, the failure is logged as an error and the flush retried until it works', async () => {
-    let knex = broken;
-    const { publisher: p, target, lines } = publisher(() => knex);
-    p.gamesChanged([1]);
-    // First attempt at once, retries after 250 ms, 500 ms...
-    const deadline = Date.now() + 5000;
-    while (lines.length < 2 && Date.now() < deadline) await sleep(50);
-    expect(lines.length).toBeGreaterThanOrEqual(2);
-    expect(lines[0]).toMatchObject({ level: 50, msg: expect.stringMatching(/could not publish/) });
-    expect(target.emitted).toEqual([]);
+    test('stats are read only when they can move, and only for staff screens', async () => {
+      const game = await createGame(service);
+      const { publisher: p, screens } = publisher(() => service.ctx.knex);
+      p.receive(notice({ version: 20, games: [game.id], stats: false }));
+      await sleep(150);
+      expect(screens.snapshots('/staff')).toHaveLength(1);
+      expect(screens.emitted.filter((e) => e.event === 'stats')).toHaveLength(0);
+      p.receive(notice({ version: 21, games: [game.id], stats: true }));
+      await sleep(150);
+      await p.close();
+      expect(screens.emitted.filter((e) => e.event === 'stats')).toHaveLength(1);
 
-    // The database is back: the pending change goes out without any new change.
-    knex = service.ctx.knex;
-    const until = Date.now() + 5000;
-    while (!target.snapshots('/board').length && Date.now() < until) await sleep(50);
-    expect(target.snapshots('/board')).toHaveLength(1);
-    await p.close();
-  });
+      const boardOnly = publisher(() => service.ctx.knex, new RecordingScreens({ board: true }));
+      boardOnly.publisher.receive(notice({ version: 22, games: [game.id], stats: true }));
+      await sleep(150);
+      await boardOnly.publisher.close();
+      expect(boardOnly.screens.emitted.map((e) => `${e.namespace} ${e.event}`)).toEqual(['/board snapshot']);
+    });
 
-  test('a called party is announced only while it is still called', async () => {
-    const game = await createGame(service, { copies: 2 });
-    const a = await join(service, game.id, 'Ann Called');
-    const b = await join(service, game.id, 'Bo Seated');
-    expect((await service.staff.post(`/api/reservations/${a.id}/call`).send({})).status).toBe(200);
-    expect((await service.staff.post(`/api/reservations/${b.id}/call`).send({})).status).toBe(200);
-    expect((await service.staff.post(`/api/reservations/${b.id}/seat`).send({})).status).toBe(200);
+    test('a called party is announced only while it is still called; a removed code only to its watchers', async () => {
+      const game = await createGame(service, { copies: 2 });
+      const a = await join(service, game.id, 'Ann Called');
+      const b = await join(service, game.id, 'Bo Seated');
+      expect((await service.staff.post(`/api/reservations/${a.id}/call`).send({})).status).toBe(200);
+      expect((await service.staff.post(`/api/reservations/${b.id}/call`).send({})).status).toBe(200);
+      expect((await service.staff.post(`/api/reservations/${b.id}/seat`).send({})).status).toBe(200);
 
-    const { publisher: p, target } = publisher(() => service.ctx.knex);
-    p.partyCalled({ id: a.id, gameId: game.id, code: a.code });
-    p.partyCalled({ id: b.id, gameId: game.id, code: b.code });
-    await sleep(300);
-    await p.close();
-    const called = target.emitted.filter((e) => e.event === 'called');
-    expect(called.map((c) => c.room)).toEqual([`ticket:${a.code}`]);
-    expect(called[0]!.payload).toEqual({ version: expect.any(Number), code: a.code, gameTitle: game.title, holdExpiresAt: expect.any(String) });
-    const seated = target.emitted.find((e) => e.event === 'ticket' && e.room === `ticket:${b.code}`);
-    expect(seated?.payload.status).toBe('seated');
+      const screens = new RecordingScreens({ codes: [a.code, b.code, 'MNPR'] });
+      const { publisher: p } = publisher(() => service.ctx.knex, screens);
+      p.receive(notice({ version: 30, games: [game.id], called: [a.code, b.code], removed: ['MNPR', 'XXXX'] }));
+      await sleep(300);
+      await p.close();
+      const called = screens.emitted.filter((e) => e.event === 'called');
+      expect(called.map((c) => c.room)).toEqual([`ticket:${a.code}`]);
+      expect(called[0]!.payload).toEqual({ version: 30, code: a.code, gameTitle: game.title, holdExpiresAt: expect.any(String) });
+      const seated = screens.emitted.find((e) => e.event === 'ticket' && e.room === `ticket:${b.code}`);
+      expect(seated?.payload.status).toBe('seated');
+      expect(screens.emitted.filter((e) => e.event === 'removed').map((e) => e.room)).toEqual(['ticket:MNPR']);
+      expect(screens.snapshots('/board')).toEqual([]);
+    });
+
+    test('a local request with no notice reads the current version first', async () => {
+      const version = await currentVersion(service.ctx.knex);
+      const { publisher: p, screens } = publisher(() => service.ctx.knex, new RecordingScreens({ board: true }));
+      p.publishSnapshots();
+      await sleep(150);
+      await p.close();
+      expect(screens.snapshots('/board').map((s) => s.payload.version)).toEqual([version]);
+    });
+
+    test('when the database is down, the failure is logged as an error and the flush retried until it works', async () => {
+      let knex = broken;
+      const { publisher: p, screens, lines } = publisher(() => knex);
+      p.receive(notice({ version: 40, games: [1] }));
+      await until(() => lines.length >= 2);
+      expect(lines[0]).toMatchObject({ level: 50, msg: expect.stringMatching(/could not publish/) });
+      expect(screens.emitted).toEqual([]);
+      // The database is back: the pending notice goes out without any new one.
+      knex = service.ctx.knex;
+      await until(() => screens.snapshots('/board').length > 0);
+      expect(screens.snapshots('/board').map((s) => s.payload.version)).toEqual([40]);
+      await p.close();
+    });
   });
 });

@@ -1,0 +1,110 @@
+import type { Logger } from '../logger';
+
+export interface CoalescerOptions {
+  logger: Logger;
+  /** minimum quiet time between two flushes; work marked in between shares the next flush */
+  tickMs: number;
+}
+
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 5000;
+
+/**
+ * Coalesces work marked at any rate into flushes at most one per tick: the first mark after a
+ * quiet spell is flushed at once (a lone staff action shows up in milliseconds); during a
+ * burst, flushes are at least `tickMs` apart, counted from the end of the previous one, so a
+ * slow database is never asked for reads back to back. A failed flush is logged as an error,
+ * merged back into what is pending and retried with a growing back-off, which new work cuts
+ * short (a committed change proves the database answers again).
+ */
+export abstract class Coalescer<P> {
+  private pending: P | undefined;
+  private cancelTimer: (() => void) | undefined;
+  private retrying = false;
+  private flushing: Promise<void> | undefined;
+  private lastFlushEnd = -Infinity;
+  private retryMs = 0;
+  private closed = false;
+
+  constructor(protected readonly coalescing: CoalescerOptions) {}
+
+  protected abstract empty(): P;
+  /** folds a batch that failed back into what arrived meanwhile */
+  protected abstract merge(into: P, failed: P): void;
+  protected abstract flush(batch: P): Promise<void>;
+  /** what the error log says when a flush fails */
+  protected abstract readonly failure: string;
+
+  /** Flushes what is still pending, then stops taking work. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.clearTimer();
+    await this.flushing;
+    if (this.pending) await this.run();
+    this.closed = true;
+    this.clearTimer();
+  }
+
+  /** New work: flushed at the next tick, and a retry back-off under way is cut short. */
+  protected add(change: (pending: P) => void): void {
+    if (!this.mark(change)) return;
+    if (this.retrying) this.clearTimer();
+    this.schedule();
+  }
+
+  /** A request that proves nothing about the database: it waits out a retry back-off. */
+  protected request(change: (pending: P) => void): void {
+    if (this.mark(change)) this.schedule();
+  }
+
+  private mark(change: (pending: P) => void): boolean {
+    if (this.closed) return false;
+    this.pending ??= this.empty();
+    change(this.pending);
+    return true;
+  }
+
+  private schedule(delayMs?: number): void {
+    if (this.closed || this.cancelTimer || this.flushing || !this.pending) return;
+    const wait = delayMs ?? Math.max(0, this.lastFlushEnd + this.coalescing.tickMs - Date.now());
+    this.retrying = delayMs !== undefined;
+    const fire = () => {
+      this.cancelTimer = undefined;
+      this.retrying = false;
+      void this.run();
+    };
+    if (wait === 0) {
+      // Still gathers all the work marked in this turn of the event loop, without the extra
+      // millisecond (or more) of a zero timeout.
+      const immediate = setImmediate(fire);
+      this.cancelTimer = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(fire, wait).unref();
+      this.cancelTimer = () => clearTimeout(timer);
+    }
+  }
+
+  private clearTimer(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.retrying = false;
+  }
+
+  private async run(): Promise<void> {
+    const batch = this.pending;
+    if (!batch || this.flushing) return;
+    this.pending = undefined;
+    let failed = false;
+    this.flushing = this.flush(batch).catch((err: unknown) => {
+      failed = true;
+      this.mark((pending) => this.merge(pending, batch));
+      this.retryMs = Math.min(MAX_RETRY_MS, Math.max(FIRST_RETRY_MS, this.retryMs * 2));
+      this.coalescing.logger.error({ err, retryInMs: this.retryMs }, this.failure);
+    });
+    await this.flushing;
+    this.flushing = undefined;
+    this.lastFlushEnd = Date.now();
+    if (!failed) this.retryMs = 0;
+    this.schedule(failed ? this.retryMs : undefined);
+  }
+}
