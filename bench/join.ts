@@ -89,7 +89,10 @@ async function runLoad(label: string, seconds: number, clients: number, once: (c
 
 function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${path.basename(args[args.length - 1]!)}] ${chunk.toString()}`));
+  // Both streams are read (an unread pipe fills up and stalls the child's logging) and shown.
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.on('data', (chunk: Buffer) => process.stderr.write(`[${path.basename(args[args.length - 1]!)}] ${chunk.toString()}`));
+  }
   return child;
 }
 
@@ -218,6 +221,8 @@ async function main() {
     // 3. the real join, through HTTP
     checker = await mysql.createConnection(db);
     const acknowledged: number[] = [];
+    /** why joins failed, so an error count is never a mystery */
+    const failures = new Map<string, number>();
     const visibility: Array<Promise<boolean>> = [];
     await runLoad('warm-up', WARMUP_SECONDS, CLIENTS, async (c, n) => {
       const res = await post(service.url, c, n);
@@ -225,8 +230,15 @@ async function main() {
       return res.status === 201;
     });
     const joins = await runLoad('join (service)', SECONDS, CLIENTS, async (c, n) => {
-      const res = await post(service.url, c, n);
-      if (res.status !== 201) return false;
+      const res = await post(service.url, c, n).catch((err: Error) => {
+        failures.set(`no answer: ${err.cause ?? err.message}`, (failures.get(`no answer: ${err.cause ?? err.message}`) ?? 0) + 1);
+        throw err;
+      });
+      if (res.status !== 201) {
+        const reason = `${res.status} ${await res.text()}`.slice(0, 200);
+        failures.set(reason, (failures.get(reason) ?? 0) + 1);
+        return false;
+      }
       const { id } = (await res.json()) as { id: number };
       acknowledged.push(id);
       // Seen from another connection as soon as the 201 is in: the commit came first.
@@ -253,6 +265,7 @@ async function main() {
         `${r.label.padEnd(20)} ${String(r.ok).padStart(6)} ${String(r.errors).padStart(6)} ${fmt(r.perSecond).padStart(8)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(8)} ${fmt(r.max, 1).padStart(8)}`,
       );
     }
+    for (const [reason, count] of failures) console.log(`  join failures: ${count} × ${reason}`);
     const vsExpress = joins.perSecond / express.perSecond;
     const vsInsert = joins.perSecond / bareInsert.perSecond;
     console.log('');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
-import { Conflict, NotFound } from '../errors';
+import { Conflict, NotFound, Unavailable } from '../errors';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
@@ -24,6 +24,8 @@ export interface JoinEffects {
   joined(game: Game, count: number, mayBeOwedACall: boolean): Promise<void>;
   /** a read after the commit failed: the joins are in, their answers lack estimates */
   readFailed(err: unknown): void;
+  /** every code drawn was taken, again and again: the operator must hear of it */
+  codesRanOut(err: unknown): void;
 }
 
 export interface JoinWriterOptions {
@@ -125,16 +127,22 @@ export class JoinWriter {
     let written: Array<{ row: Reservation; position: number }> | undefined;
     for (let attempt = 0; !written; attempt += 1) {
       try {
-        written = await this.insert(accepted);
+        written = await this.insert(accepted, attempt > 0);
       } catch (err) {
-        // A code already taken (by an older party or by another in this batch): draw again.
+        // A code already taken: draw again, this time leaving out the codes already in use
+        // (with many codes taken, a big batch would otherwise keep hitting one of them).
         if (isUniqueViolation(err) && attempt < CODE_ATTEMPTS) continue;
         // A game deleted since it was read: write the joins one by one, so only its own fail.
         if (isForeignKeyViolation(err) && accepted.length > 1) {
           for (const join of accepted) await this.write([join]);
           return;
         }
-        const reason = isForeignKeyViolation(err) ? new NotFound('No game with that id') : err;
+        const reason = isForeignKeyViolation(err)
+          ? new NotFound('No game with that id')
+          : isUniqueViolation(err)
+            ? new Unavailable('Could not find a free ticket code; try again')
+            : err;
+        if (isUniqueViolation(err)) this.effects.codesRanOut(err);
         for (const join of accepted) join.reject(reason);
         return;
       }
@@ -142,12 +150,42 @@ export class JoinWriter {
     await this.answer(accepted, written);
   }
 
+  /**
+   * Distinct codes for a batch. After a collision, the codes already taken are looked up and
+   * drawn again (one more read), so only a race with another instance can collide again.
+   */
+  private async drawCodes(trx: Knex.Transaction, count: number, leaveOutTaken: boolean): Promise<string[]> {
+    const codes = new Set<string>();
+    const taken = new Set<string>();
+    const fill = () => {
+      for (let draws = 0; codes.size < count && draws < count * CODE_ATTEMPTS; draws += 1) {
+        const code = this.drawCode();
+        if (!taken.has(code)) codes.add(code);
+      }
+    };
+    fill();
+    for (let round = 0; leaveOutTaken && round < CODE_ATTEMPTS; round += 1) {
+      const found = (await trx('reservations').whereIn('code', [...codes]).pluck('code')) as string[];
+      if (!found.length) break;
+      for (const code of found) {
+        taken.add(code.toUpperCase());
+        codes.delete(code.toUpperCase());
+      }
+      fill();
+    }
+    const list = [...codes];
+    // Too few free codes: a repeat makes the insert fail on the unique index, reported as such.
+    while (list.length < count) list.push(list[0] ?? [...taken][0] ?? this.drawCode());
+    return list;
+  }
+
   /** One transaction: the reservations, their ids and positions, their `joined` events. */
-  private insert(batch: ReadonlyArray<PendingJoin & { game: Game }>): Promise<Array<{ row: Reservation; position: number }>> {
+  private insert(batch: ReadonlyArray<PendingJoin & { game: Game }>, leaveOutTaken: boolean): Promise<Array<{ row: Reservation; position: number }>> {
     return this.knex.transaction(async (trx) => {
-      const rows = batch.map((join) => ({
+      const codes = await this.drawCodes(trx, batch.length, leaveOutTaken);
+      const rows = batch.map((join, i) => ({
         gameId: join.gameId,
-        code: this.drawCode(),
+        code: codes[i]!,
         customerName: join.input.customerName,
         partySize: join.input.partySize,
         tableNumber: join.input.tableNumber,

@@ -129,6 +129,7 @@ export function joinWriterOf(ctx: AppContext, options?: JoinWriterOptions): Join
           await afterCommit(ctx, { gameId: game.id, called: [], mayAdvance: owed, endedHolds: [], affectsStats: false });
         },
         readFailed: (err) => ctx.logger.error({ err }, 'joins committed, but the copies in use could not be read: answered without estimates'),
+        codesRanOut: (err) => ctx.logger.error({ err }, 'joins refused: no free ticket code found after repeated draws'),
       },
       options,
     );
