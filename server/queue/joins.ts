@@ -6,7 +6,7 @@ import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import type { BusyCopy } from './estimates';
 import { generateCode } from './ordering';
-import { busyCopies, QUEUE_POSITION_SQL, recentSessions, viewNewcomers, type ReservationView } from './readModel';
+import { busyCopies, queuePositions, recentSessions, viewNewcomers, type ReservationView } from './readModel';
 
 export interface JoinInput {
   customerName: string;
@@ -52,17 +52,18 @@ interface PendingJoin {
 
 /**
  * Group commit for joins. On a busy night many phones join at once, and each join on its own
- * costs a game read, a four-statement transaction and the reads for its position: about eight
- * round trips to MySQL, each a syscall that the service's one core pays for. Here the joins
- * that arrive while a batch is being written wait for the next one, and each batch is one
- * game read, one transaction (a multi-row INSERT of the reservations, the read of their ids
- * and positions, a multi-row INSERT of their `joined` events) and one read of the copies in
- * use: seven round trips however many joins it carries. A lone join is written at once.
+ * cost a game read, a four-statement transaction and the reads for its position: about eight
+ * round trips to MySQL, each a syscall that the service's one core pays for, plus a COUNT over
+ * the queue per party. Here the joins that arrive while a batch is being written wait for the
+ * next one, and each batch is one game read, one transaction (a multi-row INSERT of the
+ * reservations, the read of their rows, one statement for their positions, a multi-row INSERT
+ * of their `joined` events) and one read of the copies in use: eight round trips however many
+ * joins it carries. A lone join is written at once.
  *
  * Fairness is unchanged: a batch is inserted in arrival order by one statement (so enqueued_at
- * is equal and ids increase), batches are written one after another, and every join is
- * answered only after its batch has committed, so whoever got a 201 before another party even
- * asked is ahead of them.
+ * is equal and ids increase), batches are written one after another (so each sees the one
+ * before it committed, and its positions are exact), and every join is answered only after its
+ * batch has committed, so whoever got a 201 before another party even asked is ahead of them.
  */
 export class JoinWriter {
   private readonly waiting: PendingJoin[] = [];
@@ -98,7 +99,7 @@ export class JoinWriter {
   }
 
   private async writeNext(): Promise<void> {
-    if (this.writing) return;
+    if (this.writing || !this.waiting.length) return;
     this.writing = true;
     const batch = this.waiting.splice(0, this.maxBatch);
     try {
@@ -193,13 +194,11 @@ export class JoinWriter {
         status: 'waiting' as const,
       }));
       await trx('reservations').insert(rows);
-      const created = (await Reservation.query(trx)
-        .alias('r')
-        .whereIn('r.code', rows.map((r) => r.code))
-        .select('r.*', trx.raw(`${QUEUE_POSITION_SQL} AS queue_position`))) as Array<Reservation & { queuePosition: number | string }>;
+      const created = await Reservation.query(trx).whereIn('code', codes);
       // Codes compare case-insensitively in MySQL; they are drawn in upper case only.
       const byCode = new Map(created.map((r) => [r.code.toUpperCase(), r]));
       const written = rows.map((r) => byCode.get(r.code.toUpperCase())!);
+      const positions = await queuePositions(trx, written);
       await trx('reservation_events').insert(
         written.map((r, i) => ({
           reservationId: r.id,
@@ -211,7 +210,7 @@ export class JoinWriter {
           waitMs: null,
         })),
       );
-      return written.map((row) => ({ row, position: Number(row.queuePosition) }));
+      return written.map((row) => ({ row, position: positions.get(row.id)! }));
     });
   }
 

@@ -153,9 +153,48 @@ export async function viewReservation(knex: Knex, reservation: Reservation): Pro
   return queue?.waiting.find((w) => w.id === reservation.id) ?? toReservationView(reservation);
 }
 
-/** Counts the waiting parties up to and including `r` in its game's queue, over the queue index. */
-export const QUEUE_POSITION_SQL = `(SELECT COUNT(*) FROM reservations w WHERE w.game_id = r.game_id AND w.status = 'waiting'
-  AND (w.enqueued_at < r.enqueued_at OR (w.enqueued_at = r.enqueued_at AND w.id <= r.id)))`;
+const AHEAD = '(enqueued_at < ? OR (enqueued_at = ? AND id < ?))';
+const FROM = '(enqueued_at > ? OR (enqueued_at = ? AND id >= ?))';
+const UP_TO = '(enqueued_at < ? OR (enqueued_at = ? AND id <= ?))';
+
+/**
+ * Queue positions of waiting parties, in one statement whatever their number: per game, one
+ * COUNT over the queue index of those ahead of the first of them, plus the rank of each in the
+ * (short) span of waiting rows from the first of them to the last. So a batch of joins costs one
+ * index range count per game, not one per party, and the positions are exact even when other
+ * parties' rows fall between them.
+ */
+export async function queuePositions(knex: Knex, rows: ReadonlyArray<Pick<Reservation, 'id' | 'gameId' | 'enqueuedAt'>>): Promise<Map<number, number>> {
+  const byGame = new Map<number, Array<Pick<Reservation, 'id' | 'gameId' | 'enqueuedAt'>>>();
+  for (const r of rows) byGame.set(r.gameId, [...(byGame.get(r.gameId) ?? []), r]);
+  const parts: string[] = [];
+  const bindings: Knex.RawBinding[] = [];
+  for (const [gameId, mine] of byGame) {
+    mine.sort(compareQueueOrder);
+    const first = mine[0]!;
+    const last = mine[mine.length - 1]!;
+    const key = (r: typeof first) => [r.enqueuedAt, r.enqueuedAt, r.id];
+    parts.push(`SELECT game_id AS gameId, COUNT(*) AS ahead, NULL AS id, NULL AS spanRank FROM reservations
+      WHERE game_id = ? AND status = 'waiting' AND ${AHEAD} GROUP BY game_id`);
+    bindings.push(gameId, ...key(first));
+    parts.push(`SELECT game_id, NULL, id, ROW_NUMBER() OVER (ORDER BY enqueued_at, id) FROM reservations
+      WHERE game_id = ? AND status = 'waiting' AND ${FROM} AND ${UP_TO}`);
+    bindings.push(gameId, ...key(first), ...key(last));
+  }
+  if (!parts.length) return new Map();
+  // Columns that are NULL in one part of a UNION may come back as strings: hence Number().
+  const [result] = (await knex.raw(parts.map((p) => `(${p})`).join(' UNION ALL '), bindings)) as [
+    Array<{ gameId: number | string; ahead: number | string | null; id: number | string | null; spanRank: number | string | null }>,
+  ];
+  const ahead = new Map<number, number>();
+  for (const row of result) if (row.id === null) ahead.set(Number(row.gameId), Number(row.ahead));
+  const asked = new Set(rows.map((r) => r.id));
+  const positions = new Map<number, number>();
+  for (const row of result) {
+    if (row.id !== null && asked.has(Number(row.id))) positions.set(Number(row.id), (ahead.get(Number(row.gameId)) ?? 0) + Number(row.spanRank));
+  }
+  return positions;
+}
 
 /** The copies each game has out (called or seated parties), for estimates and free copies. */
 export async function busyCopies(knex: Knex, gameIds: readonly number[]): Promise<Map<number, BusyCopy[]>> {

@@ -1,5 +1,7 @@
 import { JoinWriter, type JoinEffects } from '../../server/queue/joins';
 import type { Game } from '../../server/models/Game';
+import { Reservation } from '../../server/models/Reservation';
+import { queuePositions } from '../../server/queue/readModel';
 import { Conflict, NotFound, Unavailable } from '../../server/errors';
 import { startTestService, type TestService } from '../helpers/testService';
 import { createGame, join } from './queueHelpers';
@@ -108,6 +110,20 @@ describe('joins written in batches (group commit)', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => w.join(game.id, party(`Party ${i} Smith`), 'customer')));
     expect(answers.map((a) => a.reservation.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(effects.joined.map((j) => j.count)).toEqual([4, 4, 2]);
+  });
+
+  test('positions are exact for any set of parties: others between them and ahead of them count, non-waiting ones do not', async () => {
+    const game = await createGame(service, { copies: 2 });
+    const other = await createGame(service, { copies: 1 });
+    const q = await Promise.all(['P0 A', 'P1 B', 'P2 C', 'P3 D', 'P4 E', 'P5 F'].map((n) => join(service, game.id, n)));
+    const elsewhere = await join(service, other.id, 'Q0 Z');
+    // P1 is called: it is no longer waiting, so it counts for nobody.
+    expect((await service.staff.post(`/api/reservations/${q[1]!.id}/call`).send({})).status).toBe(200);
+    const rows = await Reservation.query(service.ctx.knex).whereIn('id', [q[4]!.id, q[2]!.id, elsewhere.id]);
+    const positions = await queuePositions(service.ctx.knex, rows);
+    // Waiting in order: P0, P2, P3, P4, P5 → P2 is 2nd, P4 is 4th (P3 between them counts).
+    expect(Object.fromEntries(positions)).toEqual({ [q[2]!.id]: 2, [q[4]!.id]: 4, [elsewhere.id]: 1 });
+    expect(await queuePositions(service.ctx.knex, [])).toEqual(new Map());
   });
 
   test('the HTTP join answers with the same shape as before: position, estimate and a secret', async () => {
