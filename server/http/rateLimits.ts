@@ -4,9 +4,10 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { RateLimited } from '../errors';
 import { sessionUser } from '../auth/guard';
+import { BatchedRateLimiter } from './batchedLimiter';
 
 export interface RateLimiters {
-  join: RateLimiterRedis;
+  join: BatchedRateLimiter;
   loginFailuresByUserAndIp: RateLimiterRedis;
   loginFailuresByIp: RateLimiterRedis;
 }
@@ -15,7 +16,8 @@ export function createRateLimiters(redis: Redis, config: Config): RateLimiters {
   const prefix = `${config.redis.prefix}:rl`;
   const failures = config.rateLimits.loginFailures;
   return {
-    join: new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:join`, points: config.rateLimits.joinsPerMinute, duration: 60 }),
+    // Joins are the hot path: their checks go to Redis together, one script call per tick.
+    join: new BatchedRateLimiter(redis, { keyPrefix: `${prefix}:join`, points: config.rateLimits.joinsPerMinute, durationMs: 60_000 }),
     loginFailuresByUserAndIp: new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: `${prefix}:login-user-ip`,
@@ -33,11 +35,13 @@ export function createRateLimiters(redis: Redis, config: Config): RateLimiters {
   };
 }
 
+function tooMany(what: string, msBeforeNext: number): RateLimited {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new RateLimited(`Too many ${what}; try again in ${seconds} s`, seconds);
+}
+
 export function rateLimitedError(rejection: unknown, what: string): Error {
-  if (rejection instanceof RateLimiterRes) {
-    const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-    return new RateLimited(`Too many ${what}; try again in ${seconds} s`, seconds);
-  }
+  if (rejection instanceof RateLimiterRes) return tooMany(what, rejection.msBeforeNext);
   // Anything else is Redis failing: report it rather than letting every request through silently.
   return rejection as Error;
 }
@@ -46,11 +50,13 @@ export function rateLimitedError(rejection: unknown, what: string): Error {
 export function limitJoins(limiters: RateLimiters) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     if (sessionUser(req)) return next();
+    let msBeforeNext: number;
     try {
-      await limiters.join.consume(req.ip ?? 'unknown');
-      next();
-    } catch (rejection) {
-      next(rateLimitedError(rejection, 'joins from this device'));
+      msBeforeNext = await limiters.join.consume(req.ip ?? 'unknown');
+    } catch (err) {
+      // Redis failing: report it rather than letting every request through silently.
+      return next(err);
     }
+    next(msBeforeNext > 0 ? tooMany('joins from this device', msBeforeNext) : undefined);
   };
 }
