@@ -90,7 +90,8 @@ describe('the /board namespace', () => {
     const count = client.all('snapshot').length;
     client.socket.emit('resync');
     const again = await client.waitFor<Snapshot<BoardGame>>('snapshot', () => true, 5000, client.received.length);
-    expect(client.all('snapshot').length).toBe(count + 1);
+    // At least the answer (a change of an earlier test may add one more on a busy machine).
+    expect(client.all('snapshot').length).toBeGreaterThanOrEqual(count + 1);
     expect(again.version).toBeGreaterThan(first.version);
     expect(again.games.map((g) => g.id)).toContain(game.id);
     // Parties of earlier tests may still be called meanwhile: the screen converges regardless.
