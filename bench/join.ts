@@ -7,6 +7,7 @@
  *   BENCH_SECONDS=20 BENCH_CLIENTS=64 BENCH_GAMES=4 BENCH_DIST=1 npx tsx bench/join.ts
  *   BENCH_SERVICE_ENV="REALTIME_TICK_MS=1000" npx tsx bench/join.ts       (extra service settings)
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/join.ts   (profile the service)
+ *   BENCH_SCREENS=1 npx tsx bench/join.ts      (a TV and a staff tablet connected during the joins)
  *
  * BENCH_DIST=1 runs the compiled service (npm run build:server first) instead of tsx.
  * Processes: the service and the bare Express server each in their own process; the load
@@ -18,6 +19,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
+import { io } from 'socket.io-client';
 import { ADMIN, MYSQL, deleteRedisKeys, dropDatabase, testEnv, uniqueName } from '../tests/helpers/testService';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -25,6 +27,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 const GAMES = Number(process.env.BENCH_GAMES ?? 4);
 const WARMUP_SECONDS = 2;
+/** BENCH_SCREENS=1: a /board and a /staff socket stay connected during the joins, as on a real night. */
+const SCREENS = process.env.BENCH_SCREENS === '1';
 /** One 201 in this many is checked at once from a separate MySQL connection. */
 const VISIBILITY_SAMPLE = 20;
 
@@ -159,6 +163,31 @@ async function signIn(url: string): Promise<string> {
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
+/** A TV and a staff tablet: counts the snapshots they get while the joins run. */
+async function connectScreens(url: string, cookie: string) {
+  const board = io(`${url}/board`, { transports: ['websocket'] });
+  // Its own connection: namespaces of one URL share the first socket's, which has no cookie.
+  const staff = io(`${url}/staff`, { transports: ['websocket'], extraHeaders: { cookie }, forceNew: true });
+  const seen = { board: 0, staff: 0, lastStaffWaiting: 0 };
+  board.on('snapshot', () => (seen.board += 1));
+  staff.on('snapshot', (s: { games: Array<{ waiting: unknown[] }> }) => {
+    seen.staff += 1;
+    seen.lastStaffWaiting = s.games.reduce((n, g) => n + g.waiting.length, 0);
+  });
+  const first = (socket: typeof board, name: string) => new Promise<void>((resolve, reject) => {
+    socket.once('snapshot', () => resolve());
+    socket.once('connect_error', (err) => reject(new Error(`${name} socket: ${err.message}`)));
+  });
+  await Promise.all([first(board, '/board'), first(staff, '/staff')]);
+  return {
+    stop() {
+      board.disconnect();
+      staff.disconnect();
+      return seen;
+    },
+  };
+}
+
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 async function main() {
@@ -166,6 +195,7 @@ async function main() {
   const procs: ChildProcess[] = [];
   let pool: mysql.Pool | undefined;
   let checker: mysql.Connection | undefined;
+  let screens: Awaited<ReturnType<typeof connectScreens>> | undefined;
   try {
     console.log(`join bench: ${CLIENTS} clients, ${SECONDS} s per case, ${GAMES} games; database/prefix ${name}`);
     const service = await startService(name);
@@ -218,7 +248,8 @@ async function main() {
     await pool.end();
     pool = undefined;
 
-    // 3. the real join, through HTTP
+    // 3. the real join, through HTTP (with BENCH_SCREENS=1, while a TV and a staff tablet watch)
+    if (SCREENS) screens = await connectScreens(service.url, cookie);
     checker = await mysql.createConnection(db);
     const acknowledged: number[] = [];
     /** why joins failed, so an error count is never a mystery */
@@ -248,6 +279,7 @@ async function main() {
       return true;
     });
 
+    const seen = screens?.stop();
     const visible = (await Promise.all(visibility)).filter(Boolean).length;
     let found = 0;
     for (let i = 0; i < acknowledged.length; i += 1000) {
@@ -266,6 +298,7 @@ async function main() {
       );
     }
     for (const [reason, count] of failures) console.log(`  join failures: ${count} × ${reason}`);
+    if (seen) console.log(`screens connected during the joins: board got ${seen.board} snapshots, staff ${seen.staff} (last one ${seen.lastStaffWaiting} waiting parties)`);
     const vsExpress = joins.perSecond / express.perSecond;
     const vsInsert = joins.perSecond / bareInsert.perSecond;
     console.log('');
@@ -277,6 +310,7 @@ async function main() {
     console.log(JSON.stringify({ clients: CLIENTS, seconds: SECONDS, games: GAMES, express, bareInsert, joins, vsExpress, vsInsert, acknowledged: acknowledged.length, found, visible, sampled: visibility.length }));
     if (found !== acknowledged.length || visible !== visibility.length) process.exitCode = 1;
   } finally {
+    screens?.stop();
     await checker?.end().catch(() => undefined);
     await pool?.end().catch(() => undefined);
     for (const p of procs) await stopChild(p);

@@ -6,14 +6,21 @@ export interface CoalescerOptions {
   tickMs: number;
 }
 
+/**
+ * A flush that took this long is followed by at least this many times as long before the next:
+ * however big the snapshots grow, publishing takes at most a third of the process's time, and
+ * the joins and staff actions keep the rest.
+ */
+const QUIET_FACTOR = 2;
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 5000;
 
 /**
  * Coalesces work marked at any rate into flushes at most one per tick: the first mark after a
  * quiet spell is flushed at once (a lone staff action shows up in milliseconds); during a
- * burst, flushes are at least `tickMs` apart, counted from the end of the previous one, so a
- * slow database is never asked for reads back to back. A failed flush is logged as an error,
+ * burst, flushes are at least `tickMs` apart, and at least twice as long as the last flush
+ * took, counted from its end, so a slow database is never asked for reads back to back and
+ * big snapshots cannot crowd out the requests. A failed flush is logged as an error,
  * merged back into what is pending and retried with a growing back-off, which new work cuts
  * short (a committed change proves the database answers again).
  */
@@ -23,6 +30,7 @@ export abstract class Coalescer<P> {
   private retrying = false;
   private flushing: Promise<void> | undefined;
   private lastFlushEnd = -Infinity;
+  private lastFlushMs = 0;
   private retryMs = 0;
   private closed = false;
 
@@ -66,7 +74,8 @@ export abstract class Coalescer<P> {
 
   private schedule(delayMs?: number): void {
     if (this.closed || this.cancelTimer || this.flushing || !this.pending) return;
-    const wait = delayMs ?? Math.max(0, this.lastFlushEnd + this.coalescing.tickMs - Date.now());
+    const gap = Math.max(this.coalescing.tickMs, this.lastFlushMs * QUIET_FACTOR);
+    const wait = delayMs ?? Math.max(0, this.lastFlushEnd + gap - Date.now());
     this.retrying = delayMs !== undefined;
     const fire = () => {
       this.cancelTimer = undefined;
@@ -95,6 +104,7 @@ export abstract class Coalescer<P> {
     if (!batch || this.flushing) return;
     this.pending = undefined;
     let failed = false;
+    const started = Date.now();
     this.flushing = this.flush(batch).catch((err: unknown) => {
       failed = true;
       this.mark((pending) => this.merge(pending, batch));
@@ -104,6 +114,7 @@ export abstract class Coalescer<P> {
     await this.flushing;
     this.flushing = undefined;
     this.lastFlushEnd = Date.now();
+    this.lastFlushMs = this.lastFlushEnd - started;
     if (!failed) this.retryMs = 0;
     this.schedule(failed ? this.retryMs : undefined);
   }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { createKnex } from '../../server/db/knex';
 import { currentVersion } from '../../server/board/version';
 import { ChangeAnnouncer } from '../../server/realtime/announcer';
+import { Coalescer } from '../../server/realtime/coalescer';
 import { ScreenPublisher, type LocalScreens } from '../../server/realtime/publisher';
 import type { ChangeNotice } from '../../server/realtime/contract';
 import { MYSQL, startTestService, type TestService } from '../helpers/testService';
@@ -58,6 +59,42 @@ async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check() && Date.now() < deadline) await sleep(25);
 }
+
+/** Flushes that take `flushMs` each, recording when they start. */
+class SlowFlusher extends Coalescer<{ n: number }> {
+  readonly starts: number[] = [];
+  protected readonly failure = 'test flush failed';
+  constructor(private readonly flushMs: number) {
+    super({ logger: pino({ level: 'silent' }), tickMs: 10 });
+  }
+  change(): void {
+    this.add((p) => void (p.n += 1));
+  }
+  protected empty() {
+    return { n: 0 };
+  }
+  protected merge(into: { n: number }, failed: { n: number }) {
+    into.n += failed.n;
+  }
+  protected async flush(): Promise<void> {
+    this.starts.push(Date.now());
+    await sleep(this.flushMs);
+  }
+}
+
+describe('coalescing', () => {
+  test('a slow flush is followed by a quiet spell twice as long, so publishing never hogs the process', async () => {
+    const flusher = new SlowFlusher(100);
+    const marking = setInterval(() => flusher.change(), 5);
+    await sleep(1000);
+    clearInterval(marking);
+    await flusher.close();
+    // A flush every 110 ms (10 ms tick) would make about nine; 100 ms flush + 200 ms quiet, four at most.
+    expect(flusher.starts.length).toBeGreaterThanOrEqual(2);
+    expect(flusher.starts.length).toBeLessThanOrEqual(5);
+    for (let i = 1; i < flusher.starts.length - 1; i += 1) expect(flusher.starts[i]! - flusher.starts[i - 1]!).toBeGreaterThanOrEqual(295);
+  });
+});
 
 describe('the change announcer and the screen publisher', () => {
   let service: TestService;
