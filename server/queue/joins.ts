@@ -238,8 +238,13 @@ export class JoinWriter {
       const mine = batch.flatMap((join, i) => (join.gameId === game.id ? [{ join, written: written[i]! }] : []));
       const busy = known?.busy.get(game.id);
       const views = viewNewcomers(game, mine.map((m) => m.written), known && { busy: busy ?? [], sessions: known.sessions.get(game.id) ?? [] });
-      mine.forEach((m, i) => m.join.resolve({ reservation: views[i]!, secret: m.join.secret }));
-      await this.effects.joined(game, mine.length, !busy || busy.length < game.copies);
+      try {
+        // Before answering, as for every other action: the advance job is asked for (when a
+        // copy is free) while the request still holds the service open during a shutdown.
+        await this.effects.joined(game, mine.length, !busy || busy.length < game.copies);
+      } finally {
+        mine.forEach((m, i) => m.join.resolve({ reservation: views[i]!, secret: m.join.secret }));
+      }
     }
   }
 }

@@ -78,6 +78,32 @@ describe('joins written in batches (group commit)', () => {
     expect(rows.map((r: { customerName: string }) => r.customerName).sort()).toEqual(['Ok One', 'Ok Two']);
   });
 
+  test('a game deleted while its joins are being written: only its own joins fail (404), the others go in', async () => {
+    const doomed = await createGame(service, { copies: 1 });
+    const kept = await createGame(service, { copies: 1 });
+    // The deletion is made but not yet committed: the batch still reads the game, and its
+    // INSERT waits on the game row's lock, then fails on the foreign key once it commits.
+    const trx = await service.ctx.knex.transaction();
+    await trx('games').where('id', doomed.id).delete();
+    const effects = recordingEffects();
+    const w = writer(effects);
+    let keptAnsweredAt = 0;
+    const answers = Promise.allSettled([
+      w.join(doomed.id, party('Gone Soon'), 'customer'),
+      w.join(kept.id, party('Still Here'), 'customer').finally(() => (keptAnsweredAt = Date.now())),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const committedAt = Date.now();
+    await trx.commit();
+    const [lost, fine] = await answers;
+    expect(lost.status === 'rejected' && lost.reason).toBeInstanceOf(NotFound);
+    expect(fine.status === 'fulfilled' && fine.value.reservation.customerName).toBe('Still Here');
+    expect(effects.joined).toEqual([{ gameId: kept.id, count: 1, mayBeOwedACall: true }]);
+    // Both were in one batch that waited for the deletion: the batch saw the game, then the
+    // foreign key refused it, and the joins were written again one by one.
+    expect(keptAnsweredAt).toBeGreaterThanOrEqual(committedAt);
+  });
+
   test('a code already taken is drawn again, and the join still goes through', async () => {
     const game = await createGame(service, { copies: 1 });
     const taken = (await join(service, game.id, 'First Holder')).code;
