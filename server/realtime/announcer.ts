@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { nextVersion } from '../board/version';
+import { foldChanges, noChanges, type PendingChanges } from './changes';
 import { Coalescer, type CoalescerOptions } from './coalescer';
 import type { ChangeNotice } from './contract';
 import type { CalledParty, LocalChangeNotifier } from './notifier';
@@ -8,15 +9,6 @@ export interface AnnouncerOptions extends CoalescerOptions {
   knex: Knex;
   /** hands a notice to every app instance: this one's screens, and the others through Redis */
   send(notice: ChangeNotice): void;
-}
-
-interface PendingChanges {
-  games: Set<number>;
-  allGames: boolean;
-  stats: boolean;
-  called: Set<string>;
-  removed: Set<string>;
-  since: number;
 }
 
 /**
@@ -81,16 +73,11 @@ export class ChangeAnnouncer extends Coalescer<PendingChanges> {
   }
 
   protected empty(): PendingChanges {
-    return { games: new Set(), allGames: false, stats: false, called: new Set(), removed: new Set(), since: Date.now() };
+    return noChanges();
   }
 
   protected merge(into: PendingChanges, failed: PendingChanges): void {
-    for (const id of failed.games) into.games.add(id);
-    for (const code of failed.called) into.called.add(code);
-    for (const code of failed.removed) into.removed.add(code);
-    into.allGames ||= failed.allGames;
-    into.stats ||= failed.stats;
-    into.since = Math.min(into.since, failed.since);
+    foldChanges(into, failed);
   }
 
   protected async flush(batch: PendingChanges): Promise<void> {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { currentVersion } from '../board/version';
 import { loadQueues } from '../queue/readModel';
 import { statsToday } from '../stats/stats';
+import { foldChanges, noChanges, type Changes, type PendingChanges } from './changes';
 import { Coalescer, type CoalescerOptions } from './coalescer';
 import { NAMESPACES, ticketMessages, type ChangeNotice, type StatsUpdate } from './contract';
 import { boardSnapshot, staffSnapshot, ticketsOfGames } from './snapshots';
@@ -25,32 +26,14 @@ export interface PublisherOptions extends CoalescerOptions {
 /** A party that left a queue is still told so if the flush comes this much later. */
 const ENDED_SLACK_MS = 2000;
 
-interface PendingRender {
+interface PendingRender extends PendingChanges {
   /** highest version among the notices; 0 when only a local request is pending */
   version: number;
-  games: Set<number>;
-  allGames: boolean;
-  stats: boolean;
-  called: Set<string>;
-  removed: Set<string>;
-  since: number;
 }
 
-/** A notice, or a pending render folded back after a failed flush. */
-interface Changes extends Pick<ChangeNotice, 'version' | 'allGames' | 'stats' | 'since'> {
-  games: Iterable<number>;
-  called: Iterable<string>;
-  removed: Iterable<string>;
-}
-
-function fold(into: PendingRender, changes: Changes): void {
+function fold(into: PendingRender, changes: Changes & { version: number }): void {
   into.version = Math.max(into.version, changes.version);
-  for (const id of changes.games) into.games.add(id);
-  for (const code of changes.called) into.called.add(code);
-  for (const code of changes.removed) into.removed.add(code);
-  into.allGames ||= changes.allGames;
-  into.stats ||= changes.stats;
-  into.since = Math.min(into.since, changes.since);
+  foldChanges(into, changes);
 }
 
 /**
@@ -93,7 +76,7 @@ export class ScreenPublisher extends Coalescer<PendingRender> {
   }
 
   protected empty(): PendingRender {
-    return { version: 0, games: new Set(), allGames: false, stats: false, called: new Set(), removed: new Set(), since: Date.now() };
+    return { ...noChanges(), version: 0 };
   }
 
   protected merge(into: PendingRender, failed: PendingRender): void {
