@@ -79,6 +79,7 @@ export const standardErrors = {
   404: { description: 'Not found', schema: ErrorBody },
   409: { description: 'Conflict', schema: ErrorBody },
   429: { description: 'Rate limited', schema: ErrorBody },
+  503: { description: 'A dependency (MySQL, Redis) cannot be reached, or no free ticket code was found; try again', schema: ErrorBody },
 } as const;
 
 export function errors(...statuses: Array<keyof typeof standardErrors>) {

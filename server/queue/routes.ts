@@ -28,7 +28,7 @@ export const reservationRoutes = [
     params: IdParams,
     body: JoinBody,
     before: (ctx) => limitJoins(ctx.limits),
-    responses: { 201: { description: 'In the queue', schema: CreatedReservationSchema }, ...errors(400, 404, 409, 429) },
+    responses: { 201: { description: 'In the queue', schema: CreatedReservationSchema }, ...errors(400, 404, 409, 429, 503) },
     handler: async (ctx, { params, body }, req) => {
       const { reservation, secret } = await joinQueue(ctx, params.id, body, actorOf(req));
       return { status: 201, body: { ...reservation, secret } };
