@@ -8,6 +8,7 @@
  *   BENCH_SERVICE_ENV="REALTIME_TICK_MS=1000" npx tsx bench/join.ts       (extra service settings)
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/join.ts   (profile the service)
  *   BENCH_SCREENS=1 npx tsx bench/join.ts      (a TV and a staff tablet connected during the joins)
+ *   BENCH_RATE=300 npx tsx bench/join.ts       (joins/s offered in the open-loop phase; 0 leaves it out)
  *
  * BENCH_DIST=1 runs the compiled service (npm run build:server first) instead of tsx.
  * Processes: the service and the bare Express server each in their own process; the load
@@ -29,6 +30,8 @@ const GAMES = Number(process.env.BENCH_GAMES ?? 4);
 const WARMUP_SECONDS = 2;
 /** BENCH_SCREENS=1: a /board and a /staff socket stay connected during the joins, as on a real night. */
 const SCREENS = process.env.BENCH_SCREENS === '1';
+/** BENCH_RATE: joins per second offered in the open-loop phase (0 leaves it out). */
+const RATE = Number(process.env.BENCH_RATE ?? 300);
 /** One 201 in this many is checked at once from a separate MySQL connection. */
 const VISIBILITY_SAMPLE = 20;
 
@@ -89,6 +92,27 @@ async function runLoad(label: string, seconds: number, clients: number, once: (c
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? NaN,
   };
+}
+
+/**
+ * An open loop: requests sent at a fixed rate whatever the answers (as phones arrive on a busy
+ * night), each timed from when it was due, so a slow answer cannot hide the ones behind it.
+ */
+async function runOpenLoop(label: string, seconds: number, rate: number, once: (client: number, n: number) => Promise<boolean>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const sent: Array<Promise<unknown>> = [];
+  const start = performance.now();
+  for (let i = 0; i < Math.round(seconds * rate); i += 1) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    sent.push(once(i % CLIENTS, 1_000_000 + i).then((ok) => (ok ? latencies.push(performance.now() - due) : (errors += 1)), () => (errors += 1)));
+  }
+  await Promise.all(sent);
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { label, ok: latencies.length, errors, seconds: elapsed, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN };
 }
 
 function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -204,16 +228,20 @@ async function main() {
     procs.push(bare.child);
 
     const cookie = await signIn(service.url);
-    const gameIds: number[] = [];
-    for (let g = 0; g < GAMES; g += 1) {
-      const res = await fetch(`${service.url}/api/games`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify({ title: `Bench Game ${g}`, copies: 3, playMinutes: 45 }),
-      });
-      if (res.status !== 201) throw new Error(`create game: ${res.status} ${await res.text()}`);
-      gameIds.push(((await res.json()) as { id: number }).id);
-    }
+    const createGames = async (label: string) => {
+      const ids: number[] = [];
+      for (let g = 0; g < GAMES; g += 1) {
+        const res = await fetch(`${service.url}/api/games`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie },
+          body: JSON.stringify({ title: `${label} ${g}`, copies: 3, playMinutes: 45 }),
+        });
+        if (res.status !== 201) throw new Error(`create game: ${res.status} ${await res.text()}`);
+        ids.push(((await res.json()) as { id: number }).id);
+      }
+      return ids;
+    };
+    const gameIds = await createGames('Bench Game');
 
     const body = (client: number, n: number) => JSON.stringify({ customerName: `Bench ${client}-${n}`, partySize: 2 });
     const post = (url: string, client: number, n: number) =>
@@ -260,7 +288,7 @@ async function main() {
       if (res.status === 201) acknowledged.push(((await res.json()) as { id: number }).id);
       return res.status === 201;
     });
-    const joins = await runLoad('join (service)', SECONDS, CLIENTS, async (c, n) => {
+    const joinOnce = async (c: number, n: number) => {
       const res = await post(service.url, c, n).catch((err: Error) => {
         failures.set(`no answer: ${err.cause ?? err.message}`, (failures.get(`no answer: ${err.cause ?? err.message}`) ?? 0) + 1);
         throw err;
@@ -277,7 +305,21 @@ async function main() {
         visibility.push(checker!.query('SELECT 1 FROM reservations WHERE id = ?', [id]).then(([rows]) => (rows as unknown[]).length === 1));
       }
       return true;
-    });
+    };
+    const joins = await runLoad('join (service)', SECONDS, CLIENTS, joinOnce);
+    // 4. an open loop at a fixed rate, for the service and for bare Express: latency when not
+    // flat out, on fresh games (the closed loop left queues thousands long; a café's are short)
+    if (RATE > 0) gameIds.splice(0, GAMES, ...(await createGames('Paced Game')));
+    const paced = RATE > 0
+      ? [
+          await runOpenLoop(`bare Express @${RATE}/s`, SECONDS, RATE, async (c, n) => {
+            const res = await post(bare.url, c, n);
+            await res.json();
+            return res.status === 201;
+          }),
+          await runOpenLoop(`join @${RATE}/s`, SECONDS, RATE, joinOnce),
+        ]
+      : [];
 
     const seen = screens?.stop();
     const visible = (await Promise.all(visibility)).filter(Boolean).length;
@@ -289,7 +331,7 @@ async function main() {
     }
     const [[total]] = (await checker.query('SELECT COUNT(*) AS n FROM reservations')) as unknown as [[{ n: number }]];
 
-    const rows = [express, bareInsert, joins];
+    const rows = [express, bareInsert, joins, ...paced];
     console.log('');
     console.log('case                  ok      err   req/s     p50 ms   p99 ms   max ms');
     for (const r of rows) {
@@ -307,7 +349,8 @@ async function main() {
     console.log(`join p99 = ${fmt(joins.p99, 2)} ms   (target ≤ 60 ms: ${joins.p99 <= 60 ? 'met' : 'MISSED'})`);
     console.log(`every 201 committed: ${found}/${acknowledged.length} acknowledged ids in MySQL (${Number(total.n)} rows in all); ` +
       `${visible}/${visibility.length} sampled ids visible to another connection at once`);
-    console.log(JSON.stringify({ clients: CLIENTS, seconds: SECONDS, games: GAMES, express, bareInsert, joins, vsExpress, vsInsert, acknowledged: acknowledged.length, found, visible, sampled: visibility.length }));
+    if (paced.length) console.log(`open loop at ${RATE} joins/s offered: join p99 ${fmt(paced[1]!.p99, 2)} ms (bare Express ${fmt(paced[0]!.p99, 2)} ms)`);
+    console.log(JSON.stringify({ clients: CLIENTS, seconds: SECONDS, games: GAMES, express, bareInsert, joins, paced, vsExpress, vsInsert, acknowledged: acknowledged.length, found, visible, sampled: visibility.length }));
     if (found !== acknowledged.length || visible !== visibility.length) process.exitCode = 1;
   } finally {
     screens?.stop();
