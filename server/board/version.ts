@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 
 /**
  * The service-wide state version, kept in MySQL so it survives Redis losing everything.
- * Bumped before each snapshot is read, so a snapshot with a higher version never shows
- * older data than one with a lower version.
+ * Bumped once per change notice, after its changes committed and before any instance reads
+ * for it, so a snapshot with a higher version never shows older data than one with a lower.
  */
 export async function nextVersion(knex: Knex): Promise<number> {
   const [result] = (await knex.raw('UPDATE service_state SET version = LAST_INSERT_ID(version + 1) WHERE id = 1')) as [{ insertId: number }];
