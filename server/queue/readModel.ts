@@ -210,7 +210,7 @@ export async function busyCopies(knex: Knex, gameIds: readonly number[]): Promis
 
 /**
  * Views of parties that have just joined one game, from their positions (counted by
- * QUEUE_POSITION_SQL rather than by loading the whole queue, which made each join cost
+ * queuePositions rather than by loading the whole queue, which made each join cost
  * O(queue length)): same order and same estimates as loadQueues. Without the copies in use
  * (their read failed) the estimates are left out rather than guessed.
  */

@@ -6,7 +6,7 @@ import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ReservationEvent } from '../models/ReservationEvent';
 import { freeCopies, nextStatus, USING_A_COPY, type QueueAction, type ReservationStatus } from './states';
-import { hashSecret, JoinWriter, type JoinInput, type Joined, type JoinWriterOptions } from './joins';
+import { hashSecret, JoinWriter, type JoinInput, type Joined } from './joins';
 import { toReservationView, viewReservation, type ReservationView, forgetRecentSessions } from './readModel';
 
 /** Read committed + a lock on the game row: every decision sees the latest commits, in turn. */
@@ -115,7 +115,7 @@ async function afterCommit(ctx: AppContext, effects: Effects): Promise<void> {
 const joinWriters = new WeakMap<AppContext, JoinWriter>();
 
 /** The context's join writer (one per process), whose batches share their round trips. */
-export function joinWriterOf(ctx: AppContext, options?: JoinWriterOptions): JoinWriter {
+export function joinWriterOf(ctx: AppContext): JoinWriter {
   let writer = joinWriters.get(ctx);
   if (!writer) {
     writer = new JoinWriter(
@@ -131,7 +131,6 @@ export function joinWriterOf(ctx: AppContext, options?: JoinWriterOptions): Join
         readFailed: (err) => ctx.logger.error({ err }, 'joins committed, but the copies in use could not be read: answered without estimates'),
         codesRanOut: (err) => ctx.logger.error({ err }, 'joins refused: no free ticket code found after repeated draws'),
       },
-      options,
     );
     joinWriters.set(ctx, writer);
   }
