@@ -4,7 +4,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { createKnex } from './db/knex';
 import { createMetrics, type Metrics } from './metrics/metrics';
-import { createQueueJobs, type QueueJobs } from './queue/jobs';
+import { createQueueJobs, type QueueJobs } from './jobs/producer';
 import { createRateLimiters, type RateLimiters } from './http/rateLimits';
 import { LocalChangeNotifier } from './realtime/notifier';
 import { watchRedis } from './redisHealth';

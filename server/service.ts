@@ -10,7 +10,7 @@ import { ensureDatabase } from './db/knex';
 import { runMigrations } from './db/migrate';
 import { ensureFirstAdmin } from './auth/users';
 import { createSessionMiddleware } from './auth/session';
-import { startQueueWorkers, type QueueWorkers } from './queue/jobs';
+import { startQueueWorkers, type QueueWorkers } from './jobs/worker';
 import { attachRealtime, type Realtime } from './realtime/realtime';
 
 export interface RunningService {

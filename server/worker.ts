@@ -7,7 +7,7 @@ import { healthRouter } from './health/routes';
 import { createLogger } from './logger';
 import { closeContext, createContext } from './context';
 import { runMigrations } from './db/migrate';
-import { startQueueWorkers } from './queue/jobs';
+import { startQueueWorkers } from './jobs/worker';
 import { startRealtimeEmitter } from './realtime/emitter';
 
 /** The queue workers alone, to scale or kill independently of the HTTP instances. */

@@ -1,7 +1,8 @@
 import type { AppContext } from '../context';
 import { Conflict, NotFound } from '../errors';
 import { Game } from '../models/Game';
-import { Reservation } from '../models/Reservation';
+import { afterCommit } from '../queue/effects';
+import { activeCount, inTransaction, lockGame } from '../queue/repository';
 import { ACTIVE } from '../queue/states';
 import { findGameView } from './repository';
 import { isUniqueViolation } from '../db/errors';
@@ -24,13 +25,13 @@ export async function createGame(ctx: AppContext, input: NewGame): Promise<GameV
     .catch((err) => {
       throw duplicateTitle(err, input.title);
     });
-  ctx.notifier.gamesChanged([game.id]);
+  await afterCommit(ctx, { gameId: game.id });
   return viewOf(ctx, game.id);
 }
 
 export async function updateGame(ctx: AppContext, id: number, patch: GamePatch): Promise<GameView> {
-  await ctx.knex.transaction(async (trx) => {
-    const game = await Game.query(trx).findById(id).forUpdate();
+  await inTransaction(ctx.knex, async (trx) => {
+    const game = await lockGame(trx, id);
     if (!game) throw new NotFound('No game with that id');
     const min = patch.minPlayers ?? game.minPlayers;
     const max = patch.maxPlayers ?? game.maxPlayers;
@@ -43,20 +44,19 @@ export async function updateGame(ctx: AppContext, id: number, patch: GamePatch):
       });
   });
   // More copies, or auto-advance switched on, may mean parties are now owed a call.
-  await ctx.jobs.requestAdvance(id);
-  ctx.notifier.gamesChanged([id]);
+  await afterCommit(ctx, { gameId: id, mayAdvance: true });
   return viewOf(ctx, id);
 }
 
 export async function deleteGame(ctx: AppContext, id: number): Promise<void> {
-  await ctx.knex.transaction(async (trx) => {
-    const game = await Game.query(trx).findById(id).forUpdate();
+  await inTransaction(ctx.knex, async (trx) => {
+    const game = await lockGame(trx, id);
     if (!game) throw new NotFound('No game with that id');
-    const active = await Reservation.query(trx).where('gameId', id).whereIn('status', ACTIVE).resultSize();
+    const active = await activeCount(trx, id, ACTIVE);
     if (active > 0) {
       throw new Conflict(`"${game.title}" still has ${active} waiting, called or seated ${active === 1 ? 'party' : 'parties'}; finish or cancel them first`);
     }
     await Game.query(trx).deleteById(id);
   });
-  ctx.notifier.gamesChanged([id]);
+  await afterCommit(ctx, { gameId: id });
 }

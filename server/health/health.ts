@@ -27,3 +27,14 @@ export async function checkRedis(redis: Redis, timeoutMs = 2000): Promise<Depend
     return 'disconnected';
   }
 }
+
+export type EngineState = 'running' | 'paused' | 'unknown';
+
+/** Whether the queue engine runs jobs: paused from Bull Board, nobody is called on time. */
+export async function checkEngine(jobs: { enginePaused(): Promise<boolean> }, timeoutMs = 2000): Promise<EngineState> {
+  try {
+    return (await withTimeout(jobs.enginePaused(), timeoutMs)) ? 'paused' : 'running';
+  } catch {
+    return 'unknown';
+  }
+}

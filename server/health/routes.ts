@@ -2,13 +2,16 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { z } from '../http/zod';
 import type { ExtraPath } from '../http/openapi';
-import { checkDatabase, checkRedis } from './health';
+import { checkDatabase, checkEngine, checkRedis } from './health';
 
 const HealthSchema = z
   .object({
-    status: z.enum(['healthy', 'unhealthy', 'shutting_down']),
+    status: z.enum(['healthy', 'degraded', 'unhealthy', 'shutting_down']),
     database: z.enum(['connected', 'disconnected']),
     redis: z.enum(['connected', 'disconnected']),
+    engine: z
+      .enum(['running', 'paused', 'unknown'])
+      .openapi({ description: "The queue engine (BullMQ). Paused (from Bull Board), nobody is called or expired except by reconcile's slower pass: status is 'degraded' (still 200)." }),
   })
   .openapi('Health');
 
@@ -33,10 +36,10 @@ export const healthDocs: ExtraPath[] = [
 export function healthRouter(ctx: AppContext, isShuttingDown: () => boolean): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
-    const [database, redis] = await Promise.all([checkDatabase(ctx.knex), checkRedis(ctx.redis)]);
+    const [database, redis, engine] = await Promise.all([checkDatabase(ctx.knex), checkRedis(ctx.redis), checkEngine(ctx.jobs)]);
     const healthy = database === 'connected' && redis === 'connected' && !isShuttingDown();
-    const status = isShuttingDown() ? 'shutting_down' : healthy ? 'healthy' : 'unhealthy';
-    res.status(healthy ? 200 : 503).set('Cache-Control', 'no-store').json({ status, database, redis });
+    const status = isShuttingDown() ? 'shutting_down' : !healthy ? 'unhealthy' : engine === 'paused' ? 'degraded' : 'healthy';
+    res.status(healthy ? 200 : 503).set('Cache-Control', 'no-store').json({ status, database, redis, engine });
   });
   router.get('/health/live', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'alive' });

@@ -2,8 +2,9 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import { Conflict, NotFound, Unavailable } from '../errors';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
-import { Game } from '../models/Game';
-import { Reservation } from '../models/Reservation';
+import type { Game } from '../models/Game';
+import type { Reservation } from '../models/Reservation';
+import { insertWaiting, logEvents, readGames, takenCodes } from './repository';
 import type { BusyCopy } from './estimates';
 import { generateCode } from './ordering';
 import { busyCopies, queuePositions, recentSessions, viewNewcomers, type ReservationView } from './readModel';
@@ -114,7 +115,7 @@ export class JoinWriter {
   }
 
   private async write(batch: PendingJoin[]): Promise<void> {
-    const games = new Map((await Game.query(this.knex).whereIn('id', [...new Set(batch.map((j) => j.gameId))])).map((g) => [g.id, g]));
+    const games = new Map((await readGames(this.knex, [...new Set(batch.map((j) => j.gameId))])).map((g) => [g.id, g]));
     const accepted: Array<PendingJoin & { game: Game }> = [];
     for (const join of batch) {
       const game = games.get(join.gameId);
@@ -166,7 +167,7 @@ export class JoinWriter {
     };
     fill();
     for (let round = 0; leaveOutTaken && round < CODE_ATTEMPTS; round += 1) {
-      const found = (await trx('reservations').whereIn('code', [...codes]).pluck('code')) as string[];
+      const found = await takenCodes(trx, [...codes]);
       if (!found.length) break;
       for (const code of found) {
         taken.add(code.toUpperCase());
@@ -184,32 +185,19 @@ export class JoinWriter {
   private insert(batch: ReadonlyArray<PendingJoin & { game: Game }>, leaveOutTaken: boolean): Promise<Array<{ row: Reservation; position: number }>> {
     return this.knex.transaction(async (trx) => {
       const codes = await this.drawCodes(trx, batch.length, leaveOutTaken);
-      const rows = batch.map((join, i) => ({
-        gameId: join.gameId,
-        code: codes[i]!,
-        customerName: join.input.customerName,
-        partySize: join.input.partySize,
-        tableNumber: join.input.tableNumber,
-        secretHash: hashSecret(join.secret),
-        status: 'waiting' as const,
-      }));
-      await trx('reservations').insert(rows);
-      const created = await Reservation.query(trx).whereIn('code', codes);
-      // Codes compare case-insensitively in MySQL; they are drawn in upper case only.
-      const byCode = new Map(created.map((r) => [r.code.toUpperCase(), r]));
-      const written = rows.map((r) => byCode.get(r.code.toUpperCase())!);
-      const positions = await queuePositions(trx, written);
-      await trx('reservation_events').insert(
-        written.map((r, i) => ({
-          reservationId: r.id,
-          gameId: r.gameId,
-          type: 'joined',
-          fromStatus: null,
-          toStatus: 'waiting',
-          actor: batch[i]!.actor,
-          waitMs: null,
+      const written = await insertWaiting(
+        trx,
+        batch.map((join, i) => ({
+          gameId: join.gameId,
+          code: codes[i]!,
+          customerName: join.input.customerName,
+          partySize: join.input.partySize,
+          tableNumber: join.input.tableNumber,
+          secretHash: hashSecret(join.secret),
         })),
       );
+      const positions = await queuePositions(trx, written);
+      await logEvents(trx, written.map((r, i) => ({ reservation: r, type: 'joined', from: null, to: 'waiting', actor: batch[i]!.actor })));
       return written.map((row) => ({ row, position: positions.get(row.id)! }));
     });
   }

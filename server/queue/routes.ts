@@ -3,14 +3,12 @@ import { defineRoute, errors } from '../http/route';
 import { IdParams } from '../http/schemas';
 import { actorOf } from '../auth/guard';
 import { limitJoins } from '../http/rateLimits';
-import { NotFound } from '../errors';
-import { Reservation } from '../models/Reservation';
-import { loadQueues, toReservationView, viewReservation, type ReservationView } from './readModel';
 import { JoinBody, CreatedReservationSchema, ReservationPatchBody, ReservationQuery, ReservationSchema } from './schemas';
-import { applyAction, callNextParty, deleteReservation, joinQueue, updateReservation } from './service';
+import { applyAction, callNextParty, deleteReservation, getReservation, joinQueue, listReservations, updateReservation } from './service';
 import type { QueueAction } from './states';
 
-const ACTION_PATHS: Array<{ path: string; action: QueueAction; summary: string }> = [
+/** The HTTP path of each staff action (the client's buttons are generated from these and the state machine). */
+export const ACTION_PATHS: Array<{ path: string; action: QueueAction; summary: string }> = [
   { path: 'call', action: 'call', summary: 'Call a waiting party (starts the hold)' },
   { path: 'seat', action: 'seat', summary: 'Seat a called party' },
   { path: 'finish', action: 'finish', summary: 'A seated party finished; frees the copy' },
@@ -42,21 +40,7 @@ export const reservationRoutes = [
     access: 'staff',
     query: ReservationQuery,
     responses: { 200: { description: 'Reservations', schema: z.array(ReservationSchema) }, ...errors(400, 401) },
-    handler: async (ctx, { query }) => {
-      const rows = await Reservation.query(ctx.knex)
-        .modify((q) => {
-          if (query.gameId) q.where('gameId', query.gameId);
-          if (query.status) q.where('status', query.status);
-        })
-        .orderBy([{ column: 'enqueuedAt' }, { column: 'id' }])
-        .limit(query.limit);
-      const waitingGames = [...new Set(rows.filter((r) => r.status === 'waiting').map((r) => r.gameId))];
-      const live = new Map<number, ReservationView>();
-      for (const queue of waitingGames.length ? await loadQueues(ctx.knex, waitingGames) : []) {
-        for (const w of queue.waiting) live.set(w.id, w);
-      }
-      return { status: 200, body: rows.map((r) => live.get(r.id) ?? toReservationView(r)) };
-    },
+    handler: async (ctx, { query }) => ({ status: 200, body: await listReservations(ctx, query) }),
   }),
   defineRoute({
     method: 'get',
@@ -66,11 +50,7 @@ export const reservationRoutes = [
     access: 'staff',
     params: IdParams,
     responses: { 200: { description: 'The reservation', schema: ReservationSchema }, ...errors(400, 401, 404) },
-    handler: async (ctx, { params }) => {
-      const reservation = await Reservation.query(ctx.knex).findById(params.id);
-      if (!reservation) throw new NotFound('No reservation with that id');
-      return { status: 200, body: await viewReservation(ctx.knex, reservation) };
-    },
+    handler: async (ctx, { params }) => ({ status: 200, body: await getReservation(ctx, params.id) }),
   }),
   defineRoute({
     method: 'patch',

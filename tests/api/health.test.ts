@@ -16,7 +16,7 @@ describe('health', () => {
   test('when MySQL and Redis answer, /health is 200 healthy', async () => {
     const res = await service.anon.get('/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'healthy', database: 'connected', redis: 'connected' });
+    expect(res.body).toEqual({ status: 'healthy', database: 'connected', redis: 'connected', engine: 'running' });
   });
 
   test('/health/live answers while the process serves', async () => {

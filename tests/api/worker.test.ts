@@ -28,7 +28,7 @@ describe('npm run worker: the queue workers alone', () => {
     expect(port).toBeGreaterThan(0);
     const metricsAt = request(`http://127.0.0.1:${port}`);
 
-    expect((await metricsAt.get('/health')).body).toEqual({ status: 'healthy', database: 'connected', redis: 'connected' });
+    expect((await metricsAt.get('/health')).body).toEqual({ status: 'healthy', database: 'connected', redis: 'connected', engine: 'running' });
     const game = (await service.staff.post('/api/games').send({ title: 'Carcassonne', copies: 1 })).body;
     const party = (await service.anon.post(`/api/games/${game.id}/reservations`).send({ customerName: 'Ana' })).body;
     await eventually(async () => (await service.staff.get(`/api/reservations/${party.id}`)).body.status === 'called');

@@ -38,7 +38,7 @@ describe('when Redis loses every key of this service (FLUSHALL for this prefix)'
     await service.signIn(service.staff);
 
     expect(await reservationIds(service)).toEqual(before);
-    await eventually(async () => (await service.ctx.jobs.queue.getJobSchedulers()).some((s) => s.key === 'reconcile' || s.name === 'reconcile'), 5000);
+    await eventually(async () => (await service.ctx.jobs.maintenance.getJobSchedulers()).some((s) => s.key === 'reconcile' || s.name === 'reconcile'), 5000);
     await eventually(async () => {
       const called = await listReservations(service, { gameId: owedGame.id, status: 'called' });
       return called.map((r) => r.id).join() === owed.slice(0, 2).map((r) => r.id).join();

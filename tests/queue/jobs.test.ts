@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
-import { QUEUE_NAME, bullPrefix } from '../../server/queue/jobs';
+import { QUEUE_NAME, bullPrefix } from '../../server/jobs/producer';
 import { REDIS_URL, eventually, startTestService, type TestService } from '../helpers/testService';
 import { sleep } from './queueHelpers';
 

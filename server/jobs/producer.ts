@@ -1,0 +1,97 @@
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { Reservation } from '../models/Reservation';
+import { watchRedis } from '../redisHealth';
+
+/**
+ * The producer side of the BullMQ jobs: what use cases (through `afterCommit`) ask to happen
+ * later. Two queues: the **engine** (advance a game, expire a hold), which staff can watch on
+ * Bull Board, and **maintenance** (reconcile), which nobody can pause from there: reconcile is
+ * what keeps the queue moving when the engine is paused or its jobs are lost. The workers that
+ * run the jobs are in `worker.ts`.
+ */
+export const QUEUE_NAME = 'queue-engine';
+export const MAINTENANCE_QUEUE_NAME = 'queue-maintenance';
+
+export interface AdvanceData {
+  gameId: number;
+}
+export interface HoldData {
+  reservationId: number;
+}
+
+export interface QueueJobs {
+  /** the engine queue (advance, expire-hold) */
+  queue: Queue;
+  /** the maintenance queue (reconcile) */
+  maintenance: Queue;
+  requestAdvance(gameId: number): Promise<void>;
+  scheduleHoldExpiry(reservation: Pick<Reservation, 'id' | 'holdExpiresAt'>): Promise<void>;
+  cancelHoldExpiry(reservation: Pick<Reservation, 'id'>): Promise<void>;
+  scheduleReconcile(): Promise<void>;
+  /** true when someone paused the engine (Bull Board): reconcile still runs, at its own pace */
+  enginePaused(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Connection trouble, which watchRedis already reports once per outage. */
+export const isConnectionError = (err: Error) => /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Stream isn't writeable/.test(err.message);
+
+export const bullPrefix = (config: Config) => `${config.redis.prefix}:bull`;
+// BullMQ job ids may not contain ':'.
+const advanceJobId = (gameId: number) => `advance-${gameId}`;
+const holdJobId = (reservationId: number) => `hold-${reservationId}`;
+
+export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
+  // Fail fast while Redis is down: MySQL has the truth and reconcile re-creates the jobs.
+  const connection = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  watchRedis(connection, logger, 'queue-producer');
+  const queue = new Queue(QUEUE_NAME, {
+    connection,
+    prefix: bullPrefix(config),
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 200 } },
+  });
+  const maintenance = new Queue(MAINTENANCE_QUEUE_NAME, { connection, prefix: bullPrefix(config) });
+  // Connection trouble is reported by watchRedis; anything else the queues say is logged here.
+  for (const q of [queue, maintenance]) {
+    q.on('error', (err) => {
+      if (!isConnectionError(err)) logger.error({ err: err.message, queue: q.name }, 'queue error');
+    });
+  }
+
+  return {
+    queue,
+    maintenance,
+    async requestAdvance(gameId) {
+      // One pending advance job per game: a burst of changes makes one job. Not a fixed jobId:
+      // BullMQ ignores an add while a job with that id is running (it may already have read the
+      // queue, so the change would wait for reconcile) or kept as failed (auto-advance for the
+      // game would stop for good). keepLastIfActive queues exactly one more run instead.
+      await queue.add('advance', { gameId } satisfies AdvanceData, { deduplication: { id: advanceJobId(gameId), keepLastIfActive: true } });
+    },
+    async scheduleHoldExpiry(reservation) {
+      const delay = Math.max(0, (reservation.holdExpiresAt?.getTime() ?? Date.now()) - Date.now());
+      // A failed expiry is logged and dropped: kept under its jobId it would block reconcile
+      // from scheduling that hold again, and the party would hold the copy forever.
+      await queue.add('expire-hold', { reservationId: reservation.id } satisfies HoldData, {
+        jobId: holdJobId(reservation.id),
+        delay,
+        removeOnFail: true,
+      });
+    },
+    async cancelHoldExpiry(reservation) {
+      // The job is idempotent anyway; removing it just saves the work.
+      await queue.remove(holdJobId(reservation.id));
+    },
+    async scheduleReconcile() {
+      await maintenance.upsertJobScheduler('reconcile', { every: config.queue.reconcileMs }, { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: 100, attempts: 1 } });
+    },
+    enginePaused: () => queue.isPaused(),
+    async close() {
+      await Promise.all([queue.close(), maintenance.close()]);
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { Worker, type Job, type Processor } from 'bullmq';
+import Redis from 'ioredis';
+import type { AppContext } from '../context';
+import type { Logger } from '../logger';
+import { advanceGame, expireHold } from '../queue/service';
+import { reconcile } from '../queue/reconcile';
+import { watchRedis } from '../redisHealth';
+import { bullPrefix, isConnectionError, MAINTENANCE_QUEUE_NAME, QUEUE_NAME, type AdvanceData, type HoldData } from './producer';
+
+/**
+ * The BullMQ workers, an entry point like the HTTP routes: each job hands over to a use case
+ * of the queue. In the app process by default, or alone with `npm run worker`.
+ */
+export interface QueueWorkers {
+  close(): Promise<void>;
+}
+
+/** The engine's jobs: advance a game's queue, expire a hold. */
+function engineJobs(ctx: AppContext): Processor {
+  return async (job: Job) => {
+    ctx.metrics.jobStarted(job.name, Date.now() - job.timestamp - (job.opts.delay ?? 0));
+    switch (job.name) {
+      case 'advance':
+        return { called: (await advanceGame(ctx, (job.data as AdvanceData).gameId)).length };
+      case 'expire-hold': {
+        const { reservationId } = job.data as HoldData;
+        const result = await expireHold(ctx, reservationId);
+        // Fired early (clocks differ slightly): come back when the hold really ends.
+        if (result.outcome === 'not-yet' && result.holdExpiresAt) {
+          await ctx.jobs.queue.add('expire-hold', { reservationId } satisfies HoldData, { delay: Math.max(50, result.holdExpiresAt.getTime() - Date.now()) });
+        }
+        return result.outcome;
+      }
+      default:
+        throw new Error(`Unknown job ${job.name}`);
+    }
+  };
+}
+
+/** Maintenance: reconcile, on a queue of its own that Bull Board does not offer to pause. */
+function maintenanceJobs(ctx: AppContext): Processor {
+  return async (job: Job) => {
+    ctx.metrics.jobStarted(job.name, Date.now() - job.timestamp - (job.opts.delay ?? 0));
+    if (job.name === 'reconcile') return reconcile(ctx);
+    throw new Error(`Unknown job ${job.name}`);
+  };
+}
+
+export function startQueueWorkers(ctx: AppContext, logger: Logger): QueueWorkers {
+  const { config } = ctx;
+  const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  watchRedis(connection, logger, 'queue-worker');
+  const prefix = bullPrefix(config);
+
+  const workers = [
+    // Jobs take milliseconds; a short lock lets a live worker take over a killed one's jobs
+    // within seconds instead of a minute (running a job twice is harmless, see reconcile).
+    new Worker(QUEUE_NAME, engineJobs(ctx), { connection, prefix, concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000 }),
+    new Worker(MAINTENANCE_QUEUE_NAME, maintenanceJobs(ctx), { connection, prefix, concurrency: 1, lockDuration: 30_000, stalledInterval: 15_000 }),
+  ];
+  for (const worker of workers) {
+    worker.on('failed', (job, err) => logger.error({ err, job: job?.name, data: job?.data }, 'queue job failed'));
+    worker.on('error', (err) => {
+      if (!isConnectionError(err)) logger.error({ err: err.message, queue: worker.name }, 'queue worker error');
+    });
+  }
+
+  // The repeatable reconcile job lives in Redis; if Redis loses it, this puts it back.
+  const ensureSchedule = () =>
+    ctx.jobs.scheduleReconcile().catch((err: Error) => logger.warn({ err: err.message }, 'could not schedule reconcile'));
+  void ensureSchedule();
+  const watchdog = setInterval(ensureSchedule, config.queue.reconcileMs);
+  watchdog.unref();
+  reconcile(ctx).catch((err: Error) => logger.warn({ err: err.message }, 'start-up reconcile failed; the schedule will retry'));
+
+  return {
+    async close() {
+      clearInterval(watchdog);
+      await Promise.all(workers.map((w) => w.close()));
+      connection.disconnect();
+    },
+  };
+}

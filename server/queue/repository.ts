@@ -1,0 +1,215 @@
+import type { Knex } from 'knex';
+import { NotFound, Unavailable } from '../errors';
+import { Game } from '../models/Game';
+import { Reservation } from '../models/Reservation';
+import { ReservationEvent } from '../models/ReservationEvent';
+import { USING_A_COPY, type MoveRule, type ReservationStatus } from './states';
+
+/**
+ * Every query that changes the queue, and the lists staff read: the use cases in `service.ts`
+ * read as lock → decide → save through these functions, never SQL of their own. (The reads
+ * that build screens — positions, estimates, queues — are in `readModel.ts`.)
+ *
+ * Locking order, everywhere: the game row, then its reservations. So two transitions on one
+ * game run one after the other, and two on different games never wait for each other.
+ */
+
+/** The database's clock, so the order and the holds never depend on which instance asked. */
+const NOW = 'CURRENT_TIMESTAMP(3)';
+/** Read committed + a lock on the game row: every decision sees the latest commits, in turn. */
+const ISOLATION = { isolationLevel: 'read committed' } as const;
+/** A deadlock (MySQL picks a victim) is retried this many times, then reported as a 503. */
+const DEADLOCK_RETRIES = 3;
+
+const isDeadlock = (err: unknown) => (err as { code?: string })?.code === 'ER_LOCK_DEADLOCK';
+
+/**
+ * Runs `work` in one transaction. A transaction MySQL chose as a deadlock victim was rolled
+ * back whole, so it is safe to run again; after a few tries the client hears "try again"
+ * (503), never a 500.
+ */
+export async function inTransaction<T>(knex: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await knex.transaction(work, ISOLATION);
+    } catch (err) {
+      if (!isDeadlock(err)) throw err;
+      if (attempt > DEADLOCK_RETRIES) throw new Unavailable('The queue is very busy right now; please try again');
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
+function dbClock(trx: Knex, sql = NOW, bindings: readonly Knex.RawBinding[] = []): Date {
+  // Objection's typed patch wants a Date; the database fills in its own clock.
+  return trx.raw(sql, bindings) as unknown as Date;
+}
+
+export async function databaseNow(trx: Knex): Promise<Date> {
+  const [rows] = (await trx.raw(`SELECT ${NOW} AS now`)) as [Array<{ now: Date }>];
+  return rows[0]!.now;
+}
+
+export async function lockGame(trx: Knex.Transaction, gameId: number): Promise<Game | undefined> {
+  return Game.query(trx).findById(gameId).forUpdate();
+}
+
+export async function lockExistingGame(trx: Knex.Transaction, gameId: number): Promise<Game> {
+  const game = await lockGame(trx, gameId);
+  if (!game) throw new NotFound('No game with that id');
+  return game;
+}
+
+/** Locks the reservation's game, then the reservation: always in that order, so never a deadlock. */
+export async function lockReservation(trx: Knex.Transaction, id: number): Promise<{ game: Game; reservation: Reservation } | undefined> {
+  const found = await Reservation.query(trx).findById(id).select('gameId');
+  if (!found) return undefined;
+  const game = await lockGame(trx, found.gameId);
+  const reservation = await Reservation.query(trx).findById(id).forUpdate();
+  return game && reservation ? { game, reservation } : undefined;
+}
+
+export async function copiesInUse(trx: Knex, gameId: number): Promise<number> {
+  return Reservation.query(trx).where('gameId', gameId).whereIn('status', USING_A_COPY).resultSize();
+}
+
+export async function activeCount(trx: Knex, gameId: number, statuses: readonly ReservationStatus[]): Promise<number> {
+  return Reservation.query(trx).where('gameId', gameId).whereIn('status', statuses).resultSize();
+}
+
+/** The first `count` waiting parties of a game, locked, in queue order. Caller holds the game lock. */
+export async function lockQueueHeads(trx: Knex.Transaction, gameId: number, count: number): Promise<Reservation[]> {
+  if (count <= 0) return [];
+  return Reservation.query(trx)
+    .where({ gameId, status: 'waiting' })
+    .orderBy([{ column: 'enqueuedAt' }, { column: 'id' }])
+    .limit(count)
+    .forUpdate();
+}
+
+/**
+ * Writes a move to locked reservations: the new status, the move's timestamps from the
+ * database's clock and, when a hold starts, its end. Returns the rows as saved, in queue order.
+ */
+export async function saveMove(
+  trx: Knex.Transaction,
+  ids: readonly number[],
+  rule: MoveRule & { to: ReservationStatus },
+  hold: { startsMs: number } | null,
+): Promise<Reservation[]> {
+  const patch: Partial<Reservation> = { status: rule.to, updatedAt: dbClock(trx) };
+  for (const stamp of rule.stamps) patch[stamp] = dbClock(trx);
+  if (hold) patch.holdExpiresAt = dbClock(trx, `${NOW} + INTERVAL ? MICROSECOND`, [hold.startsMs * 1000]);
+  await Reservation.query(trx).patch(patch).whereIn('id', ids);
+  return Reservation.query(trx).whereIn('id', ids).orderBy([{ column: 'enqueuedAt' }, { column: 'id' }]);
+}
+
+export interface EventRow {
+  reservation: Pick<Reservation, 'id' | 'gameId'>;
+  type: string;
+  from: ReservationStatus | null;
+  to: ReservationStatus | null;
+  actor: string;
+  waitMs?: number | null;
+}
+
+/** The event log: who moved which party from what to what (one INSERT for any number). */
+export async function logEvents(trx: Knex, events: readonly EventRow[]): Promise<void> {
+  if (!events.length) return;
+  await trx(ReservationEvent.tableName).insert(
+    events.map((e) => ({
+      reservationId: e.reservation.id,
+      gameId: e.reservation.gameId,
+      type: e.type,
+      fromStatus: e.from,
+      toStatus: e.to,
+      actor: e.actor,
+      waitMs: e.waitMs ?? null,
+    })),
+  );
+}
+
+export async function deleteReservations(trx: Knex.Transaction, ids: readonly number[]): Promise<void> {
+  await Reservation.query(trx).delete().whereIn('id', ids);
+}
+
+export interface DetailsPatch {
+  customerName?: string;
+  partySize?: number;
+  tableNumber?: number | null;
+}
+
+export async function saveDetails(trx: Knex.Transaction, id: number, patch: DetailsPatch): Promise<Reservation> {
+  await Reservation.query(trx).patch({ ...patch, updatedAt: dbClock(trx) }).findById(id);
+  return (await Reservation.query(trx).findById(id))!;
+}
+
+export async function findReservation(knex: Knex, id: number): Promise<Reservation | undefined> {
+  return Reservation.query(knex).findById(id);
+}
+
+export async function findByCode(knex: Knex, code: string): Promise<Reservation | undefined> {
+  return Reservation.query(knex).findOne({ code });
+}
+
+export interface ReservationFilter {
+  gameId?: number;
+  status?: ReservationStatus;
+  limit: number;
+}
+
+/** Reservations in queue order, for staff lists. */
+export async function listReservations(knex: Knex, filter: ReservationFilter): Promise<Reservation[]> {
+  return Reservation.query(knex)
+    .modify((q) => {
+      if (filter.gameId) q.where('gameId', filter.gameId);
+      if (filter.status) q.where('status', filter.status);
+    })
+    .orderBy([{ column: 'enqueuedAt' }, { column: 'id' }])
+    .limit(filter.limit);
+}
+
+/** Games owed a call: auto-advance on, someone waiting and a copy free. */
+export async function gamesOwedACall(knex: Knex): Promise<number[]> {
+  const [rows] = (await knex.raw(
+    `SELECT g.id FROM games g
+     WHERE g.active = 1 AND g.auto_advance = 1
+       AND EXISTS (SELECT 1 FROM reservations w WHERE w.game_id = g.id AND w.status = 'waiting')
+       AND g.copies > (SELECT COUNT(*) FROM reservations u WHERE u.game_id = g.id AND u.status IN ('called','seated'))`,
+  )) as [Array<{ id: number }>];
+  return rows.map((r) => r.id);
+}
+
+/** Every running hold, with when it ends. */
+export async function runningHolds(knex: Knex): Promise<Array<Pick<Reservation, 'id' | 'holdExpiresAt'>>> {
+  return Reservation.query(knex).where('status', 'called').whereNotNull('holdExpiresAt').select('id', 'holdExpiresAt');
+}
+
+// ---- the join writer's statements (group commit, see joins.ts) ----
+
+export async function readGames(knex: Knex, ids: readonly number[]): Promise<Game[]> {
+  return Game.query(knex).whereIn('id', [...ids]);
+}
+
+/** Which of `codes` are taken already. */
+export async function takenCodes(trx: Knex, codes: readonly string[]): Promise<string[]> {
+  return (await trx('reservations').whereIn('code', [...codes]).pluck('code')) as string[];
+}
+
+export interface NewReservation {
+  gameId: number;
+  code: string;
+  customerName: string;
+  partySize: number;
+  tableNumber: number | null;
+  secretHash: string;
+}
+
+/** One multi-row INSERT; the rows come back by code, in the order given. */
+export async function insertWaiting(trx: Knex.Transaction, rows: readonly NewReservation[]): Promise<Reservation[]> {
+  await trx('reservations').insert(rows.map((r) => ({ ...r, status: 'waiting' })));
+  const created = await Reservation.query(trx).whereIn('code', rows.map((r) => r.code));
+  // Codes compare case-insensitively in MySQL; they are drawn in upper case only.
+  const byCode = new Map(created.map((r) => [r.code.toUpperCase(), r]));
+  return rows.map((r) => byCode.get(r.code.toUpperCase())!);
+}
