@@ -1,20 +1,16 @@
 import { callNextBlocker, legalActions } from '../../client/src/lib/actions';
+import { ACTION_PATHS } from '../../server/queue/routes';
+import { legalActions as serverLegalActions, STATUSES } from '../../server/queue/states';
 
 describe('actions staff can take on a row', () => {
-  it('a waiting party can be called or cancelled', () => {
-    expect(legalActions('waiting')).toEqual(['call', 'cancel']);
+  const pathOf = new Map(ACTION_PATHS.map((a) => [a.action, a.path]));
+
+  it.each(STATUSES)("a %s party offers exactly the moves the server's state machine allows", (status) => {
+    expect(legalActions(status)).toEqual(serverLegalActions(status).map((a) => pathOf.get(a)));
   });
 
-  it('a called party can be seated, marked no-show or cancelled', () => {
-    expect(legalActions('called')).toEqual(['seat', 'no-show', 'cancel']);
-  });
-
-  it('a seated party can only finish', () => {
-    expect(legalActions('seated')).toEqual(['finish']);
-  });
-
-  it.each(['finished', 'no_show', 'cancelled'] as const)('a %s party never changes again', (status) => {
-    expect(legalActions(status)).toEqual([]);
+  it('an ended party offers no move at all, and a live one at least one', () => {
+    expect(STATUSES.filter((s) => legalActions(s).length === 0).sort()).toEqual(['cancelled', 'finished', 'no_show']);
   });
 });
 

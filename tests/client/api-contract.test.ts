@@ -100,6 +100,15 @@ describe('the client API contract', () => {
     expect(committed).toBe(fresh);
   });
 
+  it("when the server's transition table changes, the committed client/src/api/transitions.ts must be regenerated (npm run api:types)", () => {
+    const root = join(__dirname, '../..');
+    const fresh = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/generate-api-types.ts', '--stdout=transitions'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(readFileSync(join(root, 'client/src/api/transitions.ts'), 'utf8')).toBe(fresh);
+  });
+
   it('the table below calls every function the API module exports', () => {
     const functions = Object.entries(api).flatMap(([group, members]) =>
       Object.keys(members).map((name) => `${group}.${name}`),

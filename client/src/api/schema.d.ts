@@ -1890,11 +1890,16 @@ export interface components {
         };
         Health: {
             /** @enum {string} */
-            status: "healthy" | "unhealthy" | "shutting_down";
+            status: "healthy" | "degraded" | "unhealthy" | "shutting_down";
             /** @enum {string} */
             database: "connected" | "disconnected";
             /** @enum {string} */
             redis: "connected" | "disconnected";
+            /**
+             * @description The queue engine (BullMQ). Paused (from Bull Board), nobody is called or expired except by reconcile's slower pass: status is 'degraded' (still 200).
+             * @enum {string}
+             */
+            engine: "running" | "paused" | "unknown";
         };
     };
     responses: never;

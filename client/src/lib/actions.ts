@@ -1,19 +1,12 @@
-// Which buttons a staff row shows. Mirrors the server's transition rules so staff are never
-// offered a move that can only end in a 409; the server stays the judge.
+// Which buttons a staff row shows: the server's transition table, generated into
+// api/transitions.ts, so staff are never offered a move that can only end in a 409; the server
+// stays the judge.
 
 import type { ReservationStatus, Transition } from '../api/types';
-
-const legal: Record<ReservationStatus, readonly Transition[]> = {
-  waiting: ['call', 'cancel'],
-  called: ['seat', 'no-show', 'cancel'],
-  seated: ['finish'],
-  finished: [],
-  no_show: [],
-  cancelled: [],
-};
+import { LEGAL_ACTIONS } from '../api/transitions';
 
 export function legalActions(status: ReservationStatus): readonly Transition[] {
-  return legal[status] ?? [];
+  return LEGAL_ACTIONS[status] ?? [];
 }
 
 export const actionLabels: Record<Transition, string> = {
