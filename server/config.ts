@@ -39,6 +39,7 @@ const envSchema = z
     RUN_WORKERS: bool.default(true),
     WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     RECONCILE_SECONDS: z.coerce.number().positive().default(5),
+    RETENTION_DAYS: z.coerce.number().int().positive().default(30),
     JOIN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
     LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(5),
     SERVE_CLIENT: bool.default(true),
@@ -70,7 +71,7 @@ export interface Config {
   session: { secret: string; secretGenerated: boolean; ttlSeconds: number; cookieSecure: 'auto' | boolean };
   trustProxy: string | number | boolean;
   admin: { username: string; password?: string };
-  queue: { holdMs: number; autoAdvance: boolean; runWorkers: boolean; reconcileMs: number; workerPort?: number };
+  queue: { holdMs: number; autoAdvance: boolean; runWorkers: boolean; reconcileMs: number; retentionDays: number; workerPort?: number };
   rateLimits: { joinsPerMinute: number; loginFailures: number };
   client: { serve: boolean; dir?: string };
   realtime: { tickMs: number };
@@ -138,6 +139,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       autoAdvance: env.AUTO_ADVANCE,
       runWorkers: env.RUN_WORKERS,
       reconcileMs: Math.round(env.RECONCILE_SECONDS * 1000),
+      retentionDays: env.RETENTION_DAYS,
       workerPort: env.WORKER_PORT,
     },
     rateLimits: { joinsPerMinute: env.JOIN_RATE_LIMIT, loginFailures: env.LOGIN_RATE_LIMIT },

@@ -8,7 +8,7 @@ import { watchRedis } from '../redisHealth';
 /**
  * The producer side of the BullMQ jobs: what use cases (through `afterCommit`) ask to happen
  * later. Two queues: the **engine** (advance a game, expire a hold), which staff can watch on
- * Bull Board, and **maintenance** (reconcile), which nobody can pause from there: reconcile is
+ * Bull Board, and **maintenance** (reconcile, housekeeping), which nobody can pause from there: reconcile is
  * what keeps the queue moving when the engine is paused or its jobs are lost. The workers that
  * run the jobs are in `worker.ts`.
  */
@@ -30,7 +30,8 @@ export interface QueueJobs {
   requestAdvance(gameId: number): Promise<void>;
   scheduleHoldExpiry(reservation: Pick<Reservation, 'id' | 'holdExpiresAt'>): Promise<void>;
   cancelHoldExpiry(reservation: Pick<Reservation, 'id'>): Promise<void>;
-  scheduleReconcile(): Promise<void>;
+  /** reconcile every RECONCILE_SECONDS and housekeeping every hour, on the maintenance queue */
+  scheduleMaintenance(): Promise<void>;
   /** true when someone paused the engine (Bull Board): reconcile still runs, at its own pace */
   enginePaused(): Promise<boolean>;
   close(): Promise<void>;
@@ -38,6 +39,9 @@ export interface QueueJobs {
 
 /** Connection trouble, which watchRedis already reports once per outage. */
 export const isConnectionError = (err: Error) => /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Stream isn't writeable/.test(err.message);
+
+/** Codes of tickets ended a day ago are released, and names past RETENTION_DAYS erased, this often. */
+const HOUSEKEEPING_MS = 60 * 60_000;
 
 export const bullPrefix = (config: Config) => `${config.redis.prefix}:bull`;
 // BullMQ job ids may not contain ':'.
@@ -85,8 +89,10 @@ export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
       // The job is idempotent anyway; removing it just saves the work.
       await queue.remove(holdJobId(reservation.id));
     },
-    async scheduleReconcile() {
-      await maintenance.upsertJobScheduler('reconcile', { every: config.queue.reconcileMs }, { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: 100, attempts: 1 } });
+    async scheduleMaintenance() {
+      const opts = { removeOnComplete: true, removeOnFail: 100, attempts: 1 };
+      await maintenance.upsertJobScheduler('reconcile', { every: config.queue.reconcileMs }, { name: 'reconcile', opts });
+      await maintenance.upsertJobScheduler('housekeeping', { every: HOUSEKEEPING_MS }, { name: 'housekeeping', opts });
     },
     enginePaused: () => queue.isPaused(),
     async close() {

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import type { AppContext } from '../context';
 import type { Logger } from '../logger';
 import { advanceGame, expireHold } from '../queue/service';
+import { housekeeping } from '../queue/housekeeping';
 import { reconcile } from '../queue/reconcile';
 import { watchRedis } from '../redisHealth';
 import { bullPrefix, isConnectionError, MAINTENANCE_QUEUE_NAME, QUEUE_NAME, type AdvanceData, type HoldData } from './producer';
@@ -37,12 +38,18 @@ function engineJobs(ctx: AppContext): Processor {
   };
 }
 
-/** Maintenance: reconcile, on a queue of its own that Bull Board does not offer to pause. */
+/** Maintenance, on a queue of its own that Bull Board does not offer to pause. */
 function maintenanceJobs(ctx: AppContext): Processor {
   return async (job: Job) => {
     ctx.metrics.jobStarted(job.name, Date.now() - job.timestamp - (job.opts.delay ?? 0));
-    if (job.name === 'reconcile') return reconcile(ctx);
-    throw new Error(`Unknown job ${job.name}`);
+    switch (job.name) {
+      case 'reconcile':
+        return reconcile(ctx);
+      case 'housekeeping':
+        return housekeeping(ctx);
+      default:
+        throw new Error(`Unknown job ${job.name}`);
+    }
   };
 }
 
@@ -65,9 +72,9 @@ export function startQueueWorkers(ctx: AppContext, logger: Logger): QueueWorkers
     });
   }
 
-  // The repeatable reconcile job lives in Redis; if Redis loses it, this puts it back.
+  // The repeatable maintenance jobs live in Redis; if Redis loses them, this puts them back.
   const ensureSchedule = () =>
-    ctx.jobs.scheduleReconcile().catch((err: Error) => logger.warn({ err: err.message }, 'could not schedule reconcile'));
+    ctx.jobs.scheduleMaintenance().catch((err: Error) => logger.warn({ err: err.message }, 'could not schedule reconcile and housekeeping'));
   void ensureSchedule();
   const watchdog = setInterval(ensureSchedule, config.queue.reconcileMs);
   watchdog.unref();

@@ -8,6 +8,8 @@ export class Reservation extends Model {
   id!: number;
   gameId!: number;
   code!: string;
+  /** the code while the ticket resolves (open, or ended less than a day ago); null after */
+  liveCode!: string | null;
   customerName!: string;
   partySize!: number;
   tableNumber!: number | null;

@@ -148,8 +148,41 @@ export async function findReservation(knex: Knex, id: number): Promise<Reservati
   return Reservation.query(knex).findById(id);
 }
 
+/** How long an ended ticket still resolves by its code; after that the code may be drawn again. */
+export const LIVE_CODE_GRACE = 'INTERVAL 1 DAY';
+
+/** The live ticket with this code: open, or ended less than a day ago. */
 export async function findByCode(knex: Knex, code: string): Promise<Reservation | undefined> {
-  return Reservation.query(knex).findOne({ code });
+  return Reservation.query(knex)
+    .findOne({ liveCode: code })
+    .where((q) => q.whereNull('finishedAt').orWhereRaw(`finished_at > ${NOW} - ${LIVE_CODE_GRACE}`));
+}
+
+/** Live tickets by code (the codes phones watch). */
+export async function findLiveByCodes(knex: Knex, codes: readonly string[]): Promise<Reservation[]> {
+  if (!codes.length) return [];
+  return Reservation.query(knex)
+    .whereIn('liveCode', [...codes])
+    .where((q) => q.whereNull('finishedAt').orWhereRaw(`finished_at > ${NOW} - ${LIVE_CODE_GRACE}`));
+}
+
+/** Ended over a day ago: the code stops resolving and may be drawn again. Returns how many. */
+export async function releaseCodes(knex: Knex): Promise<number> {
+  return Reservation.query(knex)
+    .patch({ liveCode: null })
+    .whereNotNull('liveCode')
+    .whereRaw(`finished_at <= ${NOW} - ${LIVE_CODE_GRACE}`);
+}
+
+/**
+ * Erases the personal data of reservations that ended more than `days` ago: the name (and the
+ * table). What happened and when stays, so statistics keep their history. Returns how many.
+ */
+export async function erasePersonalData(knex: Knex, days: number): Promise<number> {
+  return Reservation.query(knex)
+    .patch({ customerName: '', tableNumber: null })
+    .whereNot('customerName', '')
+    .whereRaw(`finished_at <= ${NOW} - INTERVAL ? DAY`, [days]);
 }
 
 export interface ReservationFilter {
@@ -191,9 +224,10 @@ export async function readGames(knex: Knex, ids: readonly number[]): Promise<Gam
   return Game.query(knex).whereIn('id', [...ids]);
 }
 
-/** Which of `codes` are taken already. */
+/** Which of `codes` belong to live tickets already. */
 export async function takenCodes(trx: Knex, codes: readonly string[]): Promise<string[]> {
-  return (await trx('reservations').whereIn('code', [...codes]).pluck('code')) as string[];
+  const rows = (await trx('reservations').whereIn('liveCode', [...codes]).select('liveCode')) as Array<{ liveCode: string }>;
+  return rows.map((r) => r.liveCode);
 }
 
 export interface NewReservation {
@@ -207,8 +241,8 @@ export interface NewReservation {
 
 /** One multi-row INSERT; the rows come back by code, in the order given. */
 export async function insertWaiting(trx: Knex.Transaction, rows: readonly NewReservation[]): Promise<Reservation[]> {
-  await trx('reservations').insert(rows.map((r) => ({ ...r, status: 'waiting' })));
-  const created = await Reservation.query(trx).whereIn('code', rows.map((r) => r.code));
+  await trx('reservations').insert(rows.map((r) => ({ ...r, liveCode: r.code, status: 'waiting' })));
+  const created = await Reservation.query(trx).whereIn('liveCode', rows.map((r) => r.code));
   // Codes compare case-insensitively in MySQL; they are drawn in upper case only.
   const byCode = new Map(created.map((r) => [r.code.toUpperCase(), r]));
   return rows.map((r) => byCode.get(r.code.toUpperCase())!);

@@ -1,6 +1,7 @@
 import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
 import { STATUSES } from './states';
+import { hasInvisibleCharacters, normalizeName } from './ordering';
 
 export const StatusSchema = z.enum(STATUSES).openapi('ReservationStatus');
 
@@ -29,11 +30,12 @@ export const CreatedReservationSchema = ReservationSchema.extend({
 
 const customerName = z
   .string('Enter a name')
-  .trim()
+  // Names go on a TV and into logs: nothing that hides, reverses or breaks the text around it.
+  .refine((name) => !hasInvisibleCharacters(name), 'Letters, digits and punctuation only (no invisible or text-direction characters)')
+  // Then one form per name (NFKC can lengthen a string, so the length is checked after).
+  .overwrite(normalizeName)
   .min(1, 'Enter a name')
-  .max(60, 'At most 60 characters')
-  // Names go on a TV and into logs: no control characters.
-  .refine((name) => !/\p{Cc}/u.test(name), 'Letters, digits and punctuation only');
+  .max(60, 'At most 60 characters');
 const partySize = z.number('A number from 1 to 20').int('A whole number').min(1, 'At least 1').max(20, 'At most 20');
 const tableNumber = z.number('A number from 1 to 999').int('A whole number').min(1, 'At least 1').max(999, 'At most 999').nullable();
 

@@ -53,7 +53,7 @@ export async function ticketsOfGames(
   const ended = await Reservation.query(knex)
     .whereIn('gameId', [...titles.keys()])
     .whereIn('status', TERMINAL)
-    .whereIn('code', [...watched])
+    .whereIn('liveCode', [...watched])
     .where('updatedAt', '>=', knex.raw('CURRENT_TIMESTAMP(3) - INTERVAL ? MICROSECOND', [Math.ceil(endedWithinMs) * 1000]));
   const live = touched.flatMap((q) => [...q.calling, ...q.waiting, ...q.seated]).filter((r) => watched.has(r.code.toUpperCase()));
   return [...live, ...ended.map((r) => toReservationView(r))].map((view) => toTicket(view, titles.get(view.gameId) ?? ''));

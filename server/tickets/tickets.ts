@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { NotFound } from '../errors';
 import { Game } from '../models/Game';
-import { Reservation } from '../models/Reservation';
+import { findByCode } from '../queue/repository';
 import { displayName } from '../queue/ordering';
 import { loadQueue, toReservationView, type ReservationView } from '../queue/readModel';
 import type { z } from '../http/zod';
@@ -24,7 +24,7 @@ export function toTicket(view: ReservationView, gameTitle: string): Ticket {
 }
 
 export async function buildTicket(knex: Knex, code: string): Promise<Ticket> {
-  const reservation = await Reservation.query(knex).findOne({ code });
+  const reservation = await findByCode(knex, code);
   if (!reservation) throw new NotFound('No ticket with that code');
   const [game, queue] = await Promise.all([
     Game.query(knex).findById(reservation.gameId),

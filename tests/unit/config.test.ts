@@ -8,7 +8,7 @@ describe('config', () => {
       port: 3000,
       mysql: { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'meeple_queue' },
       redis: { url: 'redis://127.0.0.1:6379', prefix: 'meeple' },
-      queue: { holdMs: 300_000, autoAdvance: true, runWorkers: true, reconcileMs: 5000 },
+      queue: { holdMs: 300_000, autoAdvance: true, runWorkers: true, reconcileMs: 5000, retentionDays: 30 },
       timeZone: 'UTC',
     });
     expect(config.session.secretGenerated).toBe(true);
