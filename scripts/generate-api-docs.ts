@@ -209,7 +209,7 @@ export function renderHttpReference(document: ApiDocument): string {
     '',
   ];
   for (const tag of tags) {
-    lines.push(`### ${capitalize(tag)}`, '');
+    lines.push(`### ${capitalize(tag)} endpoints`, '');
     for (const endpoint of endpoints.filter((e) => (e.operation.tags[0] ?? 'other') === tag)) lines.push(...renderEndpoint(endpoint));
   }
   lines.push('## Schemas', '');

@@ -4,6 +4,7 @@ import {
   BEGIN_MARKER,
   END_MARKER,
   currentApiDocument,
+  headingSlug,
   renderHttpReference,
   withHttpReference,
 } from '../../scripts/generate-api-docs';
@@ -22,6 +23,11 @@ describe('docs/API.md', () => {
     );
     const headings = committed.split('\n').filter((line) => line.startsWith('#### `'));
     expect(headings).toEqual(operations);
+  });
+
+  it('names every section once, so a link to a schema cannot land on an endpoint group of the same name', () => {
+    const headings = committed.split('\n').filter((line) => /^#{1,6} /.test(line)).map((line) => headingSlug(line.replace(/^#+ /, '')));
+    expect(headings.filter((slug, i) => headings.indexOf(slug) !== i)).toEqual([]);
   });
 
   it('a summary changed on the server makes the committed file stale', () => {
