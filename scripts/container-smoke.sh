@@ -2,7 +2,7 @@
 # Builds the real Dockerfile with podman on a debootstrapped Debian base (no registry needed),
 # runs the image against the local MySQL and Redis with --network host, and checks /health,
 # the image's own HEALTHCHECK, the non-root user, the smoke test and a graceful stop.
-# The podman route of ../shared/CONTAINERS.md. Takes minutes; run on purpose, not in CI.
+# The podman route of docs/DEPLOY.md#podman-without-a-docker-engine. Takes minutes; run on purpose, not in CI.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -41,7 +41,7 @@ for arg in "$@"; do
   esac
 done
 
-[[ $EUID -eq 0 ]] || die "run as root (podman with runc as CONTAINERS.md describes)"
+[[ $EUID -eq 0 ]] || die "run as root (podman with runc as docs/DEPLOY.md describes)"
 if ! command -v podman >/dev/null || ! command -v debootstrap >/dev/null || [[ ! -x /usr/sbin/runc ]]; then
   log "installing podman runc debootstrap"
   apt-get install -y podman runc debootstrap >/dev/null

@@ -3,7 +3,7 @@ export interface ErrorDetail {
   message: string;
 }
 
-/** Base for errors whose meaning maps to one HTTP status in the contract. */
+/** Base for errors whose meaning maps to one HTTP status (docs/API.md#errors). */
 export abstract class AppError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;

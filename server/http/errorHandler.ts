@@ -18,7 +18,7 @@ interface BodyParserError {
   status?: number;
 }
 
-/** Turns any error into the contract's JSON shape; only a real bug becomes a 500. */
+/** Turns any error into the JSON shape of docs/API.md#errors; only a real bug becomes a 500. */
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let error: AppError;

@@ -62,8 +62,8 @@ export function buildOpenApiDocument(routes: RouteDefinition[], extra: ExtraPath
       title: 'Meeple Queue API',
       version: '1.0.0',
       description:
-        'Realtime reservation queue for board game cafés. Errors are always {"error":{"code","message","details"}}. ' +
-        'Differences from API.md: Game also has `active` and `autoAdvance`; reservation codes are 4 characters.',
+        'Realtime reservation queue for board game cafés. Errors are always `{"error":{"code","message","details"}}`. ' +
+        'The Socket.IO events, and where the service differs from its original contract, are in docs/API.md.',
     },
     servers: [{ url: '/' }],
   });

@@ -3,7 +3,7 @@ import type { Stats } from '../stats/stats';
 import type { Ticket } from '../tickets/tickets';
 
 /**
- * The Socket.IO side of API.md: namespaces, rooms and payloads. Every state payload carries
+ * The Socket.IO side of docs/API.md#socketio: namespaces, rooms and payloads. Every state payload carries
  * the service-wide `version`; a client drops anything at or below the version it holds.
  */
 export const NAMESPACES = { board: '/board', staff: '/staff', ticket: '/ticket' } as const;

@@ -264,7 +264,7 @@ describeApp('nginx in front of two real app instances (server/main.ts)', () => {
     const b = track(upgraded);
     await waitFor(() => wsOnly.connected && upgraded.connected, 10_000, 'both sockets to connect');
     await waitFor(() => upgraded.io.engine.transport.name === 'websocket', 10_000, 'the polling socket to upgrade');
-    // A screen that connects gets a snapshot (SPEC "Realtime").
+    // A screen that connects gets a snapshot (docs/SPEC.md#realtime).
     await waitFor(() => a.events > 0 && b.events > 0, 5000, 'a first event (snapshot) on each socket');
     expect(wsOnly.io.engine.transport.name).toBe('websocket');
     wsOnly.close();

@@ -10,7 +10,7 @@ import { DEMO_GAMES, seedDemo } from './demo';
 
 jest.setTimeout(90_000);
 
-/** How fast a change must reach the other screens (SPEC: within 100 ms on loopback; UI budget 1 s). */
+/** How fast a change must reach the other screens (docs/SPEC.md#realtime: within 100 ms on loopback; UI budget 1 s). */
 const LIVE_MS = 1000;
 /** Upper bound for anything else a page does (navigation, a request and its answer). */
 const STEP_MS = 10_000;

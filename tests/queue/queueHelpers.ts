@@ -52,14 +52,14 @@ export async function listReservations(service: TestService, query: Record<strin
   return res.body as ReservationBody[];
 }
 
-/** The queue order from SPEC.md: (enqueuedAt, id). */
+/** The queue order from docs/SPEC.md#queue-rules: (enqueuedAt, id). */
 export function byQueueOrder(a: Pick<ReservationBody, 'enqueuedAt' | 'id'>, b: Pick<ReservationBody, 'enqueuedAt' | 'id'>): number {
   return Date.parse(a.enqueuedAt) - Date.parse(b.enqueuedAt) || a.id - b.id;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The state machine as SPEC.md words it, written out independently of TRANSITIONS. */
+/** The state machine as docs/SPEC.md#states-and-transitions words it, written out independently of TRANSITIONS. */
 export const LEGAL: Record<ReservationStatus, Partial<Record<QueueAction, ReservationStatus>>> = {
   waiting: { call: 'called', cancel: 'cancelled' },
   called: { seat: 'seated', no_show: 'no_show', cancel: 'cancelled' },

@@ -47,7 +47,7 @@ const ago = (minutes: number) => new Date(NOW.getTime() - minutes * MIN);
 const seated = (minutesAgo: number): BusyCopy => ({ status: 'seated', calledAt: ago(minutesAgo + 2), seatedAt: ago(minutesAgo) });
 const called = (minutesAgo: number): BusyCopy => ({ status: 'called', calledAt: ago(minutesAgo), seatedAt: null });
 
-describe('wait estimates, exactly as SPEC.md: copies are servers', () => {
+describe('wait estimates, exactly as docs/SPEC.md#estimated-waits: copies are servers', () => {
   test('two free copies and five waiting: the first two play now, then one play time per pair', () => {
     expect(estimateWaits({ now: NOW, copies: 2, expectedPlayMs: 30 * MIN, busy: [], waitingCount: 5 })).toEqual([0, 0, 30, 30, 60]);
   });

@@ -1,6 +1,6 @@
 import type { ErrorBody, ErrorDetail } from './types';
 
-/** The contract's error body as a throwable, so screens can show `message` and per-field `details`. */
+/** The API's error body (docs/API.md#errors) as a throwable, so screens can show `message` and per-field `details`. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;

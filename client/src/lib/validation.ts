@@ -1,4 +1,4 @@
-// Client-side checks that match the contract's limits, so a phone user sees the problem
+// Client-side checks that match the API's limits (docs/API.md#schemas), so a phone user sees the problem
 // before a round trip. The server validates again and its details are shown the same way.
 
 export type FieldErrors = Record<string, string>;
