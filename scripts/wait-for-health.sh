@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Waits until URL answers 200 with {"status":"healthy"} (GET /health of the app or through Nginx).
+# "degraded" (200: the queue engine was paused from Bull Board; reconcile still moves the queue)
+# counts as up, with a warning: a deploy must not wait on a pause an admin chose.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -16,8 +18,9 @@ NEED_OK="${HEALTH_CONSECUTIVE:-3}"
 deadline=$(( $(date +%s) + TIMEOUT ))
 ok=0 last=""
 while (( $(date +%s) < deadline )); do
-  if last="$(curl -sS --max-time 5 -w ' HTTP %{http_code}' "$URL" 2>&1)" && [[ "$last" == *'"healthy"'*' HTTP 200' ]]; then
+  if last="$(curl -sS --max-time 5 -w ' HTTP %{http_code}' "$URL" 2>&1)" && [[ "$last" == *'"healthy"'*' HTTP 200' || "$last" == *'"degraded"'*' HTTP 200' ]]; then
     ok=$((ok + 1))
+    if [[ "$last" == *'"degraded"'* ]] && (( ok == 1 )); then log "warning: the queue engine is paused (/health says degraded): $URL"; fi
     if (( ok >= NEED_OK )); then log "healthy: $URL"; exit 0; fi
   else
     ok=0
