@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initial from './20261122000000_initial';
 import * as recentSessionsIndex from './20261122000001_recent_sessions_index';
 import * as liveCodesAndWaits from './20261129000000_live_codes_and_waits';
+import * as gameQueueLimit from './20261129000001_game_queue_limit';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, Jest and
@@ -11,4 +12,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261122000000_initial': initial,
   '20261122000001_recent_sessions_index': recentSessionsIndex,
   '20261129000000_live_codes_and_waits': liveCodesAndWaits,
+  '20261129000001_game_queue_limit': gameQueueLimit,
 };

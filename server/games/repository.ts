@@ -28,6 +28,7 @@ export function toGameView(row: GameRow): GameView {
     maxPlayers: row.maxPlayers,
     playMinutes: row.playMinutes,
     copies: row.copies,
+    maxQueue: row.maxQueue ?? null,
     copiesInUse: Number(row.copiesInUse ?? 0),
     waiting: Number(row.waiting ?? 0),
     active: Boolean(row.active),

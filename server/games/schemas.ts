@@ -9,6 +9,7 @@ export const GameSchema = z
     maxPlayers: z.number().int(),
     playMinutes: z.number().int(),
     copies: z.number().int(),
+    maxQueue: z.number().int().nullable().openapi({ description: 'Most parties that may wait at once (joins beyond it get 409); null: no cap' }),
     copiesInUse: z.number().int(),
     waiting: z.number().int(),
     active: z.boolean().openapi({ description: 'Inactive games are listed to staff but take no new joins' }),
@@ -26,6 +27,7 @@ const fields = {
   maxPlayers: players,
   playMinutes: z.number().int('Whole minutes').min(1, 'At least 1 minute').max(1440, 'At most 1440 minutes'),
   copies: z.number().int('Whole number').min(0, 'Cannot be negative').max(999, 'At most 999'),
+  maxQueue: z.number().int('Whole number').min(1, 'At least 1').max(999, 'At most 999').nullable(),
   active: z.boolean(),
   autoAdvance: z.boolean(),
 };
@@ -41,6 +43,7 @@ export const NewGameBody = z
     maxPlayers: fields.maxPlayers.default(4),
     playMinutes: fields.playMinutes.default(45),
     copies: fields.copies.default(1),
+    maxQueue: fields.maxQueue.default(null),
     active: fields.active.default(true),
     autoAdvance: fields.autoAdvance.default(true),
   })
@@ -54,6 +57,7 @@ export const GamePatchBody = z
     maxPlayers: fields.maxPlayers.optional(),
     playMinutes: fields.playMinutes.optional(),
     copies: fields.copies.optional(),
+    maxQueue: fields.maxQueue.optional(),
     active: fields.active.optional(),
     autoAdvance: fields.autoAdvance.optional(),
   })

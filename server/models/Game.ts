@@ -10,6 +10,8 @@ export class Game extends Model {
   maxPlayers!: number;
   playMinutes!: number;
   copies!: number;
+  /** most parties that may wait at once; null: no cap */
+  maxQueue!: number | null;
   active!: boolean;
   autoAdvance!: boolean;
   createdAt!: Date;

@@ -4,7 +4,7 @@ import { Conflict, NotFound, Unavailable } from '../errors';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Game } from '../models/Game';
 import type { Reservation } from '../models/Reservation';
-import { insertWaiting, logEvents, readGames, takenCodes } from './repository';
+import { insertWaiting, logEvents, queueRoom, readGames, takenCodes } from './repository';
 import type { BusyCopy } from './estimates';
 import { generateCode } from './ordering';
 import { busyCopies, queuePositions, recentSessions, viewNewcomers, type ReservationView } from './readModel';
@@ -38,6 +38,14 @@ export interface JoinWriterOptions {
 
 /** A code already taken is drawn again this many times before the join fails. */
 const CODE_ATTEMPTS = 8;
+
+interface Inserted {
+  /** the joins written, in order, with their rows */
+  admitted: Array<PendingJoin & { game: Game }>;
+  rows: Array<{ row: Reservation; position: number }>;
+  /** joins refused because their game's queue is at its cap */
+  full: Array<PendingJoin & { game: Game }>;
+}
 const MAX_BATCH = 100;
 
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -126,7 +134,7 @@ export class JoinWriter {
     }
     if (!accepted.length) return;
 
-    let written: Array<{ row: Reservation; position: number }> | undefined;
+    let written: Inserted | undefined;
     for (let attempt = 0; !written; attempt += 1) {
       try {
         written = await this.insert(accepted, attempt > 0);
@@ -149,7 +157,10 @@ export class JoinWriter {
         return;
       }
     }
-    await this.answer(accepted, written);
+    for (const join of written.full) {
+      join.reject(new Conflict(`The queue for "${join.game.title}" is full (at most ${join.game.maxQueue} waiting parties); please ask staff`));
+    }
+    if (written.admitted.length) await this.answer(written.admitted, written.rows);
   }
 
   /**
@@ -181,9 +192,22 @@ export class JoinWriter {
     return list;
   }
 
-  /** One transaction: the reservations, their ids and positions, their `joined` events. */
-  private insert(batch: ReadonlyArray<PendingJoin & { game: Game }>, leaveOutTaken: boolean): Promise<Array<{ row: Reservation; position: number }>> {
+  /**
+   * One transaction: room in capped queues, the reservations, their ids and positions, their
+   * `joined` events. Joins beyond a game's cap are left out (`full`), in arrival order.
+   */
+  private insert(accepted: ReadonlyArray<PendingJoin & { game: Game }>, leaveOutTaken: boolean): Promise<Inserted> {
     return this.knex.transaction(async (trx) => {
+      const room = await queueRoom(trx, accepted.map((j) => j.game));
+      const batch: Array<PendingJoin & { game: Game }> = [];
+      const full: Array<PendingJoin & { game: Game }> = [];
+      for (const join of accepted) {
+        const left = room.get(join.gameId);
+        if (left === 0) full.push(join);
+        else batch.push(join);
+        if (left) room.set(join.gameId, left - 1);
+      }
+      if (!batch.length) return { admitted: [], full, rows: [] };
       const codes = await this.drawCodes(trx, batch.length, leaveOutTaken);
       const written = await insertWaiting(
         trx,
@@ -198,7 +222,7 @@ export class JoinWriter {
       );
       const positions = await queuePositions(trx, written);
       await logEvents(trx, written.map((r, i) => ({ reservation: r, type: 'joined', from: null, to: 'waiting', actor: batch[i]!.actor })));
-      return written.map((row) => ({ row, position: positions.get(row.id)! }));
+      return { admitted: batch, full, rows: written.map((row) => ({ row, position: positions.get(row.id)! })) };
     });
   }
 

@@ -220,6 +220,23 @@ export async function runningHolds(knex: Knex): Promise<Array<Pick<Reservation, 
 
 // ---- the join writer's statements (group commit, see joins.ts) ----
 
+/**
+ * Room left in the queues of games with a cap: locks those games' rows (so joins on several
+ * instances cannot overshoot the cap together) and counts who waits. Games without a cap are
+ * neither locked nor counted.
+ */
+export async function queueRoom(trx: Knex.Transaction, games: readonly Game[]): Promise<Map<number, number>> {
+  const capped = [...new Map(games.filter((g) => g.maxQueue !== null).map((g) => [g.id, g])).values()];
+  if (!capped.length) return new Map();
+  const locked = await Game.query(trx).whereIn('id', capped.map((g) => g.id)).forUpdate();
+  const [rows] = (await trx.raw(
+    `SELECT game_id AS gameId, COUNT(*) AS n FROM reservations WHERE status = 'waiting' AND game_id IN (?) GROUP BY game_id`,
+    [locked.map((g) => g.id)],
+  )) as [Array<{ gameId: number; n: number | string }>];
+  const waiting = new Map(rows.map((r) => [Number(r.gameId), Number(r.n)]));
+  return new Map(locked.filter((g) => g.maxQueue !== null).map((g) => [g.id, Math.max(0, g.maxQueue! - (waiting.get(g.id) ?? 0))]));
+}
+
 export async function readGames(knex: Knex, ids: readonly number[]): Promise<Game[]> {
   return Game.query(knex).whereIn('id', [...ids]);
 }

@@ -19,6 +19,7 @@ describe('games', () => {
       maxPlayers: 4,
       playMinutes: 45,
       copies: 1,
+      maxQueue: null,
       copiesInUse: 0,
       waiting: 0,
       active: true,

@@ -25,13 +25,20 @@ describe('joining a queue', () => {
 
 describe('editing a game', () => {
   it('allows zero copies', () => {
-    const result = validateGame({ title: 'Catan', minPlayers: 3, maxPlayers: 4, playMinutes: 60, copies: 0 });
+    const result = validateGame({ title: 'Catan', minPlayers: 3, maxPlayers: 4, playMinutes: 60, copies: 0, maxQueue: null });
     expect(result.ok).toBe(true);
   });
 
   it('refuses fewer max than min players', () => {
-    const result = validateGame({ title: 'Catan', minPlayers: 5, maxPlayers: 4, playMinutes: 60, copies: 1 });
+    const result = validateGame({ title: 'Catan', minPlayers: 5, maxPlayers: 4, playMinutes: 60, copies: 1, maxQueue: null });
     expect(result).toEqual({ ok: false, errors: { maxPlayers: 'Must be at least the minimum.' } });
+  });
+
+  it('takes a queue limit, or none when blank, and refuses one below 1', () => {
+    const base = { title: 'Catan', minPlayers: 3, maxPlayers: 4, playMinutes: 60, copies: 1 };
+    expect(validateGame({ ...base, maxQueue: '12' })).toMatchObject({ ok: true, value: { maxQueue: 12 } });
+    expect(validateGame({ ...base, maxQueue: '' })).toMatchObject({ ok: true, value: { maxQueue: null } });
+    expect(validateGame({ ...base, maxQueue: 0 })).toEqual({ ok: false, errors: { maxQueue: 'Leave blank for no limit, or 1 to 999 parties.' } });
   });
 });
 

@@ -112,3 +112,32 @@ describe('names on the TV', () => {
     expect(Number(event.waitMs)).toBeGreaterThan(2 ** 32);
   });
 });
+
+describe('a per-game queue limit', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService('maxqueue', { AUTO_ADVANCE: 'false', RUN_WORKERS: 'false' });
+  });
+  afterAll(() => service?.stop());
+
+  test('joins beyond the limit get a 409 that states it, even when they arrive together; staff can raise or lift it', async () => {
+    const game = await createGame(service, { copies: 1, maxQueue: 3 });
+    expect(game).toMatchObject({ maxQueue: 3 });
+    const answers = await Promise.all(
+      ['A a', 'B b', 'C c', 'D d', 'E e'].map((customerName) => service.anon.post(`/api/games/${game.id}/reservations`).send({ customerName, partySize: 2 })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 201, 201, 409, 409]);
+    const refused = answers.find((r) => r.status === 409)!;
+    expect(refused.body.error).toMatchObject({ code: 'conflict', message: expect.stringContaining('at most 3 waiting parties') });
+    expect(await service.ctx.knex('reservations').where({ gameId: game.id }).count({ n: '*' })).toEqual([{ n: 3 }]);
+
+    // A party leaving the queue makes room.
+    const first = answers.find((r) => r.status === 201)!;
+    expect((await act(service, first.body.id, 'cancel')).status).toBe(200);
+    expect((await service.anon.post(`/api/games/${game.id}/reservations`).send({ customerName: 'F f', partySize: 2 })).status).toBe(201);
+
+    expect((await service.staff.patch(`/api/games/${game.id}`).send({ maxQueue: null })).body.maxQueue).toBeNull();
+    expect((await service.anon.post(`/api/games/${game.id}/reservations`).send({ customerName: 'G g', partySize: 2 })).status).toBe(201);
+    expect((await service.staff.patch(`/api/games/${game.id}`).send({ maxQueue: 0 })).status).toBe(400);
+  });
+});

@@ -1776,6 +1776,8 @@ export interface components {
             maxPlayers: number;
             playMinutes: number;
             copies: number;
+            /** @description Most parties that may wait at once (joins beyond it get 409); null: no cap */
+            maxQueue: number | null;
             copiesInUse: number;
             waiting: number;
             /** @description Inactive games are listed to staff but take no new joins */
@@ -1803,6 +1805,8 @@ export interface components {
             playMinutes?: number;
             /** @default 1 */
             copies?: number;
+            /** @default null */
+            maxQueue?: number | null;
             /** @default true */
             active?: boolean;
             /** @default true */
@@ -1814,6 +1818,7 @@ export interface components {
             maxPlayers?: number;
             playMinutes?: number;
             copies?: number;
+            maxQueue?: number | null;
             active?: boolean;
             autoAdvance?: boolean;
         };

@@ -49,6 +49,8 @@ export interface GameFields {
   maxPlayers: number | string;
   playMinutes: number | string;
   copies: number | string;
+  /** blank: no cap */
+  maxQueue: number | string | null;
 }
 
 export interface GamePayload {
@@ -57,6 +59,7 @@ export interface GamePayload {
   maxPlayers: number;
   playMinutes: number;
   copies: number;
+  maxQueue: number | null;
 }
 
 export function validateGame(fields: GameFields): { ok: true; value: GamePayload } | { ok: false; errors: FieldErrors } {
@@ -72,6 +75,8 @@ export function validateGame(fields: GameFields): { ok: true; value: GamePayload
   else if (!errors.minPlayers && (minPlayers as number) > maxPlayers) errors.maxPlayers = 'Must be at least the minimum.';
   if (playMinutes === null || Number.isNaN(playMinutes) || playMinutes < 1) errors.playMinutes = 'At least 1 minute.';
   if (copies === null || Number.isNaN(copies) || copies < 0) errors.copies = '0 or more copies.';
+  const maxQueue = toInt(fields.maxQueue);
+  if (maxQueue !== null && (Number.isNaN(maxQueue) || maxQueue < 1 || maxQueue > 999)) errors.maxQueue = 'Leave blank for no limit, or 1 to 999 parties.';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -81,6 +86,7 @@ export function validateGame(fields: GameFields): { ok: true; value: GamePayload
       maxPlayers: maxPlayers as number,
       playMinutes: playMinutes as number,
       copies: copies as number,
+      maxQueue,
     },
   };
 }
