@@ -8,8 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ADMIN, startTestService } from '../tests/helpers/testService';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type PageWindow } from '../tests/e2e/browser';
-import { seedDemo } from '../tests/e2e/demo';
+import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type PageWindow } from '../tests/helpers/browser';
+import { seedDemo } from '../tests/helpers/demo';
 
 const OUT = resolve(__dirname, '../docs/screenshots');
 

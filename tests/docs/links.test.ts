@@ -7,6 +7,7 @@ const ROOT = join(__dirname, '../..');
 const PAGES = [
   'README.md',
   'bench/README.md',
+  'tests/README.md',
   ...readdirSync(join(ROOT, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),

@@ -7,7 +7,7 @@ import { Coalescer } from '../../server/realtime/coalescer';
 import { ScreenPublisher, type LocalScreens } from '../../server/realtime/publisher';
 import type { ChangeNotice } from '../../server/realtime/contract';
 import { MYSQL, startTestService, type TestService } from '../helpers/testService';
-import { createGame, join, sleep } from './realtimeHelpers';
+import { createGame, join, sleep } from '../helpers/api';
 
 interface Emitted {
   namespace: string;

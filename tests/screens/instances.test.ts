@@ -4,7 +4,8 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { REDIS_URL, startTestService, testEnv, type TestService } from '../helpers/testService';
 import type { BoardGame } from '../../server/board/board';
-import { closeAllClients, codesIn, connect, createGame, join, sleep, type Snapshot } from './realtimeHelpers';
+import { createGame, join, sleep } from '../helpers/api';
+import { closeAllClients, codesIn, connect, type Snapshot } from '../helpers/sockets';
 
 const ROOT = path.resolve(__dirname, '../..');
 

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { ADMIN, type TestService } from '../helpers/testService';
+import { ADMIN, type TestService } from './testService';
 import type { BoardGame, StaffGame } from '../../server/board/board';
 
 export interface Snapshot<G> {
@@ -105,29 +105,6 @@ export function codesIn(snapshot: Snapshot<BoardGame | StaffGame>): Set<string> 
   return new Set(snapshot.games.flatMap((g) => [...g.calling, ...g.waiting].map((e) => e.code)));
 }
 
-let titles = 0;
-
-export async function createGame(service: TestService, fields: Record<string, unknown> = {}): Promise<{ id: number; title: string }> {
-  titles += 1;
-  const res = await service.staff
-    .post('/api/games')
-    .send({ title: `Realtime ${titles} ${Math.random().toString(36).slice(2, 8)}`, playMinutes: 30, copies: 1, ...fields });
-  if (res.status !== 201) throw new Error(`create game: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: number; title: string };
-}
-
-export interface Joined {
-  id: number;
-  code: string;
-  status: string;
-}
-
-export async function join(service: TestService, gameId: number, customerName = 'Alexandra Rivers', tableNumber: number | null = 17): Promise<Joined> {
-  const res = await service.anon.post(`/api/games/${gameId}/reservations`).send({ customerName, partySize: 2, tableNumber });
-  if (res.status !== 201) throw new Error(`join: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as Joined;
-}
-
 /** The session cookie of a staff sign-in, for a socket's handshake. */
 export async function staffCookie(service: TestService): Promise<string> {
   const res = await service.anon.post('/api/auth/login').send(ADMIN);
@@ -137,5 +114,3 @@ export async function staffCookie(service: TestService): Promise<string> {
   if (!session) throw new Error('no session cookie');
   return session.split(';')[0]!;
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

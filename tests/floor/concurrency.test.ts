@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { startTestService, type TestService } from '../helpers/testService';
-import { act, byQueueOrder, createGame, join, listReservations, type ReservationBody } from './queueHelpers';
+import { act, byQueueOrder, createGame, join, listReservations, type ReservationBody } from '../helpers/api';
 
 interface Timed {
   body: ReservationBody;

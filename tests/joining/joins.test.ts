@@ -4,7 +4,7 @@ import { Reservation } from '../../server/models/Reservation';
 import { queuePositions } from '../../server/queue/readModel';
 import { Conflict, NotFound, Unavailable } from '../../server/errors';
 import { startTestService, type TestService } from '../helpers/testService';
-import { createGame, join } from './queueHelpers';
+import { createGame, join } from '../helpers/api';
 
 /** Records what the writer reports after each batch, instead of scheduling jobs. */
 function recordingEffects() {

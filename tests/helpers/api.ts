@@ -1,5 +1,5 @@
-import type { QueueAction, ReservationStatus } from '../../server/queue/states';
-import type { TestService } from '../helpers/testService';
+// The HTTP calls most tests make: a game, a party in its queue, a staff action, a read back.
+import type { TestService } from './testService';
 
 /** Shapes of the API's answers, as far as these tests read them. */
 export interface ReservationBody {
@@ -30,8 +30,9 @@ export async function createGame(service: TestService, fields: Record<string, un
   return res.body as { id: number; title: string };
 }
 
-export async function join(service: TestService, gameId: number, customerName = 'Alex Rivera'): Promise<ReservationBody> {
-  const res = await service.anon.post(`/api/games/${gameId}/reservations`).send({ customerName, partySize: 2 });
+/** A party of two joins the queue of `gameId` as a customer would (no staff session). */
+export async function join(service: TestService, gameId: number, customerName = 'Alex Rivera', tableNumber: number | null = null): Promise<ReservationBody> {
+  const res = await service.anon.post(`/api/games/${gameId}/reservations`).send({ customerName, partySize: 2, tableNumber });
   if (res.status !== 201) throw new Error(`join: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as ReservationBody;
 }
@@ -58,14 +59,3 @@ export function byQueueOrder(a: Pick<ReservationBody, 'enqueuedAt' | 'id'>, b: P
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The state machine as docs/SPEC.md#states-and-transitions words it, written out independently of TRANSITIONS. */
-export const LEGAL: Record<ReservationStatus, Partial<Record<QueueAction, ReservationStatus>>> = {
-  waiting: { call: 'called', cancel: 'cancelled' },
-  called: { seat: 'seated', no_show: 'no_show', cancel: 'cancelled' },
-  seated: { finish: 'finished' },
-  finished: {},
-  no_show: {},
-  cancelled: {},
-};
-

@@ -1,5 +1,5 @@
 import { startTestService, type TestService } from '../helpers/testService';
-import { act, createGame, join } from './queueHelpers';
+import { act, createGame, join } from '../helpers/api';
 
 /** The value of one Prometheus sample, e.g. metric(text, 'meeple_joins_total', { game_id: '1' }). */
 function metric(text: string, name: string, labels: Record<string, string> = {}): number {

@@ -1,5 +1,5 @@
 import { eventually, startTestService, type TestService } from '../helpers/testService';
-import { act, createGame, getReservation, join, listReservations, sleep } from './queueHelpers';
+import { act, createGame, getReservation, join, listReservations, sleep } from '../helpers/api';
 
 const HOLD_MS = 1200;
 

@@ -1,7 +1,7 @@
 import { inTransaction } from '../../server/queue/repository';
 import { consequencesOf, MOVES, TRANSITIONS, type Move, type ReservationStatus } from '../../server/queue/states';
 import { eventually, startTestService, type TestService } from '../helpers/testService';
-import { createGame, join, listReservations } from './queueHelpers';
+import { createGame, join, listReservations } from '../helpers/api';
 
 describe('the transition table', () => {
   // What each move does, written out by hand from the product's rules (not derived from the code).

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { deleteRedisKeys, eventually, startTestService, testEnv, type TestService } from '../helpers/testService';
-import { act, createGame, join, listReservations, sleep, type ReservationBody } from './queueHelpers';
+import { act, createGame, join, listReservations, sleep, type ReservationBody } from '../helpers/api';
 
 const ROOT = path.resolve(__dirname, '../..');
 

@@ -5,8 +5,8 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ADMIN, startTestService, type TestService } from '../helpers/testService';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type Expected, type PageWindow } from './browser';
-import { DEMO_GAMES, seedDemo } from './demo';
+import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type Expected, type PageWindow } from '../helpers/browser';
+import { DEMO_GAMES, seedDemo } from '../helpers/demo';
 
 jest.setTimeout(90_000);
 

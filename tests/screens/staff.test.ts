@@ -1,7 +1,8 @@
 import { startTestService, type TestService } from '../helpers/testService';
 import type { StaffGame } from '../../server/board/board';
 import type { Stats } from '../../server/stats/stats';
-import { closeAllClients, connect, createGame, join, staffCookie, type Snapshot } from './realtimeHelpers';
+import { createGame, join } from '../helpers/api';
+import { closeAllClients, connect, staffCookie, type Snapshot } from '../helpers/sockets';
 
 interface ConnectError extends Error {
   data?: { code?: string };

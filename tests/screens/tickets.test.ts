@@ -1,6 +1,7 @@
 import { startTestService, type TestService } from '../helpers/testService';
 import type { WatchAck } from '../../server/realtime/contract';
-import { closeAllClients, connect, createGame, join, type Client } from './realtimeHelpers';
+import { createGame, join } from '../helpers/api';
+import { closeAllClients, connect, type Client } from '../helpers/sockets';
 
 interface TicketEvent {
   version: number;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Conflict } from '../../server/errors';
 import { ACTIONS, STATUSES, TERMINAL, freeCopies, legalActions, nextStatus } from '../../server/queue/states';
 import { estimateWaits, expectedPlayMs, type BusyCopy } from '../../server/queue/estimates';
-import { LEGAL } from './queueHelpers';
+import { LEGAL } from '../helpers/stateMachine';
 import { assignPositions, compareQueueOrder, displayName, generateCode, isValidCode } from '../../server/queue/ordering';
 
 const every = STATUSES.flatMap((status) => ACTIONS.map((action) => ({ status, action, to: LEGAL[status][action] ?? null })));

@@ -1,7 +1,7 @@
 import { JoinWriter, type JoinEffects } from '../../server/queue/joins';
 import { housekeeping } from '../../server/queue/housekeeping';
 import { startTestService, type TestService } from '../helpers/testService';
-import { act, createGame, join } from './queueHelpers';
+import { act, createGame, join } from '../helpers/api';
 
 const noEffects: JoinEffects = { joined: async () => undefined, readFailed: () => undefined, codesRanOut: () => undefined };
 const party = (customerName: string) => ({ customerName, partySize: 2, tableNumber: null });

@@ -1,6 +1,7 @@
 import { ACTIONS, STATUSES, TERMINAL, type QueueAction, type ReservationStatus } from '../../server/queue/states';
 import { startTestService, type TestService } from '../helpers/testService';
-import { LEGAL, act, createGame, getReservation, join, type ReservationBody } from './queueHelpers';
+import { act, createGame, getReservation, join, type ReservationBody } from '../helpers/api';
+import { LEGAL } from '../helpers/stateMachine';
 
 const PATH: Record<QueueAction, string> = { call: 'call', seat: 'seat', finish: 'finish', no_show: 'no-show', cancel: 'cancel' };
 

@@ -1,7 +1,8 @@
 import { eventually, startTestService, type TestService } from '../helpers/testService';
 import { applySnapshot, emptyList, shouldApply } from '../../client/src/stores/versioned';
 import type { BoardGame } from '../../server/board/board';
-import { closeAllClients, codesIn, connect, createGame, join, sleep, type Snapshot } from './realtimeHelpers';
+import { createGame, join, sleep } from '../helpers/api';
+import { closeAllClients, codesIn, connect, type Snapshot } from '../helpers/sockets';
 
 describe('the /board namespace', () => {
   let service: TestService;

@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import { QUEUE_NAME, bullPrefix } from '../../server/jobs/producer';
 import { REDIS_URL, eventually, startTestService, type TestService } from '../helpers/testService';
-import { sleep } from './queueHelpers';
+import { sleep } from '../helpers/api';
 
 /**
  * The producer side of the BullMQ jobs, against a hand-made worker whose timing the test

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, startTestService, type TestService } from '../helpers/testService';
-import { launchChromium, requireBuiltClient, VIEWPORTS } from './browser';
-import { seedDemo } from './demo';
+import { launchChromium, requireBuiltClient, VIEWPORTS } from '../helpers/browser';
+import { seedDemo } from '../helpers/demo';
 
 /**
  * WCAG 2.1 A and AA, checked by axe-core in the real pages with real data: contrast, names

@@ -29,7 +29,7 @@ import {
   startNginx,
   type RenderedNginx,
   type RunningNginx,
-} from './helpers/nginx';
+} from '../helpers/nginx';
 import {
   APP_ENTRY,
   appExists,
@@ -40,7 +40,7 @@ import {
   startApp,
   type AppInstance,
   type TestEnv,
-} from './helpers/app';
+} from '../helpers/appProcess';
 
 jest.setTimeout(60_000);
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
-import { MYSQL_URL_BASE } from './helpers/app';
+import { MYSQL_URL_BASE } from '../helpers/appProcess';
 
 const ROOT = join(__dirname, '..', '..');
 const db = `mq_backup_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
