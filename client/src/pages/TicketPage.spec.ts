@@ -31,7 +31,9 @@ async function openTicket(answer: Reply) {
 }
 
 const showing = (body: Ticket) => ({ status: 200, body });
-const byTestId = (wrapper: Awaited<ReturnType<typeof openTicket>>['wrapper'], id: string) => wrapper.find(`[data-testid="${id}"]`);
+type Page = Awaited<ReturnType<typeof openTicket>>['wrapper'];
+
+const byTestId = (wrapper: Page, id: string) => wrapper.find(`[data-testid="${id}"]`);
 
 describe('the ticket page', () => {
   test('while the ticket loads it says so', async () => {
@@ -138,7 +140,7 @@ describe('the ticket page', () => {
   });
 
   describe('the connection banner', () => {
-    const banner = (wrapper: Awaited<ReturnType<typeof openTicket>>['wrapper']) => byTestId(wrapper, 'connection-banner');
+    const banner = (wrapper: Page) => byTestId(wrapper, 'connection-banner');
 
     test('stays away while connected, and says live updates are paused when the connection drops', async () => {
       const { wrapper, socket } = await openTicket(showing(ticket()));

@@ -50,6 +50,13 @@ export class FakeSocket {
     this.connected = false;
     this.receive('disconnect', 'transport close');
   }
+
+  /** The namespace refuses the connection for good (no session): socket.io stops retrying. */
+  refuse(message: string): void {
+    this.connected = false;
+    this.active = false;
+    this.receive('connect_error', new Error(message));
+  }
 }
 
 /** Every socket a spec's components opened, oldest first. */
