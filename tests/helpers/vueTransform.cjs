@@ -15,14 +15,17 @@ function compileSfc(source, filename) {
   if (errors.length > 0) throw new Error(`${filename}: ${errors.map(String).join('\n')}`);
   if (!descriptor.scriptSetup) throw new Error(`${filename}: only <script setup> components are supported here`);
   const id = createHash('sha256').update(filename).digest('hex').slice(0, 8);
-  return compileScript(descriptor, { id, inlineTemplate: true, sourceMap: false }).content;
+  return compileScript(descriptor, { id, inlineTemplate: true, sourceMap: true });
 }
 
 module.exports = {
   process(source, filename) {
-    const { code, map } = transformSync(compileSfc(source, filename), {
+    const compiled = compileSfc(source, filename);
+    // Chained maps: a failing line in a spec's stack trace points into the .vue file.
+    const { code, map } = transformSync(compiled.content, {
       filename: `${filename}.ts`,
       sourceMaps: true,
+      inputSourceMap: compiled.map ? JSON.stringify(compiled.map) : undefined,
       jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
       module: { type: 'commonjs' },
     });
