@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createKnex, ensureDatabase } from '../../server/db/knex';
 import { runMigrations, rollbackAll } from '../../server/db/migrate';
+import { migrations } from '../../migrations';
 import { DEMO_GAMES, seedDemoGames } from '../../server/db/seed';
 import { ensureFirstAdmin } from '../../server/auth/users';
 import { verifyPassword } from '../../server/auth/passwords';
@@ -20,7 +21,8 @@ describe('start-up: migrations, first admin, demo games', () => {
     const instances = Array.from({ length: 4 }, () => createKnex(connection));
     try {
       const applied = await Promise.all(instances.map((knex) => runMigrations(knex)));
-      expect(applied.flat()).toEqual(['20261122000000_initial', '20261122000001_recent_sessions_index']);
+      expect(applied.flat()).toEqual(Object.keys(migrations).sort());
+      expect(applied.flat()[0]).toBe('20261122000000_initial');
       const [tables] = await instances[0]!.raw('SHOW TABLES');
       const names = tables.map((row: Record<string, string>) => Object.values(row)[0]);
       expect(names).toEqual(expect.arrayContaining(['games', 'reservations', 'staff_users', 'reservation_events', 'service_state']));
@@ -29,14 +31,15 @@ describe('start-up: migrations, first admin, demo games', () => {
     }
   });
 
-  test('the reservations table has the foreign key, the queue-order index and a unique code', async () => {
+  test('the reservations table has the foreign key, the queue-order index, and codes unique among live tickets', async () => {
     const knex = createKnex(connection);
     try {
       const [create] = await knex.raw('SHOW CREATE TABLE reservations');
       const ddl: string = create[0]['Create Table'];
       expect(ddl).toMatch(/FOREIGN KEY \(`game_id`\) REFERENCES `games` \(`id`\)/);
       expect(ddl).toMatch(/KEY `reservations_queue_order` \(`game_id`,`status`,`enqueued_at`,`id`\)/);
-      expect(ddl).toMatch(/UNIQUE KEY `reservations_code_unique` \(`code`\)/);
+      expect(ddl).toMatch(/UNIQUE KEY `reservations_live_code_unique` \(`live_code`\)/);
+      expect(ddl).not.toMatch(/UNIQUE KEY `reservations_code_unique`/);
       expect(ddl).toMatch(/`enqueued_at` datetime\(3\)/);
     } finally {
       await knex.destroy();
@@ -77,9 +80,16 @@ describe('start-up: migrations, first admin, demo games', () => {
     }
   });
 
-  test('migrations roll back cleanly', async () => {
+  test('migrations roll back cleanly, even after a ticket code was drawn again', async () => {
     const knex = createKnex(connection);
     try {
+      const [gameId] = await knex('games').insert({ title: 'Rollback probe' });
+      const row = { gameId, customerName: 'X', secretHash: '0'.repeat(64), code: 'K7FA' };
+      await knex('reservations').insert([
+        { ...row, status: 'cancelled', liveCode: null, finishedAt: knex.raw('CURRENT_TIMESTAMP(3) - INTERVAL 2 DAY') },
+        { ...row, status: 'waiting', liveCode: 'K7FA' },
+      ]);
+      // The unique index on `code` comes back on the way down: the older holder must give way.
       await rollbackAll(knex);
       const [tables] = await knex.raw("SHOW TABLES LIKE 'reservations'");
       expect(tables).toEqual([]);
