@@ -27,6 +27,7 @@ const envSchema = z
     MYSQL_DATABASE: z.string().regex(/^[A-Za-z0-9_]+$/).default('meeple_queue'),
     MYSQL_POOL_MAX: z.coerce.number().int().positive().default(10),
     REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    REDIS_PASSWORD: z.string().optional(),
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('meeple'),
     SESSION_SECRET: z.string().min(16).optional(),
     SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
@@ -38,9 +39,13 @@ const envSchema = z
     AUTO_ADVANCE: bool.default(true),
     RUN_WORKERS: bool.default(true),
     WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    WORKER_HOST: z.string().default('127.0.0.1'),
+    METRICS_TOKEN: z.string().min(16, 'use at least 16 characters (openssl rand -hex 32)').optional(),
     RECONCILE_SECONDS: z.coerce.number().positive().default(5),
     RETENTION_DAYS: z.coerce.number().int().positive().default(30),
     JOIN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+    JOIN_NEW_DEVICE_LIMIT: z.coerce.number().int().positive().default(40),
+    JOIN_ADDRESS_LIMIT: z.coerce.number().int().positive().default(120),
     LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(5),
     SERVE_CLIENT: bool.default(true),
     CLIENT_DIR: z.string().optional(),
@@ -71,8 +76,10 @@ export interface Config {
   session: { secret: string; secretGenerated: boolean; ttlSeconds: number; cookieSecure: 'auto' | boolean };
   trustProxy: string | number | boolean;
   admin: { username: string; password?: string };
-  queue: { holdMs: number; autoAdvance: boolean; runWorkers: boolean; reconcileMs: number; retentionDays: number; workerPort?: number };
-  rateLimits: { joinsPerMinute: number; loginFailures: number };
+  queue: { holdMs: number; autoAdvance: boolean; runWorkers: boolean; reconcileMs: number; retentionDays: number; workerPort?: number; workerHost: string };
+  /** Per minute: joins per device, joins without a device cookie per address, all joins per address. */
+  rateLimits: { joinsPerMinute: number; newDeviceJoinsPerMinute: number; addressJoinsPerMinute: number; loginFailures: number };
+  metricsToken?: string;
   client: { serve: boolean; dir?: string };
   realtime: { tickMs: number };
   shutdownGraceMs: number;
@@ -90,6 +97,15 @@ function mysqlFromUrl(url: string): MysqlConnection {
     password: decodeURIComponent(parsed.password),
     database: parsed.pathname.replace(/^\//, ''),
   };
+}
+
+/** REDIS_PASSWORD (e.g. from a Docker secret) goes into the URL every Redis client is built from. */
+function redisUrl(url: string, password: string | undefined): string {
+  if (!password) return url;
+  if (!URL.canParse(url)) throw new Error('Invalid configuration: REDIS_URL must be a redis:// URL to add REDIS_PASSWORD to');
+  const withPassword = new URL(url);
+  withPassword.password = password;
+  return withPassword.toString();
 }
 
 function parseTrustProxy(value: string): string | number | boolean {
@@ -124,7 +140,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST,
     port: env.PORT,
     mysql: { ...mysql, poolMax: env.MYSQL_POOL_MAX },
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    redis: { url: redisUrl(env.REDIS_URL, env.REDIS_PASSWORD), prefix: env.REDIS_PREFIX },
     session: {
       // Without a configured secret (development only) sessions do not survive a restart.
       secret: env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
@@ -141,8 +157,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reconcileMs: Math.round(env.RECONCILE_SECONDS * 1000),
       retentionDays: env.RETENTION_DAYS,
       workerPort: env.WORKER_PORT,
+      workerHost: env.WORKER_HOST,
     },
-    rateLimits: { joinsPerMinute: env.JOIN_RATE_LIMIT, loginFailures: env.LOGIN_RATE_LIMIT },
+    rateLimits: {
+      joinsPerMinute: env.JOIN_RATE_LIMIT,
+      newDeviceJoinsPerMinute: env.JOIN_NEW_DEVICE_LIMIT,
+      addressJoinsPerMinute: env.JOIN_ADDRESS_LIMIT,
+      loginFailures: env.LOGIN_RATE_LIMIT,
+    },
+    metricsToken: env.METRICS_TOKEN,
     client: { serve: env.SERVE_CLIENT, dir: env.CLIENT_DIR },
     realtime: { tickMs: env.REALTIME_TICK_MS },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

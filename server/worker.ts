@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { loadConfig } from './config';
 import { healthRouter } from './health/routes';
+import { errorHandler } from './http/errorHandler';
 import { createLogger } from './logger';
 import { closeContext, createContext } from './context';
 import { runMigrations } from './db/migrate';
@@ -20,15 +21,19 @@ async function main() {
   const realtime = startRealtimeEmitter(ctx);
   const workers = startQueueWorkers(ctx, logger);
   let stopping = false;
-  // Its own /metrics (calls and hold expiries made here are counted here) and health checks.
+  // Its own /metrics (calls and hold expiries made here are counted here) and health checks,
+  // on loopback unless WORKER_HOST says otherwise (a container scraped from outside).
   let server: http.Server | undefined;
   if (config.queue.workerPort !== undefined) {
-    const app = express().disable('x-powered-by').use(healthRouter(ctx, () => stopping));
-    server = http.createServer(app).listen(config.queue.workerPort, config.host);
+    const app = express()
+      .disable('x-powered-by')
+      .use(healthRouter(ctx, () => stopping))
+      .use(errorHandler(logger));
+    server = http.createServer(app).listen(config.queue.workerPort, config.queue.workerHost);
     await once(server, 'listening');
   }
-  const port = server ? (server.address() as AddressInfo).port : undefined;
-  logger.info({ port }, 'queue workers started');
+  const address = server?.address() as AddressInfo | undefined;
+  logger.info({ host: address?.address, port: address?.port }, 'queue workers started');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'stopping workers');

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { z } from '../http/zod';
 import type { ExtraPath } from '../http/openapi';
+import { ErrorBody } from '../http/schemas';
+import { metricsAccess } from '../metrics/access';
 import { checkDatabase, checkEngine, checkRedis } from './health';
 
 const HealthSchema = z
@@ -27,9 +29,13 @@ export const healthDocs: ExtraPath[] = [
   {
     method: 'get',
     path: '/metrics',
-    summary: 'Prometheus metrics',
+    summary: 'Prometheus metrics: `Authorization: Bearer <METRICS_TOKEN>`, or from this machine when no token is set',
     tag: 'health',
-    responses: { 200: { description: 'Prometheus text format', schema: z.string(), contentType: 'text/plain' } },
+    responses: {
+      200: { description: 'Prometheus text format', schema: z.string(), contentType: 'text/plain' },
+      401: { description: 'METRICS_TOKEN is set and the request does not carry it', schema: ErrorBody },
+      403: { description: 'No METRICS_TOKEN is set and the request is not a direct one from this machine', schema: ErrorBody },
+    },
   },
 ];
 
@@ -44,7 +50,7 @@ export function healthRouter(ctx: AppContext, isShuttingDown: () => boolean): Ro
   router.get('/health/live', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'alive' });
   });
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', metricsAccess(ctx.config.metricsToken), async (_req, res) => {
     res.set('Content-Type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
   return router;

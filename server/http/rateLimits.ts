@@ -4,10 +4,23 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { RateLimited } from '../errors';
 import { sessionUser } from '../auth/guard';
-import { BatchedRateLimiter } from './batchedLimiter';
+import { BatchedRateLimiter, WindowCounter } from './batchedLimiter';
+import { DeviceCookies } from './deviceCookie';
+
+/** One public-join limit and how its 429 states it. */
+interface JoinLimit {
+  limiter: BatchedRateLimiter;
+  rule: string;
+}
 
 export interface RateLimiters {
+  /** Joins per device (the signed device cookie). */
   join: BatchedRateLimiter;
+  /** Joins per address from requests without a valid device cookie. */
+  joinNewDevice: BatchedRateLimiter;
+  /** Every public join per address: many phones' worth, a ceiling for one script. */
+  joinAddress: BatchedRateLimiter;
+  devices: DeviceCookies;
   loginFailuresByUserAndIp: RateLimiterRedis;
   loginFailuresByIp: RateLimiterRedis;
 }
@@ -15,9 +28,14 @@ export interface RateLimiters {
 export function createRateLimiters(redis: Redis, config: Config): RateLimiters {
   const prefix = `${config.redis.prefix}:rl`;
   const failures = config.rateLimits.loginFailures;
+  // Joins are the hot path: all their checks go to Redis together, one script call per tick.
+  const joins = new WindowCounter(redis);
+  const perMinute = (name: string, points: number) => new BatchedRateLimiter(joins, { keyPrefix: `${prefix}:${name}`, points, durationMs: 60_000 });
   return {
-    // Joins are the hot path: their checks go to Redis together, one script call per tick.
-    join: new BatchedRateLimiter(redis, { keyPrefix: `${prefix}:join`, points: config.rateLimits.joinsPerMinute, durationMs: 60_000 }),
+    join: perMinute('join', config.rateLimits.joinsPerMinute),
+    joinNewDevice: perMinute('join-new-device', config.rateLimits.newDeviceJoinsPerMinute),
+    joinAddress: perMinute('join-address', config.rateLimits.addressJoinsPerMinute),
+    devices: new DeviceCookies(config.session.secret, config.session.cookieSecure),
     loginFailuresByUserAndIp: new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: `${prefix}:login-user-ip`,
@@ -46,17 +64,40 @@ export function rateLimitedError(rejection: unknown, what: string): Error {
   return rejection as Error;
 }
 
-/** Public joins per client address; staff adding walk-ins are not limited. */
+const joinRule = (limiter: BatchedRateLimiter, from: string) => ({ limiter, rule: `at most ${limiter.options.points} joins a minute from ${from}` });
+
+/** The limits one join counts against, each with the key it counts under. */
+function joinChecks(limiters: RateLimiters, device: string, known: boolean, address: string): Array<JoinLimit & { key: string }> {
+  const checks = [{ ...joinRule(limiters.join, 'one device'), key: device }];
+  if (!known) checks.push({ ...joinRule(limiters.joinNewDevice, 'new devices on one network'), key: address });
+  checks.push({ ...joinRule(limiters.joinAddress, 'one network'), key: address });
+  return checks;
+}
+
+/**
+ * Public joins, counted per device and per address. Phones in a café share one address, so
+ * the device (a signed cookie, issued with the first join) carries the tight limit and the
+ * address only a ceiling many phones wide. A join without a valid cookie also counts against
+ * the address's new-device allowance, so clearing cookies does not buy a fresh allowance.
+ * Staff adding walk-ins are not limited.
+ */
 export function limitJoins(limiters: RateLimiters) {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     if (sessionUser(req)) return next();
-    let msBeforeNext: number;
+    const known = limiters.devices.read(req);
+    const device = known ?? limiters.devices.newId();
+    const checks = joinChecks(limiters, device, known !== undefined, req.ip ?? 'unknown');
+    let waits: number[];
     try {
-      msBeforeNext = await limiters.join.consume(req.ip ?? 'unknown');
+      waits = await Promise.all(checks.map((check) => check.limiter.consume(check.key)));
     } catch (err) {
       // Redis failing: report it rather than letting every request through silently.
       return next(err);
     }
-    next(msBeforeNext > 0 ? tooMany('joins from this device', msBeforeNext) : undefined);
+    // Several refusals: the one that lasts longest is the one to wait for.
+    const longest = Math.max(...waits);
+    if (longest > 0) return next(tooMany(`joins (${checks[waits.indexOf(longest)]!.rule})`, longest));
+    if (!known) limiters.devices.issue(req, res, device);
+    return next();
   };
 }

@@ -38,6 +38,8 @@ export function testEnv(name: string, overrides: Record<string, string> = {}): R
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JOIN_RATE_LIMIT: '100000',
+    JOIN_NEW_DEVICE_LIMIT: '100000',
+    JOIN_ADDRESS_LIMIT: '100000',
     LOGIN_RATE_LIMIT: '1000',
     REALTIME_TICK_MS: '20',
     SERVE_CLIENT: 'false',
