@@ -1,11 +1,19 @@
 /**
  * docker-compose.yml and docker-stack.yml, parsed and checked for what the deployment relies
- * on (this machine has no Docker engine, so they cannot be brought up here).
+ * on (this machine has no Docker engine, so they cannot be brought up here), and the Redis
+ * service's command and healthcheck run for real against a local redis-server.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Redis from 'ioredis';
 import { parse } from 'yaml';
+import { loadConfig } from '../../server/config';
+import { freePort } from './helpers/app';
+import { canConnect } from './helpers/nginx';
 
 const ROOT = join(__dirname, '..', '..');
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,6 +23,7 @@ const compose = load('docker-compose.yml');
 const stack = load('docker-stack.yml');
 const CORE = ['app', 'mysql', 'redis', 'nginx'];
 const SECRET_KEY = /(PASSWORD|SECRET|TOKEN|KEY)$/;
+const REDIS_CLI = '/usr/bin/redis-cli';
 
 /** Services a plain `docker compose up` starts (not profile-gated). */
 const coreServices = (doc: Obj) =>
@@ -84,7 +93,7 @@ describe('docker-compose.yml', () => {
       }
     }
     const appEnv = envOf(services.app);
-    for (const k of ['SESSION_SECRET', 'ADMIN_PASSWORD', 'MYSQL_PASSWORD']) expect(appEnv[k]).toBeDefined();
+    for (const k of ['SESSION_SECRET', 'ADMIN_PASSWORD', 'MYSQL_PASSWORD', 'REDIS_PASSWORD', 'METRICS_TOKEN']) expect(appEnv[k]).toBeDefined();
     expect(envOf(services.mysql).MYSQL_ROOT_PASSWORD).toBeDefined();
     expect(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')).not.toMatch(/redis:\/\/[^@\s]*:[^@\s]+@/);
   });
@@ -138,6 +147,12 @@ describe('docker-stack.yml (Swarm)', () => {
     }
     for (const s of Object.values(stack.secrets as Obj)) expect(s).toEqual({ external: true });
     expect(envOf(services.app).SESSION_SECRET_FILE).toBe('/run/secrets/meeple_session_secret');
+    expect(envOf(services.app).METRICS_TOKEN_FILE).toBe('/run/secrets/meeple_metrics_token');
+    // The image's entrypoint turns each *_FILE the stack sets into its variable.
+    const entrypoint = readFileSync(join(ROOT, 'scripts', 'docker-entrypoint.sh'), 'utf8');
+    for (const key of Object.keys(envOf(services.app)).filter((k) => k.endsWith('_FILE'))) {
+      expect(entrypoint).toMatch(new RegExp(`^for var in .*\\b${key.replace(/_FILE$/, '')}\\b`, 'm'));
+    }
   });
 
   test('internal backend network, only Nginx publishes, named volumes', () => {
@@ -155,5 +170,120 @@ describe('docker-stack.yml (Swarm)', () => {
     });
     if (res.status !== 0) throw new Error(res.stderr);
     expect(res.stdout).toContain('start-first');
+  });
+});
+
+/**
+ * Redis with a password, for real: the redis service's command from each file runs a real
+ * redis-server here (as its container would, with the image's entrypoint and the container's
+ * port replaced by stand-ins), then its healthcheck and the app's own configuration are tried
+ * against it.
+ */
+describe('Redis requires a password (compose and stack)', () => {
+  const PASSWORD = randomBytes(16).toString('hex');
+  let work: string;
+  let secretFile: string;
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'mq-redis-auth-'));
+    secretFile = join(work, 'meeple_redis_password');
+    writeFileSync(secretFile, PASSWORD);
+    // Stand-ins: the redis image's entrypoint (it only drops to the redis user; this one also
+    // notes the command line it is given) and a redis-cli that reaches this test's server
+    // instead of the container's own port 6379.
+    const bin = join(work, 'bin');
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, 'docker-entrypoint.sh'),
+      '#!/bin/sh\nprintf "%s\\n" "$@" > "$TEST_REDIS_DIR/argv"\nexec "$@" --port "$TEST_REDIS_PORT" --bind 127.0.0.1 --dir "$TEST_REDIS_DIR"\n',
+      { mode: 0o755 },
+    );
+    writeFileSync(join(bin, 'redis-cli'), `#!/bin/sh\nexec ${REDIS_CLI} -p "$TEST_REDIS_PORT" "$@"\n`, { mode: 0o755 });
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  /** A service's `sh -c` script or healthcheck as its container runs it (compose's `$$` is `$`). */
+  function asInContainer(script: string, secret = secretFile): string {
+    return script.replaceAll('$$', '$').replaceAll('/run/secrets/meeple_redis_password', secret);
+  }
+
+  async function startRedis(service: Obj, env: Record<string, string>) {
+    expect(service.command.slice(0, 2)).toEqual(['sh', '-c']);
+    const port = await freePort();
+    const dir = mkdtempSync(join(work, 'data-'));
+    const containerEnv = { ...env, PATH: `${join(work, 'bin')}:${process.env.PATH}`, TEST_REDIS_PORT: String(port), TEST_REDIS_DIR: dir };
+    const proc = spawn('sh', ['-c', asInContainer(service.command[2])], { env: containerEnv, stdio: 'ignore' });
+    const deadline = Date.now() + 10_000;
+    while (!(await canConnect(port))) {
+      if (proc.exitCode !== null || Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error(`redis-server did not start (exit ${proc.exitCode})`);
+      }
+      await sleep(100);
+    }
+    /** The healthcheck's exit code when its container's variable or secret holds `password`. */
+    const healthcheck = (password: string) => {
+      const [kind, script] = service.healthcheck.test as string[];
+      expect(kind).toBe('CMD-SHELL');
+      const secret = join(dir, 'healthcheck-secret');
+      writeFileSync(secret, password);
+      return spawnSync('sh', ['-c', asInContainer(script!, secret)], { env: { ...containerEnv, REDIS_PASSWORD: password } }).status;
+    };
+    const stop = async () => {
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGTERM');
+      await exited;
+    };
+    return { port, healthcheck, stop, argv: () => readFileSync(join(dir, 'argv'), 'utf8') };
+  }
+
+  async function pingAs(config: Record<string, string>): Promise<string> {
+    const redis = new Redis(loadConfig(config).redis.url, { lazyConnect: true, enableReadyCheck: false, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      return await redis.ping();
+    } catch (err) {
+      return (err as Error).message;
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  test.each([
+    ['docker-compose.yml', () => compose, { REDIS_PASSWORD: PASSWORD }],
+    ['docker-stack.yml', () => stack, {}],
+  ])('%s: redis-server refuses clients without the password; the healthcheck and the app use it', async (_file, doc, env) => {
+    const redis = await startRedis(doc().services.redis, env);
+    try {
+      // The configuration comes on stdin (`-`); the password is not on the command line, which
+      // `ps` on the host shows.
+      expect(redis.argv()).toMatch(/^redis-server\n-\n--appendonly\nyes\n/);
+      expect(redis.argv()).not.toContain(PASSWORD);
+      expect(spawnSync(REDIS_CLI, ['-p', String(redis.port), 'ping'], { encoding: 'utf8' }).stdout).toMatch(/NOAUTH/);
+      expect(redis.healthcheck(PASSWORD)).toBe(0);
+      expect(redis.healthcheck('wrong')).not.toBe(0);
+      const url = `redis://127.0.0.1:${redis.port}`;
+      expect(await pingAs({ REDIS_URL: url, REDIS_PASSWORD: PASSWORD })).toBe('PONG');
+      expect(await pingAs({ REDIS_URL: url })).toMatch(/NOAUTH/);
+    } finally {
+      await redis.stop();
+    }
+  });
+
+  test('compose: the password is required (compose stops with a message if unset), the same variable for Redis and the app', () => {
+    const services = coreServices(compose);
+    expect(envOf(services.redis).REDIS_PASSWORD).toMatch(/^\$\{REDIS_PASSWORD:\?[^}]+\}$/);
+    expect(envOf(services.app).REDIS_PASSWORD).toBe(envOf(services.redis).REDIS_PASSWORD);
+    expect(envOf(services.app).REDIS_URL).toBe('redis://redis:6379');
+    expect(services.redis.command[2]).toMatch(/requirepass \$\$REDIS_PASSWORD/);
+  });
+
+  test('stack: the password is a Swarm secret, read by Redis and (REDIS_PASSWORD_FILE) by the app', () => {
+    const services = stack.services as Obj;
+    expect(services.redis.secrets).toContain('meeple_redis_password');
+    expect(services.app.secrets).toContain('meeple_redis_password');
+    expect(envOf(services.app).REDIS_PASSWORD_FILE).toBe('/run/secrets/meeple_redis_password');
+    expect(stack.secrets.meeple_redis_password).toEqual({ external: true });
   });
 });
