@@ -54,7 +54,7 @@ COPY nginx/snippets /etc/nginx/snippets
 COPY nginx/templates /etc/nginx/templates
 COPY nginx/optional /etc/nginx/optional
 COPY nginx/docker-entrypoint.d/15-meeple-tls.sh /docker-entrypoint.d/15-meeple-tls.sh
-RUN rm -f /etc/nginx/conf.d/default.conf
+RUN rm -f /etc/nginx/conf.d/default.conf && mkdir -p /var/www/acme
 COPY --from=build /app/dist/client /usr/share/nginx/html
 ENV NGINX_PORT=80 \
     NGINX_TLS_PORT=443 \
@@ -62,6 +62,7 @@ ENV NGINX_PORT=80 \
     NGINX_SERVER_NAME=_ \
     NGINX_STATIC_ROOT=/usr/share/nginx/html \
     NGINX_RESOLVER=127.0.0.11 \
+    NGINX_ACME_ROOT=/var/www/acme \
     NGINX_UPSTREAM_SERVERS="server app:3000 resolve max_fails=2 fail_timeout=5s;"
 EXPOSE 80 443
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \

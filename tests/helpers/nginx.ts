@@ -35,8 +35,11 @@ export interface RenderOptions {
   port: number;
   upstreams: string[]; // host:port
   staticRoot: string;
+  /** With TLS on, as NGINX_TLS=true: HTTPS serves the app, port `port` only redirects. */
   tlsPort?: number;
   certDir?: string;
+  /** Let's Encrypt's webroot (NGINX_ACME_ROOT), served on port `port` when TLS is on. */
+  acmeRoot?: string;
 }
 
 export interface RenderedNginx {
@@ -60,15 +63,24 @@ export function renderNginx(opts: RenderOptions): RenderedNginx {
     NGINX_RESOLVER: '127.0.0.1',
     NGINX_UPSTREAM_SERVERS: opts.upstreams.map((u) => `server ${u} max_fails=1 fail_timeout=2s;`).join(' '),
     NGINX_TLS_PORT: `127.0.0.1:${opts.tlsPort ?? 0}`,
+    NGINX_ACME_ROOT: opts.acmeRoot ?? join(prefix, 'acme'),
   };
-  const templates = readdirSync(join(NGINX_DIR, 'templates')).filter((f) => f.endsWith('.template'));
-  if (opts.tlsPort) templates.push('../optional/tls.conf.template');
-  for (const t of templates) {
-    let out = renderTemplate(readFileSync(join(NGINX_DIR, 'templates', t), 'utf8'), vars);
+  const templates = new Map(
+    readdirSync(join(NGINX_DIR, 'templates'))
+      .filter((f) => f.endsWith('.template'))
+      .map((f) => [f, join(NGINX_DIR, 'templates', f)]),
+  );
+  if (opts.tlsPort) {
+    // What the image's hook (docker-entrypoint.d/15-meeple-tls.sh) does with NGINX_TLS=true.
+    templates.set('tls.conf.template', join(NGINX_DIR, 'optional', 'tls.conf.template'));
+    templates.set('http.conf.template', join(NGINX_DIR, 'optional', 'http-redirect.conf.template'));
+  }
+  for (const [t, source] of templates) {
+    let out = renderTemplate(readFileSync(source, 'utf8'), vars);
     if (opts.certDir) out = out.replaceAll('/etc/nginx/certs/', `${opts.certDir}/`);
     const leftover = out.match(/\$\{[A-Za-z_]+\}/);
     if (leftover) throw new Error(`template ${t} uses ${leftover[0]}, which the test does not set`);
-    writeFileSync(join(conf, 'conf.d', t.replace(/^.*\//, '').replace(/\.template$/, '')), out);
+    writeFileSync(join(conf, 'conf.d', t.replace(/\.template$/, '')), out);
   }
   return { prefix, confFile: join(conf, 'nginx.conf'), pidFile: join(prefix, 'nginx.pid') };
 }

@@ -12,8 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { parse } from 'yaml';
 import { loadConfig } from '../../server/config';
-import { freePort } from './helpers/app';
-import { canConnect } from './helpers/nginx';
+import { freePort } from '../helpers/appProcess';
+import { canConnect } from '../helpers/nginx';
 
 const ROOT = join(__dirname, '..', '..');
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
