@@ -155,7 +155,7 @@ async function startService(name: string): Promise<{ child: ChildProcess; url: s
   const port = await freePort();
   const env = {
     ...process.env,
-    ...testEnv(name, { PORT: String(port), LOG_LEVEL: 'warn', JOIN_RATE_LIMIT: '1000000000', NODE_ENV: 'production', ...extraEnv() }),
+    ...testEnv(name, { PORT: String(port), LOG_LEVEL: 'warn', JOIN_RATE_LIMIT: '1000000000', JOIN_NEW_DEVICE_LIMIT: '1000000000', JOIN_ADDRESS_LIMIT: '1000000000', NODE_ENV: 'production', ...extraEnv() }),
   };
   const dist = process.env.BENCH_DIST === '1';
   if (dist && !existsSync(path.join(ROOT, 'dist/server/main.js'))) throw new Error('BENCH_DIST=1 needs npm run build:server first');
