@@ -7,12 +7,6 @@ import { sessionUser } from '../auth/guard';
 import { BatchedRateLimiter, WindowCounter } from './batchedLimiter';
 import { DeviceCookies } from './deviceCookie';
 
-/** One public-join limit and how its 429 states it. */
-interface JoinLimit {
-  limiter: BatchedRateLimiter;
-  rule: string;
-}
-
 export interface RateLimiters {
   /** Joins per device (the signed device cookie). */
   join: BatchedRateLimiter;
@@ -64,14 +58,19 @@ export function rateLimitedError(rejection: unknown, what: string): Error {
   return rejection as Error;
 }
 
-const joinRule = (limiter: BatchedRateLimiter, from: string) => ({ limiter, rule: `at most ${limiter.options.points} joins a minute from ${from}` });
+/** One limit a join counts against: the key it counts under, and whom it limits (for the 429). */
+interface JoinCheck {
+  limiter: BatchedRateLimiter;
+  key: string;
+  from: string;
+}
 
-/** The limits one join counts against, each with the key it counts under. */
-function joinChecks(limiters: RateLimiters, device: string, known: boolean, address: string): Array<JoinLimit & { key: string }> {
-  const checks = [{ ...joinRule(limiters.join, 'one device'), key: device }];
-  if (!known) checks.push({ ...joinRule(limiters.joinNewDevice, 'new devices on one network'), key: address });
-  checks.push({ ...joinRule(limiters.joinAddress, 'one network'), key: address });
-  return checks;
+function joinChecks(limiters: RateLimiters, device: string, known: boolean, address: string): JoinCheck[] {
+  return [
+    { limiter: limiters.join, key: device, from: 'one device' },
+    ...(known ? [] : [{ limiter: limiters.joinNewDevice, key: address, from: 'new devices on one network' }]),
+    { limiter: limiters.joinAddress, key: address, from: 'one network' },
+  ];
 }
 
 /**
@@ -96,7 +95,10 @@ export function limitJoins(limiters: RateLimiters) {
     }
     // Several refusals: the one that lasts longest is the one to wait for.
     const longest = Math.max(...waits);
-    if (longest > 0) return next(tooMany(`joins (${checks[waits.indexOf(longest)]!.rule})`, longest));
+    if (longest > 0) {
+      const { limiter, from } = checks[waits.indexOf(longest)]!;
+      return next(tooMany(`joins (at most ${limiter.options.points} joins a minute from ${from})`, longest));
+    }
     if (!known) limiters.devices.issue(req, res, device);
     return next();
   };

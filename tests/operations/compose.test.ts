@@ -185,6 +185,9 @@ describe('Redis requires a password (compose and stack)', () => {
   let secretFile: string;
 
   beforeAll(() => {
+    for (const bin of ['redis-server', 'redis-cli']) {
+      if (spawnSync(bin, ['--version']).status !== 0) throw new Error(`${bin} is missing: apt-get install -y redis-server`);
+    }
     work = mkdtempSync(join(tmpdir(), 'mq-redis-auth-'));
     secretFile = join(work, 'meeple_redis_password');
     writeFileSync(secretFile, PASSWORD);
