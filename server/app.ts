@@ -21,7 +21,9 @@ import { errorHandler, notFound, requireJsonBody } from './http/errorHandler';
 import { clientRouter, defaultClientDir } from './http/client';
 import { sessionUser } from './auth/guard';
 import { SESSION_COOKIE } from './auth/session';
-import { Unauthenticated } from './errors';
+import { checkSessionAccount } from './auth/accounts';
+import { requireSameOrigin } from './http/sameOrigin';
+import { Forbidden, Unauthenticated } from './errors';
 
 export const apiRoutes: RouteDefinition[] = [
   ...authRoutes,
@@ -51,9 +53,14 @@ const strictCsp = helmet({
 // Bull Board and Swagger UI ship inline scripts; they sit behind their own, looser policy.
 const toolCsp = helmet({ contentSecurityPolicy: false });
 
-/** Staff-only HTML pages: send a browser to sign in, an API client a 401. */
-const staffPage: RequestHandler = (req, res, next) => {
-  if (sessionUser(req)) return next();
+/**
+ * Admin-only tool pages (Bull Board can pause the engine): send a browser to sign in, an API
+ * client a 401, plain staff a 403.
+ */
+const adminPage: RequestHandler = (req, res, next) => {
+  const user = sessionUser(req);
+  if (user?.role === 'admin') return next();
+  if (user) return next(new Forbidden('Only an admin can see the job queues'));
   if (req.accepts(['json', 'html']) === 'html') return res.redirect(302, '/staff');
   return next(new Unauthenticated());
 };
@@ -99,6 +106,7 @@ export function createApp(ctx: AppContext, options: AppOptions): express.Express
   );
 
   app.use(healthRouter(ctx, options.isShuttingDown));
+  app.use(requireSameOrigin(ctx.config.publicOrigins));
 
   const document = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => {
@@ -108,14 +116,15 @@ export function createApp(ctx: AppContext, options: AppOptions): express.Express
 
   app.use(strictCsp);
   const api = Router();
-  api.use('/api', requireJsonBody, express.json({ limit: '16kb' }), sessionWhenSignedIn(options.session));
+  const account = checkSessionAccount(ctx.accounts);
+  api.use('/api', requireJsonBody, express.json({ limit: '16kb' }), sessionWhenSignedIn(options.session), account);
   mountRoutes(api, ctx, apiRoutes);
   app.use(api);
 
   const board = new ExpressAdapter();
   board.setBasePath('/staff/queues');
   createBullBoard({ queues: [new BullMQAdapter(ctx.jobs.queue, { readOnlyMode: false })], serverAdapter: board });
-  app.use('/staff/queues', toolCsp, options.session, staffPage, board.getRouter());
+  app.use('/staff/queues', toolCsp, options.session, account, adminPage, board.getRouter());
 
   if (ctx.config.client.serve) {
     const client = clientRouter(ctx.config.client.dir ?? defaultClientDir());

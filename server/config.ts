@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { PasswordRule } from './auth/passwordRule';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -13,6 +14,22 @@ function isTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/** Whether `value` is exactly an origin: scheme, host and optional port, nothing more. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/** "https://queue.example.com, https://cafe.example" → the list; each entry must be an origin. */
+const originList = z
+  .string()
+  .transform((value) => value.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean))
+  .refine((origins) => origins.every(isOrigin), 'Each entry must be an origin like https://queue.example.com');
 
 const envSchema = z
   .object({
@@ -33,8 +50,9 @@ const envSchema = z
     SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
     COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     TRUST_PROXY: z.string().default('loopback'),
+    PUBLIC_ORIGINS: originList.optional(),
     ADMIN_USERNAME: z.string().min(1).default('admin'),
-    ADMIN_PASSWORD: z.string().min(8).optional(),
+    ADMIN_PASSWORD: PasswordRule.optional(),
     HOLD_MINUTES: z.coerce.number().positive().default(5),
     AUTO_ADVANCE: bool.default(true),
     RUN_WORKERS: bool.default(true),
@@ -75,6 +93,8 @@ export interface Config {
   redis: { url: string; prefix: string };
   session: { secret: string; secretGenerated: boolean; ttlSeconds: number; cookieSecure: 'auto' | boolean };
   trustProxy: string | number | boolean;
+  /** Where browsers may send state changes from; empty: the request's own host name. */
+  publicOrigins: string[];
   admin: { username: string; password?: string };
   queue: { holdMs: number; autoAdvance: boolean; runWorkers: boolean; reconcileMs: number; retentionDays: number; workerPort?: number; workerHost: string };
   /** Per minute: joins per device, joins without a device cookie per address, all joins per address. */
@@ -149,6 +169,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       cookieSecure: env.COOKIE_SECURE === 'auto' ? 'auto' : env.COOKIE_SECURE === 'true',
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    publicOrigins: env.PUBLIC_ORIGINS ?? [],
     admin: { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
     queue: {
       holdMs: Math.round(env.HOLD_MINUTES * 60_000),

@@ -8,6 +8,7 @@ import { createQueueJobs, type QueueJobs } from './jobs/producer';
 import { createRateLimiters, type RateLimiters } from './http/rateLimits';
 import { LocalChangeNotifier } from './realtime/notifier';
 import { watchRedis } from './redisHealth';
+import { AccountCache } from './auth/accounts';
 
 /** Everything a use case may need, built once per process (or per test app). */
 export interface AppContext {
@@ -19,6 +20,8 @@ export interface AppContext {
   notifier: LocalChangeNotifier;
   metrics: Metrics;
   limits: RateLimiters;
+  /** Staff accounts as sessions are re-checked against (see server/auth/accounts.ts) */
+  accounts: AccountCache;
 }
 
 export function createContext(config: Config, logger: Logger): AppContext {
@@ -35,6 +38,7 @@ export function createContext(config: Config, logger: Logger): AppContext {
     notifier: new LocalChangeNotifier(),
     metrics: createMetrics(knex),
     limits: createRateLimiters(redis, config),
+    accounts: new AccountCache(knex),
   };
 }
 

@@ -8,6 +8,8 @@ export interface SessionUser {
   id: number;
   username: string;
   role: StaffRole;
+  /** The account's session generation at sign-in; older than the account's means signed out. */
+  generation?: number;
 }
 
 declare module 'express-session' {
@@ -16,6 +18,7 @@ declare module 'express-session' {
   }
 }
 
+/** The signed-in user, as re-checked against the account by `checkSessionAccount`. */
 export function sessionUser(req: Request): SessionUser | undefined {
   return req.session?.user;
 }

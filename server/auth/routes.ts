@@ -1,16 +1,19 @@
 import { z } from '../http/zod';
 import { defineRoute, errors } from '../http/route';
 import { IdParams } from '../http/schemas';
-import { Unauthenticated } from '../errors';
+import type { AppContext } from '../context';
+import { Conflict, Unauthenticated, ValidationFailed } from '../errors';
 import { StaffUser } from '../models/StaffUser';
-import { rateLimitedError } from '../http/rateLimits';
 import { dummyVerify, verifyPassword } from './passwords';
-import { createStaffUser, deleteStaffUser, toUser } from './users';
+import { PasswordRule } from './passwordRule';
+import { createStaffUser, deleteStaffUser, setStaffPassword, setStaffRole, toUser } from './users';
 import { sessionUser } from './guard';
+import { sessionUserOf } from './accounts';
+import { startSession } from './session';
+import { beginPasswordAttempt, forgetTrustedDevices } from './loginThrottle';
 
-export const UserSchema = z
-  .object({ id: z.number().int(), username: z.string(), role: z.enum(['admin', 'staff']) })
-  .openapi('User');
+const Role = z.enum(['admin', 'staff']);
+export const UserSchema = z.object({ id: z.number().int(), username: z.string(), role: Role }).openapi('User');
 const UserBody = z.object({ user: UserSchema });
 
 const LoginBody = z.object({
@@ -20,11 +23,28 @@ const LoginBody = z.object({
 
 const NewUserBody = z.object({
   username: z.string().trim().min(1).max(60).regex(/^[A-Za-z0-9_.-]+$/, 'Letters, digits, dot, dash and underscore only'),
-  password: z.string().min(10, 'At least 10 characters').max(200),
-  role: z.enum(['admin', 'staff']).default('staff'),
+  password: PasswordRule,
+  role: Role.default('staff'),
 });
 
+const PasswordChangeBody = z.object({
+  currentPassword: z.string().min(1, 'Enter your current password').max(200),
+  newPassword: PasswordRule,
+});
+const PasswordResetBody = z.object({ password: PasswordRule });
+const RoleBody = z.object({ role: Role });
+
 const BAD_CREDENTIALS = 'Wrong username or password';
+
+/**
+ * After an account changed on this instance: its next request here sees the change at once
+ * (other instances within the account cache's few seconds). A new password or a deleted
+ * account also stops the devices it signed in from skipping the strangers' lockout.
+ */
+async function accountChanged(ctx: AppContext, user: StaffUser, { password }: { password: boolean }): Promise<void> {
+  ctx.accounts.forget(user.id);
+  if (password) await forgetTrustedDevices(ctx, user.username);
+}
 
 export const authRoutes = [
   defineRoute({
@@ -35,34 +55,17 @@ export const authRoutes = [
     access: 'public',
     body: LoginBody,
     responses: { 200: { description: 'Signed in', schema: UserBody }, ...errors(400, 401, 429) },
-    handler: async (ctx, { body }, req) => {
-      const ip = req.ip ?? 'unknown';
-      const userKey = `${body.username.toLowerCase()}|${ip}`;
-      const [byUser, byIp] = await Promise.all([
-        ctx.limits.loginFailuresByUserAndIp.get(userKey),
-        ctx.limits.loginFailuresByIp.get(ip),
-      ]);
-      for (const [res, limiter] of [
-        [byUser, ctx.limits.loginFailuresByUserAndIp],
-        [byIp, ctx.limits.loginFailuresByIp],
-      ] as const) {
-        if (res && res.consumedPoints >= limiter.points) throw rateLimitedError(res, 'failed sign-ins');
-      }
-
+    handler: async (ctx, { body }, req, res) => {
+      // Counted before the password is looked at: a burst of guesses cannot outrun the count.
+      const attempt = await beginPasswordAttempt(ctx, req, body.username);
       const user = await StaffUser.query(ctx.knex).findOne({ username: body.username });
       const ok = user ? await verifyPassword(user.passwordHash, body.password) : await dummyVerify(body.password);
       if (!user || !ok) {
-        await Promise.all([
-          ctx.limits.loginFailuresByUserAndIp.penalty(userKey),
-          ctx.limits.loginFailuresByIp.penalty(ip),
-        ]);
+        await attempt.failed();
         throw new Unauthenticated(BAD_CREDENTIALS);
       }
-      await ctx.limits.loginFailuresByUserAndIp.delete(userKey);
-      // A new session id on sign-in prevents session fixation.
-      await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
-      req.session.user = toUser(user);
-      await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+      await attempt.succeeded(res);
+      await startSession(req, sessionUserOf(user));
       ctx.logger.info({ user: user.username }, 'staff signed in');
       return { status: 200, body: { user: toUser(user) } };
     },
@@ -92,7 +95,32 @@ export const authRoutes = [
     handler: async (_ctx, _input, req) => {
       const user = sessionUser(req);
       if (!user) throw new Unauthenticated('Not signed in');
-      return { status: 200, body: { user } };
+      return { status: 200, body: { user: toUser(user) } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/auth/password',
+    summary: 'Change your own password (the current one is required); ends your other sessions',
+    tag: 'auth',
+    access: 'staff',
+    body: PasswordChangeBody,
+    responses: { 204: { description: 'Changed; this session stays signed in' }, ...errors(400, 401, 429) },
+    handler: async (ctx, { body }, req, res) => {
+      const me = sessionUser(req)!;
+      // A stolen session must not be able to guess the password either: same counters as sign-in.
+      const attempt = await beginPasswordAttempt(ctx, req, me.username);
+      const user = await StaffUser.query(ctx.knex).findById(me.id);
+      if (!user || !(await verifyPassword(user.passwordHash, body.currentPassword))) {
+        await attempt.failed();
+        throw new ValidationFailed('The current password is not right', [{ path: 'currentPassword', message: 'Wrong password' }]);
+      }
+      const updated = await setStaffPassword(ctx.knex, me.id, body.newPassword);
+      await accountChanged(ctx, updated, { password: true });
+      await attempt.succeeded(res);
+      await startSession(req, sessionUserOf(updated));
+      ctx.logger.info({ user: updated.username }, 'staff changed their password');
+      return { status: 204 };
     },
   }),
   defineRoute({
@@ -129,7 +157,44 @@ export const authRoutes = [
     params: IdParams,
     responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404, 409) },
     handler: async (ctx, { params }, req) => {
-      await deleteStaffUser(ctx.knex, params.id, sessionUser(req)!.id);
+      const deleted = await deleteStaffUser(ctx.knex, params.id, sessionUser(req)!.id);
+      await accountChanged(ctx, deleted, { password: true });
+      ctx.logger.info({ user: deleted.username, by: sessionUser(req)!.username }, 'staff account deleted');
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/users/:id',
+    summary: "Change a staff account's role (admin); applies to its open sessions at once",
+    tag: 'auth',
+    access: 'admin',
+    params: IdParams,
+    body: RoleBody,
+    responses: { 200: { description: 'Changed', schema: UserSchema }, ...errors(400, 401, 403, 404, 409) },
+    handler: async (ctx, { params, body }, req) => {
+      const user = await setStaffRole(ctx.knex, params.id, body.role, sessionUser(req)!.id);
+      await accountChanged(ctx, user, { password: false });
+      ctx.logger.info({ user: user.username, role: user.role, by: sessionUser(req)!.username }, 'staff role changed');
+      return { status: 200, body: toUser(user) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/users/:id/password',
+    summary: "Reset a staff account's password (admin); ends all of its sessions",
+    tag: 'auth',
+    access: 'admin',
+    params: IdParams,
+    body: PasswordResetBody,
+    responses: { 204: { description: 'Reset' }, ...errors(400, 401, 403, 404, 409) },
+    handler: async (ctx, { params, body }, req) => {
+      const me = sessionUser(req)!;
+      // Resetting needs no current password, so one's own goes through the change route.
+      if (params.id === me.id) throw new Conflict('Change your own password with your current one (Account)');
+      const user = await setStaffPassword(ctx.knex, params.id, body.password);
+      await accountChanged(ctx, user, { password: true });
+      ctx.logger.info({ user: user.username, by: me.username }, 'staff password reset');
       return { status: 204 };
     },
   }),

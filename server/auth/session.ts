@@ -1,7 +1,8 @@
 import RedisStore from 'connect-redis';
 import session from 'express-session';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { AppContext } from '../context';
+import type { SessionUser } from './guard';
 
 export const SESSION_COOKIE = 'meeple.sid';
 
@@ -24,4 +25,14 @@ export function createSessionMiddleware(ctx: AppContext): RequestHandler {
       path: '/',
     },
   });
+}
+
+/**
+ * Signs `user` in on this request under a new session id (no session fixation); the old
+ * session, if any, is destroyed in Redis.
+ */
+export async function startSession(req: Request, user: SessionUser): Promise<void> {
+  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  req.session.user = user;
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
 }

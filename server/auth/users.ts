@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { raw } from 'objection';
 import type { Logger } from '../logger';
 import { StaffUser, type StaffRole } from '../models/StaffUser';
 import { Conflict, NotFound } from '../errors';
 import { hashPassword } from './passwords';
 import { isUniqueViolation } from '../db/errors';
 
-export function toUser(user: StaffUser) {
+/** What the API shows of an account (never the hash or the session generation). */
+export function toUser(user: Pick<StaffUser, 'id' | 'username' | 'role'>) {
   return { id: user.id, username: user.username, role: user.role };
 }
 
@@ -20,10 +22,40 @@ export async function createStaffUser(knex: Knex, username: string, password: st
   }
 }
 
-export async function deleteStaffUser(knex: Knex, id: number, currentUserId: number) {
+async function findStaffUser(knex: Knex, id: number): Promise<StaffUser> {
+  const user = await StaffUser.query(knex).findById(id);
+  if (!user) throw new NotFound('No staff user with that id');
+  return user;
+}
+
+/** Returns the deleted account, so its sessions and trusted devices can be forgotten. */
+export async function deleteStaffUser(knex: Knex, id: number, currentUserId: number): Promise<StaffUser> {
   if (id === currentUserId) throw new Conflict('You cannot delete your own account');
+  const user = await findStaffUser(knex, id);
   const deleted = await StaffUser.query(knex).deleteById(id);
   if (!deleted) throw new NotFound('No staff user with that id');
+  return user;
+}
+
+/** Changing one's own role is refused: the last admin could demote themself out of reach. */
+export async function setStaffRole(knex: Knex, id: number, role: StaffRole, currentUserId: number): Promise<StaffUser> {
+  if (id === currentUserId) throw new Conflict('You cannot change your own role');
+  await findStaffUser(knex, id);
+  await StaffUser.query(knex).patch({ role }).where('id', id);
+  return findStaffUser(knex, id);
+}
+
+/**
+ * Sets a new password and bumps the account's session generation, which ends every session
+ * signed in before (server/auth/accounts.ts). Returns the account as it is now.
+ */
+export async function setStaffPassword(knex: Knex, id: number, password: string): Promise<StaffUser> {
+  const passwordHash = await hashPassword(password);
+  const updated = await StaffUser.query(knex)
+    .patch({ passwordHash, sessionGeneration: raw('session_generation + 1') })
+    .where('id', id);
+  if (!updated) throw new NotFound('No staff user with that id');
+  return findStaffUser(knex, id);
 }
 
 /**

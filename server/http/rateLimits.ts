@@ -15,13 +15,40 @@ export interface RateLimiters {
   /** Every public join per address: many phones' worth, a ceiling for one script. */
   joinAddress: BatchedRateLimiter;
   devices: DeviceCookies;
-  loginFailuresByUserAndIp: RateLimiterRedis;
-  loginFailuresByIp: RateLimiterRedis;
+  login: LoginLimiters;
+}
+
+export interface LoginLimiters {
+  /** One username from one address: what a stranger runs into first. */
+  byUserAndAddress: RateLimiterRedis;
+  /** One address trying many usernames (password spraying). */
+  byAddress: RateLimiterRedis;
+  /** One username from every address together (many machines guessing one password). */
+  byUser: RateLimiterRedis;
+  /** One username from one trusted device: the only counter such a device uses. */
+  byDevice: RateLimiterRedis;
+}
+
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+
+/**
+ * Sign-in attempts (server/auth/loginThrottle.ts): every attempt consumes a point *before* the
+ * password is checked (one atomic Redis script per counter), so a parallel burst cannot slip
+ * past the count; a success gives its point back. Going over blocks the key for a whole window.
+ */
+function createLoginLimiters(redis: Redis, prefix: string, attempts: number): LoginLimiters {
+  const limiter = (name: string, points: number, seconds: number) =>
+    new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:login-${name}`, points, duration: seconds, blockDuration: seconds });
+  return {
+    byUserAndAddress: limiter('user-ip', attempts, LOGIN_WINDOW_SECONDS),
+    byAddress: limiter('ip', attempts * 4, 4 * LOGIN_WINDOW_SECONDS),
+    byUser: limiter('user', attempts * 4, 4 * LOGIN_WINDOW_SECONDS),
+    byDevice: limiter('device', attempts, LOGIN_WINDOW_SECONDS),
+  };
 }
 
 export function createRateLimiters(redis: Redis, config: Config): RateLimiters {
   const prefix = `${config.redis.prefix}:rl`;
-  const failures = config.rateLimits.loginFailures;
   // Joins are the hot path: all their checks go to Redis together, one script call per tick.
   const joins = new WindowCounter(redis);
   const perMinute = (name: string, points: number) => new BatchedRateLimiter(joins, { keyPrefix: `${prefix}:${name}`, points, durationMs: 60_000 });
@@ -30,20 +57,7 @@ export function createRateLimiters(redis: Redis, config: Config): RateLimiters {
     joinNewDevice: perMinute('join-new-device', config.rateLimits.newDeviceJoinsPerMinute),
     joinAddress: perMinute('join-address', config.rateLimits.addressJoinsPerMinute),
     devices: new DeviceCookies(config.session.secret, config.session.cookieSecure),
-    loginFailuresByUserAndIp: new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${prefix}:login-user-ip`,
-      points: failures,
-      duration: 15 * 60,
-      blockDuration: 15 * 60,
-    }),
-    loginFailuresByIp: new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${prefix}:login-ip`,
-      points: failures * 4,
-      duration: 60 * 60,
-      blockDuration: 60 * 60,
-    }),
+    login: createLoginLimiters(redis, prefix, config.rateLimits.loginFailures),
   };
 }
 

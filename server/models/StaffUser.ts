@@ -9,5 +9,7 @@ export class StaffUser extends Model {
   username!: string;
   passwordHash!: string;
   role!: StaffRole;
+  /** Bumped by a password change or reset: sessions signed in under an older one are over. */
+  sessionGeneration!: number;
   createdAt!: Date;
 }

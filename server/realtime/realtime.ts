@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type DefaultEventsMap, type Namespace, type Socket } from 'socket.io';
 import type { AppContext } from '../context';
 import type { SessionUser } from '../auth/guard';
+import { guardStaffSocket } from '../auth/socketAuth';
 import { currentVersion } from '../board/version';
 import { NotFound } from '../errors';
 import { isValidCode } from '../queue/ordering';
@@ -125,6 +126,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
       next();
     });
   });
+  staff.use(guardStaffSocket(ctx));
   staff.on('connection', (socket) => {
     const send = () =>
       Promise.all([
