@@ -81,6 +81,14 @@ export const api = {
     login: (username: string, password: string) =>
       call('POST /api/auth/login', { body: { username, password } }).then((r) => r.user),
     logout: () => call('POST /api/auth/logout'),
+    /** Signs out this account's other sessions; this one continues under a new cookie. */
+    changePassword: (currentPassword: string, newPassword: string) =>
+      call('POST /api/auth/password', { body: { currentPassword, newPassword } }),
+  },
+  users: {
+    list: () => call('GET /api/users'),
+    /** Admins only; signs out every session of that account. */
+    resetPassword: (id: number, password: string) => call('POST /api/users/{id}/password', { path: { id }, body: { password } }),
   },
   games: {
     list: () => call('GET /api/games'),
