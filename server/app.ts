@@ -106,6 +106,7 @@ export function createApp(ctx: AppContext, options: AppOptions): express.Express
   );
 
   app.use(healthRouter(ctx, options.isShuttingDown));
+  // Before every route that can change state, Bull Board's included (docs/SECURITY.md).
   app.use(requireSameOrigin(ctx.config.publicOrigins));
 
   const document = openApiDocument();

@@ -41,9 +41,9 @@ const BAD_CREDENTIALS = 'Wrong username or password';
  * (other instances within the account cache's few seconds). A new password or a deleted
  * account also stops the devices it signed in from skipping the strangers' lockout.
  */
-async function accountChanged(ctx: AppContext, user: StaffUser, { password }: { password: boolean }): Promise<void> {
+async function accountChanged(ctx: AppContext, user: StaffUser, { forgetDevices }: { forgetDevices: boolean }): Promise<void> {
   ctx.accounts.forget(user.id);
-  if (password) await forgetTrustedDevices(ctx, user.username);
+  if (forgetDevices) await forgetTrustedDevices(ctx, user.username);
 }
 
 export const authRoutes = [
@@ -116,7 +116,7 @@ export const authRoutes = [
         throw new ValidationFailed('The current password is not right', [{ path: 'currentPassword', message: 'Wrong password' }]);
       }
       const updated = await setStaffPassword(ctx.knex, me.id, body.newPassword);
-      await accountChanged(ctx, updated, { password: true });
+      await accountChanged(ctx, updated, { forgetDevices: true });
       await attempt.succeeded(res);
       await startSession(req, sessionUserOf(updated));
       ctx.logger.info({ user: updated.username }, 'staff changed their password');
@@ -158,7 +158,7 @@ export const authRoutes = [
     responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404, 409) },
     handler: async (ctx, { params }, req) => {
       const deleted = await deleteStaffUser(ctx.knex, params.id, sessionUser(req)!.id);
-      await accountChanged(ctx, deleted, { password: true });
+      await accountChanged(ctx, deleted, { forgetDevices: true });
       ctx.logger.info({ user: deleted.username, by: sessionUser(req)!.username }, 'staff account deleted');
       return { status: 204 };
     },
@@ -174,7 +174,7 @@ export const authRoutes = [
     responses: { 200: { description: 'Changed', schema: UserSchema }, ...errors(400, 401, 403, 404, 409) },
     handler: async (ctx, { params, body }, req) => {
       const user = await setStaffRole(ctx.knex, params.id, body.role, sessionUser(req)!.id);
-      await accountChanged(ctx, user, { password: false });
+      await accountChanged(ctx, user, { forgetDevices: false });
       ctx.logger.info({ user: user.username, role: user.role, by: sessionUser(req)!.username }, 'staff role changed');
       return { status: 200, body: toUser(user) };
     },
@@ -193,7 +193,7 @@ export const authRoutes = [
       // Resetting needs no current password, so one's own goes through the change route.
       if (params.id === me.id) throw new Conflict('Change your own password with your current one (Account)');
       const user = await setStaffPassword(ctx.knex, params.id, body.password);
-      await accountChanged(ctx, user, { password: true });
+      await accountChanged(ctx, user, { forgetDevices: true });
       ctx.logger.info({ user: user.username, by: me.username }, 'staff password reset');
       return { status: 204 };
     },
