@@ -1,4 +1,4 @@
-import { QUEUE_NAME } from '../../server/queue/jobs';
+import { QUEUE_NAME } from '../../server/jobs/producer';
 import { startTestService, type TestService } from '../helpers/testService';
 import { createAccount, signInAs } from './accountHelpers';
 
