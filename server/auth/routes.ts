@@ -116,9 +116,11 @@ export const authRoutes = [
         throw new ValidationFailed('The current password is not right', [{ path: 'currentPassword', message: 'Wrong password' }]);
       }
       const updated = await setStaffPassword(ctx.knex, me.id, body.newPassword);
+      // This session first: the moment the change is seen, every other session is over, and
+      // this tablet's socket reconnects under the new session id it is about to receive.
+      await startSession(req, sessionUserOf(updated));
       await accountChanged(ctx, updated, { forgetDevices: true });
       await attempt.succeeded(res);
-      await startSession(req, sessionUserOf(updated));
       ctx.logger.info({ user: updated.username }, 'staff changed their password');
       return { status: 204 };
     },
