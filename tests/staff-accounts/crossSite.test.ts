@@ -2,7 +2,7 @@ import request from 'supertest';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/config';
 import { ADMIN, startTestService, testEnv, uniqueName, type TestService } from '../helpers/testService';
-import { createGame, getReservation, join } from '../queue/queueHelpers';
+import { createGame, getReservation, join } from '../helpers/api';
 import { signInAs } from './accountHelpers';
 
 const EVIL = 'https://evil.example';

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN, startTestService, type TestService } from '../helpers/testService';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext } from '../e2e/browser';
+import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext } from '../helpers/browser';
 import { ACCOUNT_CACHE_MS } from '../../server/auth/accounts';
 import { SOCKET_RECHECK_MS } from '../../server/auth/socketAuth';
 import { attemptSignIn, createAccount, type Credentials } from './accountHelpers';
@@ -44,6 +44,7 @@ async function signedIn(label: string, who: Credentials): Promise<Page> {
   await page.getByTestId('login-password').fill(who.password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('live-indicator').filter({ hasText: 'Live' }).waitFor({ timeout: STEP_MS });
+  await page.getByText('Account and passwords').click();
   return page;
 }
 
