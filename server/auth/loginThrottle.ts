@@ -4,8 +4,13 @@ import type { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { AppContext } from '../context';
 import { rateLimitedError } from '../http/rateLimits';
-import { DEVICE_TRUST_DAYS, issueDeviceCookie, readDeviceId } from './deviceCookie';
 
+/**
+ * How long a device that signed in as an account skips the strangers' lockout (OWASP "device
+ * cookies"): the device is the signed `meeple.device` id of server/http/deviceCookie.ts, and
+ * which accounts it signed in as is kept in Redis, so a password change can forget it.
+ */
+const DEVICE_TRUST_SECONDS = 180 * 24 * 3600;
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 4000;
 
@@ -24,7 +29,7 @@ export async function forgetTrustedDevices(ctx: AppContext, username: string): P
 }
 
 async function trustedDevice(ctx: AppContext, req: Request, account: string): Promise<string | undefined> {
-  const id = readDeviceId(req, ctx.config.session.secret);
+  const id = ctx.limits.devices.read(req);
   return id && (await ctx.redis.sismember(trustedDevicesKey(ctx.config, account), id)) ? id : undefined;
 }
 
@@ -63,9 +68,12 @@ export async function beginPasswordAttempt(ctx: AppContext, req: Request, userna
     async succeeded(res) {
       // The narrowest counter starts again; the wider ones get this attempt's point back.
       await Promise.all(counters.map(([limiter, key], i) => (i === 0 ? limiter.delete(key) : limiter.reward(key))));
-      const id = issueDeviceCookie(req, res, ctx.config);
+      const { devices } = ctx.limits;
+      const known = devices.read(req);
+      const id = known ?? devices.newId();
+      if (!known) devices.issue(req, res, id);
       const key = trustedDevicesKey(ctx.config, account);
-      await ctx.redis.multi().sadd(key, id).expire(key, DEVICE_TRUST_DAYS * 24 * 3600).exec();
+      await ctx.redis.multi().sadd(key, id).expire(key, DEVICE_TRUST_SECONDS).exec();
     },
   };
 }
