@@ -216,7 +216,8 @@ describeApp('nginx in front of two real app instances (server/main.ts)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: env.adminPassword }),
     });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    // Every cookie the sign-in set (the session's and the device's), as a browser would send them.
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const newGame = async (title: string) =>
       ((await (
         await fetch(`${base}/api/games`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ title, copies: 3 }) })
