@@ -1,5 +1,4 @@
-import { Model, type RelationMappings } from 'objection';
-import { Reservation } from './Reservation';
+import { Model } from 'objection';
 
 export class Game extends Model {
   static override tableName = 'games';
@@ -16,17 +15,6 @@ export class Game extends Model {
   autoAdvance!: boolean;
   createdAt!: Date;
   updatedAt!: Date;
-  reservations?: Reservation[];
-
-  static override get relationMappings(): RelationMappings {
-    return {
-      reservations: {
-        relation: Model.HasManyRelation,
-        modelClass: Reservation,
-        join: { from: 'games.id', to: 'reservations.game_id' },
-      },
-    };
-  }
 
   override $parseDatabaseJson(json: Record<string, unknown>) {
     const parsed = super.$parseDatabaseJson(json);

@@ -1,6 +1,5 @@
-import { Model, type RelationMappings } from 'objection';
+import { Model } from 'objection';
 import type { ReservationStatus } from '../queue/states';
-import { Game } from './Game';
 
 export class Reservation extends Model {
   static override tableName = 'reservations';
@@ -21,15 +20,4 @@ export class Reservation extends Model {
   seatedAt!: Date | null;
   finishedAt!: Date | null;
   updatedAt!: Date;
-  game?: Game;
-
-  static override get relationMappings(): RelationMappings {
-    return {
-      game: {
-        relation: Model.BelongsToOneRelation,
-        modelClass: Game,
-        join: { from: 'reservations.game_id', to: 'games.id' },
-      },
-    };
-  }
 }

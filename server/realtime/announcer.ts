@@ -1,5 +1,8 @@
+// Realtime pipeline, step 2 of 4: notifier → announcer → publisher → namespaces/*.ts.
+// Per tick, this process's changes become one change notice under a fresh version, sent to
+// every app instance (realtime.ts in an app, emitter.ts in `npm run worker`).
 import type { Knex } from 'knex';
-import { nextVersion } from '../board/version';
+import { nextVersion } from './version';
 import { foldChanges, noChanges, type PendingChanges } from './changes';
 import { Coalescer, type CoalescerOptions } from './coalescer';
 import type { ChangeNotice } from './contract';

@@ -1,3 +1,5 @@
+// Realtime pipeline, the changes gathered per tick by the announcer (step 2) and the
+// publisher (step 3).
 import type { ChangeNotice } from './contract';
 
 /** Changes gathered for one flush, on either side of a change notice. */

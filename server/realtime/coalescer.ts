@@ -1,3 +1,5 @@
+// Realtime pipeline, the tick: announcer (step 2) and publisher (step 3) both coalesce their
+// work with this, so a burst of changes costs one notice and one read per tick.
 import type { Logger } from '../logger';
 
 export interface CoalescerOptions {

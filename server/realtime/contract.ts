@@ -1,3 +1,5 @@
+// Realtime pipeline, the messages: change notices between steps 2 and 3 (server to server),
+// and the events the namespaces of step 4 send to screens (the Socket.IO contract).
 import type { BoardGame, StaffGame } from '../board/board';
 import type { Stats } from '../stats/stats';
 import type { Ticket } from '../tickets/tickets';

@@ -1,3 +1,5 @@
+// Realtime pipeline, step 2 of 4 in `npm run worker`: notifier → announcer → (Redis) →
+// the publisher of every app instance. The worker has no screens, so no steps 3 and 4 here.
 import { Emitter } from '@socket.io/redis-emitter';
 import type { AppContext } from '../context';
 import { ChangeAnnouncer } from './announcer';

@@ -1,3 +1,5 @@
+// Realtime pipeline, step 1 of 4: notifier → announcer → publisher → namespaces/*.ts.
+// The queue calls this after a transaction commits; announcer.ts listens (see realtime.ts).
 import { EventEmitter } from 'node:events';
 
 export interface CalledParty {

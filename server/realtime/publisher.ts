@@ -1,5 +1,8 @@
+// Realtime pipeline, step 3 of 4: notifier → announcer → publisher → namespaces/*.ts.
+// In each app instance, the notices received per tick become one read and the payloads of the
+// screens connected here: board (namespaces/board.ts), staff (staff.ts), tickets (ticket.ts).
 import type { Knex } from 'knex';
-import { currentVersion } from '../board/version';
+import { currentVersion } from './version';
 import { loadQueues } from '../queue/readModel';
 import { statsToday } from '../stats/stats';
 import { foldChanges, noChanges, type Changes, type PendingChanges } from './changes';

@@ -1,32 +1,28 @@
-import http from 'node:http';
-import type { Request, RequestHandler, Response } from 'express';
+// Realtime pipeline, the wiring: how a committed change reaches the screens, in four steps,
+// one file each:
+//   1. notifier.ts            the queue says what changed, after its transaction committed
+//   2. announcer.ts           this process's changes, per tick, become one change notice under a
+//                             fresh version (./version.ts), sent to every app instance
+//                             (emitter.ts does the same from `npm run worker`)
+//   3. publisher.ts           each app instance reads once per tick for the notices it received
+//   4. namespaces/board.ts    ...and sends the TV its board snapshot,
+//      namespaces/staff.ts    the tablets their staff snapshot and stats,
+//      namespaces/ticket.ts   the phones the tickets of the codes they watch.
+import type http from 'node:http';
+import type { RequestHandler } from 'express';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Server, type DefaultEventsMap, type Namespace, type Socket } from 'socket.io';
+import { Server, type Namespace } from 'socket.io';
 import type { AppContext } from '../context';
-import type { SessionUser } from '../auth/guard';
-import { guardStaffSocket } from '../auth/socketAuth';
-import { currentVersion } from '../board/version';
-import { NotFound } from '../errors';
-import { isValidCode } from '../queue/ordering';
 import { statsToday } from '../stats/stats';
-import { buildTicket } from '../tickets/tickets';
-import {
-  NAMESPACES,
-  CHANGE_NOTICE_EVENT,
-  NOTICES_NAMESPACE,
-  TICKET_ROOM_PREFIX,
-  ticketRoom,
-  type BoardServerEvents,
-  type ChangeNotice,
-  type ClientEvents,
-  type StaffServerEvents,
-  type TicketServerEvents,
-  type WatchAck,
-} from './contract';
+import { NAMESPACES, CHANGE_NOTICE_EVENT, NOTICES_NAMESPACE, TICKET_ROOM_PREFIX, type ChangeNotice, type ClientEvents, type TicketServerEvents } from './contract';
 import { ChangeAnnouncer } from './announcer';
 import { ScreenPublisher, type LocalScreens } from './publisher';
 import { connectRedis, roundTrip, safePublisher, socketIoKey } from './redis';
-import { boardSnapshot, FreshLoader, readQueues, staffSnapshot } from './snapshots';
+import { boardSnapshot, FreshLoader, readQueues, staffSnapshot, type ScreenReads } from './snapshots';
+import { currentVersion } from './version';
+import { serveBoard } from './namespaces/board';
+import { serveStaff } from './namespaces/staff';
+import { serveTickets } from './namespaces/ticket';
 
 export interface Realtime {
   io: Server;
@@ -35,12 +31,7 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-interface StaffSocketData {
-  user: SessionUser;
-}
-
 const SUBSCRIBE_WAIT_MS = 3000;
-const SESSION_RECHECK_MS = 60_000;
 
 /**
  * Socket.IO on the HTTP server: `/board` (public), `/staff` (staff session), `/ticket`
@@ -96,55 +87,17 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     return { board: boardSnapshot(state), staff: staffSnapshot(state) };
   });
   const stats = new FreshLoader(async () => ({ version: await currentVersion(knex), stats: await statsToday(knex, config.timeZone) }));
-
-  /** A socket could not get its snapshot: log it, and let the publisher retry for everyone. */
-  const snapshotFailed = (namespace: string) => (err: unknown) => {
-    logger.error({ err, namespace }, 'could not send a snapshot; the publisher will retry');
-    publisher.publishSnapshots();
+  const reads: ScreenReads = {
+    games: () => games.load(),
+    stats: () => stats.load(),
+    failed: (namespace) => (err) => {
+      logger.error({ err, namespace }, 'could not send a snapshot; the publisher will retry');
+      publisher.publishSnapshots();
+    },
   };
-
-  const board: Namespace<ClientEvents, BoardServerEvents> = io.of(NAMESPACES.board);
-  board.on('connection', (socket) => {
-    const send = () => games.load().then((s) => void socket.emit('snapshot', s.board), snapshotFailed(NAMESPACES.board));
-    void send();
-    socket.on('resync', singleFlight(send));
-  });
-
-  const staff: Namespace<ClientEvents, StaffServerEvents, DefaultEventsMap, StaffSocketData> = io.of(NAMESPACES.staff);
-  staff.use((socket, next) => {
-    // The Express session, read from the handshake's cookie. A fresh response object soaks up
-    // what express-session would do to a response; nothing is ever sent on it.
-    const req = socket.request as Request;
-    session(req, new http.ServerResponse(req) as unknown as Response, (err?: unknown) => {
-      if (err) {
-        logger.error({ err }, 'could not read the session of a staff socket');
-        return next(refusal('unavailable', 'Could not check your session; try again'));
-      }
-      const user = req.session?.user;
-      if (!user) return next(refusal('unauthenticated', 'Sign in as staff to see this'));
-      socket.data.user = user;
-      next();
-    });
-  });
-  staff.use(guardStaffSocket(ctx));
-  staff.on('connection', (socket) => {
-    const send = () =>
-      Promise.all([
-        games.load().then((s) => void socket.emit('snapshot', s.staff)),
-        stats.load().then((s) => void socket.emit('stats', s)),
-      ]).catch(snapshotFailed(NAMESPACES.staff));
-    void send();
-    const resync = singleFlight(send);
-    socket.on('resync', () => void stillSignedIn(socket.request as Request, logger).then((ok) => (ok ? resync() : socket.disconnect())));
-    // A socket outlives the request that opened it: after a sign-out elsewhere (or the session
-    // expiring), stop sending this screen full names.
-    const recheck = setInterval(() => {
-      void stillSignedIn(socket.request as Request, logger).then((ok) => ok || socket.disconnect());
-    }, SESSION_RECHECK_MS).unref();
-    socket.on('disconnect', () => clearInterval(recheck));
-  });
-
-  ticket.on('connection', (socket) => watchTickets(socket, ctx));
+  serveBoard(io, reads);
+  serveStaff(io, reads, session, ctx);
+  serveTickets(io, knex, logger);
 
   // Make sure the adapter's subscriptions are in place before the instance takes traffic,
   // or a change made on another instance right after start-up would not reach our clients.
@@ -172,82 +125,4 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
       return closing;
     },
   };
-}
-
-/** A Socket.IO middleware refusal; the client sees it as `connect_error` with `data.code`. */
-function refusal(code: string, message: string): Error {
-  return Object.assign(new Error(message), { data: { code } });
-}
-
-/**
- * Whether the handshake's session still exists with a staff user. While Redis cannot be asked,
- * the socket keeps its benefit of the doubt: dropping every tablet during a blip helps nobody.
- */
-function stillSignedIn(req: Request, logger: AppContext['logger']): Promise<boolean> {
-  const session = req.session;
-  if (!session) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    session.reload((err: unknown) => {
-      if (err instanceof Error && err.message === 'failed to load session') return resolve(false);
-      if (err) {
-        logger.warn({ err }, 'could not re-check a staff socket session');
-        return resolve(true);
-      }
-      resolve(Boolean(req.session?.user));
-    });
-  });
-}
-
-/** Ignores a repeat while the previous one is still running (a client spamming resync). */
-function singleFlight(run: () => Promise<unknown>): () => void {
-  let running = false;
-  return () => {
-    if (running) return;
-    running = true;
-    void run().finally(() => (running = false));
-  };
-}
-
-/** `/ticket`: a phone watches one code at a time; the room brings it the publisher's updates. */
-function watchTickets(socket: Socket<ClientEvents, TicketServerEvents>, ctx: AppContext): void {
-  let watched: string | undefined;
-
-  const send = async (code: string): Promise<WatchAck> => {
-    try {
-      // Version first, then data, as everywhere: the data is at least that new.
-      const version = await currentVersion(ctx.knex);
-      const body = await buildTicket(ctx.knex, code);
-      if (watched === code) socket.emit('ticket', { ...body, version });
-      return { ok: true };
-    } catch (err) {
-      if (err instanceof NotFound) {
-        if (watched === code) {
-          void socket.leave(ticketRoom(code));
-          watched = undefined;
-        }
-        return { ok: false, error: { code: 'not_found', message: err.message } };
-      }
-      ctx.logger.error({ err, code }, 'could not send a ticket');
-      return { ok: false, error: { code: 'unavailable', message: 'Could not load the ticket; try again' } };
-    }
-  };
-
-  socket.on('watch', (payload, ack) => {
-    const reply = typeof ack === 'function' ? ack : () => undefined;
-    const raw = payload && typeof payload === 'object' ? payload.code : undefined;
-    const code = typeof raw === 'string' ? raw.trim().toUpperCase() : '';
-    if (!isValidCode(code)) {
-      reply({ ok: false, error: { code: 'validation_failed', message: 'That is not a ticket code' } });
-      return;
-    }
-    if (watched && watched !== code) void socket.leave(ticketRoom(watched));
-    watched = code;
-    // Join before reading, so no update published after the read can be missed.
-    void socket.join(ticketRoom(code));
-    void send(code).then(reply);
-  });
-
-  socket.on('resync', () => {
-    if (watched) void send(watched);
-  });
 }

@@ -1,3 +1,5 @@
+// Realtime pipeline, the transport between steps 2 and 3: Redis pub/sub carries change notices
+// from every process to every app instance (the adapter in realtime.ts, the emitter in emitter.ts).
 import Redis from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';

@@ -1,11 +1,13 @@
+// Realtime pipeline, the reads: what the publisher (step 3) and the namespaces (step 4) read
+// from MySQL to build board, staff and ticket payloads. Versions come from ./version.ts.
 import type { Knex } from 'knex';
 import { onBoard, toBoardGame, toStaffGame } from '../board/board';
-import { currentVersion } from '../board/version';
+import { currentVersion } from './version';
 import { Reservation } from '../models/Reservation';
 import { loadQueues, toReservationView, type GameQueue } from '../queue/readModel';
 import { TERMINAL } from '../queue/states';
 import { toTicket, type Ticket } from '../tickets/tickets';
-import type { GamesSnapshot } from './contract';
+import type { GamesSnapshot, StatsUpdate } from './contract';
 import type { BoardGame, StaffGame } from '../board/board';
 
 /** Every game's live queue, stamped with the version it was read at (or after). */
@@ -89,4 +91,23 @@ export class FreshLoader<T> {
     this.inflight = run;
     return run;
   }
+}
+
+/** What a screen asks for itself (on connect, on `resync`), shared by every socket here. */
+export interface ScreenReads {
+  /** the board and staff snapshots, from one read of every queue */
+  games(): Promise<{ board: GamesSnapshot<BoardGame>; staff: GamesSnapshot<StaffGame> }>;
+  stats(): Promise<StatsUpdate>;
+  /** a socket could not get its snapshot: log it, and let the publisher retry for everyone */
+  failed(namespace: string): (err: unknown) => void;
+}
+
+/** Ignores a repeat while the previous one is still running (a client spamming resync). */
+export function singleFlight(run: () => Promise<unknown>): () => void {
+  let running = false;
+  return () => {
+    if (running) return;
+    running = true;
+    void run().finally(() => (running = false));
+  };
 }

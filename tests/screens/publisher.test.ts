@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { Knex } from 'knex';
 import { createKnex } from '../../server/db/knex';
-import { currentVersion } from '../../server/board/version';
+import { currentVersion } from '../../server/realtime/version';
 import { ChangeAnnouncer } from '../../server/realtime/announcer';
 import { Coalescer } from '../../server/realtime/coalescer';
 import { ScreenPublisher, type LocalScreens } from '../../server/realtime/publisher';

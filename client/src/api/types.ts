@@ -46,11 +46,6 @@ export interface GamesSnapshot<G> {
   games: G[];
 }
 
-export interface GameUpdate<G> {
-  version: number;
-  game: G;
-}
-
 export interface StatsUpdate {
   version: number;
   stats: Stats;

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { computed, getCurrentScope, onScopeDispose, ref, shallowRef, type Ref } from 'vue';
-import type { ClientEvents, GameUpdate, GamesSnapshot } from '../api/types';
-import { applyItem, applySnapshot, emptyList, removeItem, shouldApply, type VersionedList } from '../stores/versioned';
+import type { ClientEvents } from '../api/types';
+import { shouldApply } from '../stores/versioned';
 
 type PayloadOf<M, K extends keyof M> = M[K] extends (payload: infer P) => void ? P : never;
 type ClientPayload<K extends keyof ClientEvents> = Parameters<ClientEvents[K]>;
@@ -14,20 +14,16 @@ export interface SocketOptions {
   resyncOnReconnect?: boolean;
 }
 
-/** A list of games fed by `snapshot` and `game` events. */
-export interface LiveList<T extends { id: number }> {
-  items: Readonly<Ref<readonly T[]>>;
-  /** True once a snapshot has been applied. */
-  ready: Readonly<Ref<boolean>>;
-  /** Applies a snapshot fetched over HTTP (GET /api/board carries a version too). */
-  seed(version: number, items: readonly T[]): void;
-  remove(id: number): void;
-}
-
-/** One value fed by versioned events; `seed` fills it from HTTP until the socket speaks. */
+/** One value fed by versioned events (a namespace's snapshots, a ticket); `seed` fills it from HTTP. */
 export interface LiveValue<T> {
   value: Readonly<Ref<T | null>>;
-  seed(value: T): void;
+  /**
+   * An HTTP answer. One with a version (GET /api/board) follows the version rule like any
+   * event; one without only fills the gap before the first event.
+   */
+  seed(value: T, version?: number): void;
+  /** A change made here (a game deleted) shown at once; the next event replaces it. */
+  amend(change: (current: T) => T): void;
 }
 
 type Reducers<M, T> = {
@@ -88,32 +84,6 @@ export function useSocket<M extends object>(namespace: string, options: SocketOp
     reconnecting.value = socket.active;
   });
 
-  /** Games fed by `snapshot` {version, games} and `game` {version, game} (board and staff). */
-  function list<T extends { id: number }>(): LiveList<T> {
-    const state = shallowRef<VersionedList<T>>(emptyList<T>());
-    const items = shallowRef<readonly T[]>([]);
-    const ready = ref(false);
-    const commit = (next: VersionedList<T> | null) => {
-      if (!next) return;
-      state.value = next;
-      items.value = next.items;
-    };
-    const snapshot = (version: number, games: readonly T[]) => {
-      commit(applySnapshot(state.value, version, games));
-      ready.value = true;
-    };
-    socket.on('snapshot', (payload: GamesSnapshot<T>) => snapshot(payload.version, payload.games));
-    socket.on('game', (payload: GameUpdate<T>) => {
-      commit(applyItem(state.value, payload.version, payload.game));
-    });
-    return {
-      items: computed(() => items.value),
-      ready: computed(() => ready.value),
-      seed: snapshot,
-      remove: (id) => commit(removeItem(state.value, id)),
-    };
-  }
-
   /** A value that several events update; they share one held version. */
   function value<T>(reducers: Reducers<M, T>): LiveValue<T> {
     const current = shallowRef<T | null>(null);
@@ -132,9 +102,13 @@ export function useSocket<M extends object>(namespace: string, options: SocketOp
     }
     return {
       value: computed(() => current.value),
-      seed: (initial) => {
-        // HTTP answers carry no version, so they only fill the gap before the first event.
-        if (held === null) current.value = initial;
+      seed: (initial, version) => {
+        if (version === undefined ? held !== null : !shouldApply(held, version)) return;
+        if (version !== undefined) held = version;
+        current.value = initial;
+      },
+      amend: (change) => {
+        if (current.value !== null) current.value = change(current.value);
       },
     };
   }
@@ -154,7 +128,6 @@ export function useSocket<M extends object>(namespace: string, options: SocketOp
     connected: computed(() => connected.value),
     reconnecting: computed(() => reconnecting.value),
     lastError: computed(() => lastError.value),
-    list,
     value,
   };
 }

@@ -1,12 +1,12 @@
 import { defineStore } from 'pinia';
 import { computed, effectScope, ref, shallowRef, type EffectScope } from 'vue';
 import { api, errorMessage, type BoardGame, type BoardServerEvents, type Entry } from '../api';
-import { useSocket, type LiveList, type SocketHandle } from '../composables/useSocket';
+import { useSocket, type LiveValue, type SocketHandle } from '../composables/useSocket';
 
 interface Feed {
   scope: EffectScope;
   socket: SocketHandle;
-  games: LiveList<BoardGame>;
+  games: LiveValue<readonly BoardGame[]>;
 }
 
 export interface CallingEntry extends Entry {
@@ -18,11 +18,8 @@ export const useBoardStore = defineStore('board', () => {
   const feed = shallowRef<Feed | null>(null);
   const loadError = ref<string | null>(null);
 
-  // Sorted here as well as on the server: a game created live arrives alone and is appended.
-  const games = computed<readonly BoardGame[]>(() =>
-    [...(feed.value?.games.items.value ?? [])].sort((a, b) => a.title.localeCompare(b.title)),
-  );
-  const ready = computed(() => feed.value?.games.ready.value ?? false);
+  const games = computed<readonly BoardGame[]>(() => feed.value?.games.value.value ?? []);
+  const ready = computed(() => (feed.value?.games.value.value ?? null) !== null);
   const connected = computed(() => feed.value?.socket.connected.value ?? false);
   const reconnecting = computed(() => feed.value?.socket.reconnecting.value ?? false);
 
@@ -38,7 +35,7 @@ export const useBoardStore = defineStore('board', () => {
     const scope = effectScope(true);
     const next = scope.run(() => {
       const socket = useSocket<BoardServerEvents>('/board');
-      return { scope, socket, games: socket.list<BoardGame>() };
+      return { scope, socket, games: socket.value<readonly BoardGame[]>({ snapshot: (payload) => payload.games }) };
     });
     if (!next) return;
     feed.value = next;
@@ -47,7 +44,7 @@ export const useBoardStore = defineStore('board', () => {
       .get()
       .then((board) => {
         loadError.value = null;
-        next.games.seed(board.version, board.games);
+        next.games.seed(board.games, board.version);
       })
       .catch((err: unknown) => {
         loadError.value = errorMessage(err);

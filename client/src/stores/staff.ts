@@ -14,13 +14,13 @@ import {
   type Stats,
   type Transition,
 } from '../api';
-import { useSocket, type LiveList, type LiveValue, type SocketHandle } from '../composables/useSocket';
+import { useSocket, type LiveValue, type SocketHandle } from '../composables/useSocket';
 import { useAuth } from './auth';
 
 interface Feed {
   scope: EffectScope;
   socket: SocketHandle;
-  games: LiveList<StaffGame>;
+  games: LiveValue<readonly StaffGame[]>;
   stats: LiveValue<Stats>;
 }
 
@@ -36,11 +36,8 @@ export const useStaffStore = defineStore('staff', () => {
   /** Keys of requests in flight, so a double tap cannot send the same action twice. */
   const pending = ref(new Set<string>());
 
-  // Sorted here as well as on the server: a game created live arrives alone and is appended.
-  const games = computed<readonly StaffGame[]>(() =>
-    [...(feed.value?.games.items.value ?? [])].sort((a, b) => a.title.localeCompare(b.title)),
-  );
-  const ready = computed(() => feed.value?.games.ready.value ?? false);
+  const games = computed<readonly StaffGame[]>(() => feed.value?.games.value.value ?? []);
+  const ready = computed(() => (feed.value?.games.value.value ?? null) !== null);
   const stats = computed<Stats | null>(() => feed.value?.stats.value.value ?? null);
   const connected = computed(() => feed.value?.socket.connected.value ?? false);
   const reconnecting = computed(() => feed.value?.socket.reconnecting.value ?? false);
@@ -102,12 +99,12 @@ export const useStaffStore = defineStore('staff', () => {
     const scope = effectScope(true);
     const next = scope.run(() => {
       const socket = useSocket<StaffServerEvents>('/staff');
-      const liveGames = socket.list<StaffGame>();
+      const liveGames = socket.value<readonly StaffGame[]>({ snapshot: (payload) => payload.games });
       const liveStats = socket.value<Stats>({ stats: (payload) => payload.stats });
-      // A colleague's game edit reaches us as a live game; the catalog (players, minutes,
+      // A colleague's game edit reaches us in a snapshot; the catalog (players, minutes,
       // active) is only over HTTP, so refetch when what the socket shows has changed.
       watch(
-        () => liveGames.items.value.map((g) => `${g.id}:${g.title}:${g.copies}:${g.autoAdvance}`).join('|'),
+        () => (liveGames.value.value ?? []).map((g) => `${g.id}:${g.title}:${g.copies}:${g.autoAdvance}`).join('|'),
         scheduleCatalogRefresh,
       );
       watch(socket.connected, (isUp) => {
@@ -159,7 +156,7 @@ export const useStaffStore = defineStore('staff', () => {
   async function deleteGame(id: number) {
     await guarded(`game:${id}`, () => api.games.remove(id));
     catalog.value = catalog.value.filter((g) => g.id !== id);
-    feed.value?.games.remove(id);
+    feed.value?.games.amend((games) => games.filter((g) => g.id !== id));
   }
 
   return {

@@ -1,3 +1,5 @@
+// Realtime pipeline, the version: the announcer (step 2) bumps it once per change notice;
+// every payload the screens get (steps 3 and 4) carries it.
 import type { Knex } from 'knex';
 
 /**
