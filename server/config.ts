@@ -68,6 +68,7 @@ const envSchema = z
     SERVE_CLIENT: bool.default(true),
     CLIENT_DIR: z.string().optional(),
     REALTIME_TICK_MS: z.coerce.number().int().min(0).default(50),
+    SOCKETS_PER_ADDRESS: z.coerce.number().int().positive().default(200),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
     CAFE_TIMEZONE: z.string().refine(isTimeZone, 'Unknown IANA time zone').default('UTC'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -101,7 +102,7 @@ export interface Config {
   rateLimits: { joinsPerMinute: number; newDeviceJoinsPerMinute: number; addressJoinsPerMinute: number; loginFailures: number };
   metricsToken?: string;
   client: { serve: boolean; dir?: string };
-  realtime: { tickMs: number };
+  realtime: { tickMs: number; connectionsPerAddress: number };
   shutdownGraceMs: number;
   logLevel: string;
   timeZone: string;
@@ -188,7 +189,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     metricsToken: env.METRICS_TOKEN,
     client: { serve: env.SERVE_CLIENT, dir: env.CLIENT_DIR },
-    realtime: { tickMs: env.REALTIME_TICK_MS },
+    realtime: { tickMs: env.REALTIME_TICK_MS, connectionsPerAddress: env.SOCKETS_PER_ADDRESS },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     logLevel: env.LOG_LEVEL,
     timeZone: env.CAFE_TIMEZONE,

@@ -1,5 +1,5 @@
 import { defineRoute } from '../http/route';
-import { boardSnapshot, readQueues } from '../realtime/snapshots';
+import { latestReads } from '../realtime/latest';
 import { BoardSchema } from './board';
 
 export const boardRoutes = [
@@ -10,7 +10,7 @@ export const boardRoutes = [
     tag: 'board',
     access: 'public',
     responses: { 200: { description: 'The board', schema: BoardSchema } },
-    // The same read and shape as the /board socket snapshot.
-    handler: async (ctx) => ({ status: 200, body: boardSnapshot(await readQueues(ctx.knex)) }),
+    // The /board socket's snapshot, from memory while nothing changed.
+    handler: async (ctx) => ({ status: 200, body: await latestReads(ctx).board() }),
   }),
 ];

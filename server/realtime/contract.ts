@@ -50,7 +50,9 @@ export interface TicketServerEvents {
 }
 
 /** What `watch` answers through its optional acknowledgement. */
-export type WatchAck = { ok: true } | { ok: false; error: { code: 'validation_failed' | 'not_found' | 'unavailable'; message: string } };
+export type WatchAck =
+  | { ok: true }
+  | { ok: false; error: { code: 'validation_failed' | 'not_found' | 'rate_limited' | 'unavailable'; message: string } };
 
 export interface ClientEvents {
   resync: () => void;

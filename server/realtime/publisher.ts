@@ -7,6 +7,7 @@ import { loadQueues } from '../queue/readModel';
 import { statsToday } from '../stats/stats';
 import { foldChanges, noChanges, type Changes, type PendingChanges } from './changes';
 import { Coalescer, type CoalescerOptions } from './coalescer';
+import type { LatestReads } from './latest';
 import { NAMESPACES, ticketMessages, type ChangeNotice, type StatsUpdate } from './contract';
 import { boardSnapshot, staffSnapshot, ticketsOfGames } from './snapshots';
 
@@ -24,6 +25,8 @@ export interface LocalScreens {
 export interface PublisherOptions extends CoalescerOptions {
   knex: Knex;
   timeZone: string;
+  /** this instance's public reads, which keep what a flush has read (see LatestReads) */
+  latest?: LatestReads;
 }
 
 /** A party that left a queue is still told so if the flush comes this much later. */
@@ -87,7 +90,8 @@ export class ScreenPublisher extends Coalescer<PendingRender> {
   }
 
   protected async flush(batch: PendingRender): Promise<void> {
-    const { knex, timeZone } = this.options;
+    const { knex, timeZone, latest } = this.options;
+    const keep = latest?.keeper();
     const board = this.screens.watching(NAMESPACES.board);
     const staff = this.screens.watching(NAMESPACES.staff);
     const watched = this.screens.watchedCodes();
@@ -102,6 +106,8 @@ export class ScreenPublisher extends Coalescer<PendingRender> {
     // The board and staff tables first: they are what most screens are waiting for.
     if (board) this.screens.emit(NAMESPACES.board, 'snapshot', boardSnapshot({ version, queues }));
     if (staff) this.screens.emit(NAMESPACES.staff, 'snapshot', staffSnapshot({ version, queues }));
+    // Every queue was read: GET /api/board and connecting screens need not read it again.
+    if (board || staff) keep?.queues({ version, queues });
 
     const gameIds = new Set(ticketGames ?? queues.map((q) => q.game.id));
     // Today's numbers read the day's event log, which grows all evening: only when they can move.
@@ -110,6 +116,7 @@ export class ScreenPublisher extends Coalescer<PendingRender> {
       tickets ? ticketsOfGames(knex, queues, gameIds, Date.now() - batch.since + ENDED_SLACK_MS, watched) : [],
     ]);
     if (stats) this.screens.emit(NAMESPACES.staff, 'stats', { version, stats } satisfies StatsUpdate);
+    keep?.tickets(version, touched);
 
     const called = touched
       // Only while it is still true: a party called and seated within one tick is just seated.

@@ -8,6 +8,8 @@
 //   4. namespaces/board.ts    ...and sends the TV its board snapshot,
 //      namespaces/staff.ts    the tablets their staff snapshot and stats,
 //      namespaces/ticket.ts   the phones the tickets of the codes they watch.
+// Around them: latest.ts keeps the last public reads in memory until the next change, and
+// connections.ts caps the sockets per client address.
 import type http from 'node:http';
 import type { RequestHandler } from 'express';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -16,9 +18,11 @@ import type { AppContext } from '../context';
 import { statsToday } from '../stats/stats';
 import { NAMESPACES, CHANGE_NOTICE_EVENT, NOTICES_NAMESPACE, TICKET_ROOM_PREFIX, type ChangeNotice, type ClientEvents, type TicketServerEvents } from './contract';
 import { ChangeAnnouncer } from './announcer';
+import { capConnectionsPerAddress, clientAddresses } from './connections';
+import { latestReads } from './latest';
 import { ScreenPublisher, type LocalScreens } from './publisher';
 import { connectRedis, roundTrip, safePublisher, socketIoKey } from './redis';
-import { boardSnapshot, FreshLoader, readQueues, staffSnapshot, type ScreenReads } from './snapshots';
+import { FreshLoader, type ScreenReads } from './snapshots';
 import { currentVersion } from './version';
 import { serveBoard } from './namespaces/board';
 import { serveStaff } from './namespaces/staff';
@@ -44,11 +48,19 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
   // while Redis is down where pub/sub should wait and reconnect.
   const pub = connectRedis(config, logger, 'sio-pub');
   const sub = connectRedis(config, logger, 'sio-sub');
+  const connections = capConnectionsPerAddress(config.realtime.connectionsPerAddress, clientAddresses(config.trustProxy));
   const io = new Server(server, {
     path: '/socket.io',
     serveClient: false,
     adapter: createAdapter(safePublisher(pub.client, logger), sub.client, { key: socketIoKey(config) }),
+    allowRequest: connections.allowRequest,
   });
+  connections.count(io);
+  // Public reads from memory, true as long as every notice reaches us: while our subscriber
+  // is connected. What was held before it dropped may have missed some.
+  const latest = latestReads(ctx);
+  latest.trustWhile(() => sub.client.status === 'ready');
+  sub.onReconnected(() => latest.changed());
 
   const ticket: Namespace<ClientEvents, TicketServerEvents> = io.of(NAMESPACES.ticket);
   const screens: LocalScreens = {
@@ -62,16 +74,21 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     emit: (namespace, event, payload) => void io.of(namespace).local.emit(event, payload),
     emitTo: (namespace, room, event, payload) => void io.of(namespace).local.to(room).emit(event, payload),
   };
-  const publisher = new ScreenPublisher({ knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs }, screens);
+  const publisher = new ScreenPublisher({ knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs, latest }, screens);
+  // Every notice moves the version, so what memory holds is out of date, ours included.
+  const receive = (notice: ChangeNotice) => {
+    latest.changed();
+    publisher.receive(notice);
+  };
   // Notices from the other instances and from worker processes...
-  io.of(NOTICES_NAMESPACE).on(CHANGE_NOTICE_EVENT, (notice: ChangeNotice) => publisher.receive(notice));
+  io.of(NOTICES_NAMESPACE).on(CHANGE_NOTICE_EVENT, receive);
   // ...and our own, handed to our screens at once and to every other instance through Redis.
   const announcer = new ChangeAnnouncer({
     knex,
     logger,
     tickMs: config.realtime.tickMs,
     send: (notice) => {
-      publisher.receive(notice);
+      receive(notice);
       io.of(NOTICES_NAMESPACE).serverSideEmit(CHANGE_NOTICE_EVENT, notice);
     },
   });
@@ -81,14 +98,11 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
   sub.onReconnected(() => publisher.publishEverything());
   pub.onReconnected(() => announcer.announceEverything());
 
-  // One read serves every socket that connects or resyncs meanwhile (see FreshLoader).
-  const games = new FreshLoader(async () => {
-    const state = await readQueues(knex);
-    return { board: boardSnapshot(state), staff: staffSnapshot(state) };
-  });
+  // Today's numbers move with the clock too: one read serves every socket that connects or
+  // resyncs meanwhile (see FreshLoader), never kept.
   const stats = new FreshLoader(async () => ({ version: await currentVersion(knex), stats: await statsToday(knex, config.timeZone) }));
   const reads: ScreenReads = {
-    games: () => games.load(),
+    games: () => latest.screens(),
     stats: () => stats.load(),
     failed: (namespace) => (err) => {
       logger.error({ err, namespace }, 'could not send a snapshot; the publisher will retry');
@@ -97,7 +111,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
   };
   serveBoard(io, reads);
   serveStaff(io, reads, session, ctx);
-  serveTickets(io, knex, logger);
+  serveTickets(io, latest, logger);
 
   // Make sure the adapter's subscriptions are in place before the instance takes traffic,
   // or a change made on another instance right after start-up would not reach our clients.
@@ -113,6 +127,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     close() {
       closing ??= (async () => {
         stopListening();
+        latest.trustWhile(() => false);
         // Announce our last changes while Redis can still carry them to other instances.
         await announcer.close();
         await publisher.close();

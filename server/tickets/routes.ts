@@ -1,6 +1,7 @@
 import { defineRoute, errors } from '../http/route';
 import { CancelTicketBody, CodeParams, TicketSchema } from '../queue/schemas';
 import { cancelByCustomer } from '../queue/service';
+import { latestReads } from '../realtime/latest';
 import { buildTicket } from './tickets';
 
 export const ticketRoutes = [
@@ -12,7 +13,8 @@ export const ticketRoutes = [
     access: 'public',
     params: CodeParams,
     responses: { 200: { description: 'The ticket', schema: TicketSchema }, ...errors(400, 404) },
-    handler: async (ctx, { params }) => ({ status: 200, body: await buildTicket(ctx.knex, params.code) }),
+    // From memory while nothing changed, as the /ticket socket's `watch`.
+    handler: async (ctx, { params }) => ({ status: 200, body: (await latestReads(ctx).ticket(params.code)).ticket }),
   }),
   defineRoute({
     method: 'post',

@@ -79,14 +79,18 @@ function onceWithin(socket: Socket, event: 'connect' | 'connect_error', timeoutM
 const open = new Set<Client>();
 
 /** A websocket client on `namespace`; reconnects quickly, so restart tests stay short. */
-export function connect(url: string, namespace: string, options: { cookie?: string; autoConnect?: boolean; transports?: Array<'websocket' | 'polling'> } = {}): Client {
+export function connect(
+  url: string,
+  namespace: string,
+  options: { cookie?: string; headers?: Record<string, string>; autoConnect?: boolean; transports?: Array<'websocket' | 'polling'> } = {},
+): Client {
   const socket = io(`${url}${namespace}`, {
     path: '/socket.io',
     transports: options.transports ?? ['websocket'],
     forceNew: true,
     reconnectionDelay: 100,
     reconnectionDelayMax: 300,
-    extraHeaders: options.cookie ? { cookie: options.cookie } : undefined,
+    extraHeaders: { ...options.headers, ...(options.cookie ? { cookie: options.cookie } : {}) },
     autoConnect: options.autoConnect ?? true,
   });
   const client = new Client(socket);

@@ -1,29 +1,34 @@
 // Realtime pipeline, step 4 of 4, for phones: notifier → announcer → publisher → namespaces/ticket.ts.
 // The publisher's tickets reach the room of each watched code; this file puts a phone in its
 // room and answers `watch` and `resync` itself.
-import type { Knex } from 'knex';
 import type { Server, Socket } from 'socket.io';
 import { NotFound } from '../../errors';
 import type { Logger } from '../../logger';
 import { isValidCode } from '../../queue/ordering';
-import { buildTicket } from '../../tickets/tickets';
 import { NAMESPACES, ticketRoom, type ClientEvents, type TicketServerEvents, type WatchAck } from '../contract';
-import { currentVersion } from '../version';
+import type { LatestReads } from '../latest';
+
+/**
+ * `watch` and `resync` per socket: a burst of this many, then this many a second. A phone
+ * sends one on each (re)connect; a script sending thousands gets the rest refused unread.
+ */
+const WATCH_BURST = 5;
+const WATCH_PER_SECOND = 2;
 
 /** `/ticket` (public): a phone watches one code at a time; the room brings it the publisher's updates. */
-export function serveTickets(io: Server, knex: Knex, logger: Logger): void {
-  io.of(NAMESPACES.ticket).on('connection', (socket: Socket<ClientEvents, TicketServerEvents>) => watchTickets(socket, knex, logger));
+export function serveTickets(io: Server, latest: LatestReads, logger: Logger): void {
+  io.of(NAMESPACES.ticket).on('connection', (socket: Socket<ClientEvents, TicketServerEvents>) => watchTickets(socket, latest, logger));
 }
 
-function watchTickets(socket: Socket<ClientEvents, TicketServerEvents>, knex: Knex, logger: Logger): void {
+function watchTickets(socket: Socket<ClientEvents, TicketServerEvents>, latest: LatestReads, logger: Logger): void {
   let watched: string | undefined;
+  const allowed = tokenBucket(WATCH_BURST, WATCH_PER_SECOND);
 
   const send = async (code: string): Promise<WatchAck> => {
     try {
-      // Version first, then data, as everywhere: the data is at least that new.
-      const version = await currentVersion(knex);
-      const body = await buildTicket(knex, code);
-      if (watched === code) socket.emit('ticket', { ...body, version });
+      // From memory while nothing changed; phones asking for one code at once share one read.
+      const { version, ticket } = await latest.ticket(code);
+      if (watched === code) socket.emit('ticket', { ...ticket, version });
       return { ok: true };
     } catch (err) {
       if (err instanceof NotFound) {
@@ -40,6 +45,10 @@ function watchTickets(socket: Socket<ClientEvents, TicketServerEvents>, knex: Kn
 
   socket.on('watch', (payload, ack) => {
     const reply = typeof ack === 'function' ? ack : () => undefined;
+    if (!allowed()) {
+      reply({ ok: false, error: { code: 'rate_limited', message: `At most ${WATCH_PER_SECOND} watches a second; try again shortly` } });
+      return;
+    }
     const raw = payload && typeof payload === 'object' ? payload.code : undefined;
     const code = typeof raw === 'string' ? raw.trim().toUpperCase() : '';
     if (!isValidCode(code)) {
@@ -54,6 +63,20 @@ function watchTickets(socket: Socket<ClientEvents, TicketServerEvents>, knex: Kn
   });
 
   socket.on('resync', () => {
-    if (watched) void send(watched);
+    if (watched && allowed()) void send(watched);
   });
+}
+
+/** Whether one more event fits: `capacity` at once, refilled at `perSecond`. */
+function tokenBucket(capacity: number, perSecond: number): () => boolean {
+  let tokens = capacity;
+  let last = Date.now();
+  return () => {
+    const now = Date.now();
+    tokens = Math.min(capacity, tokens + ((now - last) / 1000) * perSecond);
+    last = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
 }
