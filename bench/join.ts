@@ -14,16 +14,12 @@
  * Processes: the service and the bare Express server each in their own process; the load
  * (Node 20 fetch, keep-alive) and the mysql2 loop in this one. Everything shares the machine.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { io } from 'socket.io-client';
-import { ADMIN, MYSQL, deleteRedisKeys, dropDatabase, testEnv, uniqueName } from '../tests/helpers/testService';
+import { MYSQL, deleteRedisKeys, dropDatabase, uniqueName } from '../tests/helpers/testService';
+import { NO_JOIN_LIMITS, fmt, percentile, runLoad, signIn, startBareExpress, startService, stopChild, type LoadResult } from './harness';
 
-const ROOT = path.resolve(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 const GAMES = Number(process.env.BENCH_GAMES ?? 4);
@@ -34,65 +30,6 @@ const SCREENS = process.env.BENCH_SCREENS === '1';
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 /** One 201 in this many is checked at once from a separate MySQL connection. */
 const VISIBILITY_SAMPLE = 20;
-
-interface LoadResult {
-  label: string;
-  ok: number;
-  errors: number;
-  seconds: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
-
-/** `clients` loops, each sending one request after another for `seconds`. */
-async function runLoad(label: string, seconds: number, clients: number, once: (client: number, n: number) => Promise<boolean>): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async (_, client) => {
-      for (let n = 0; performance.now() < deadline; n += 1) {
-        const t0 = performance.now();
-        let ok: boolean;
-        try {
-          ok = await once(client, n);
-        } catch {
-          ok = false;
-        }
-        if (ok) latencies.push(performance.now() - t0);
-        else errors += 1;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    label,
-    ok: latencies.length,
-    errors,
-    seconds: elapsed,
-    perSecond: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies[latencies.length - 1] ?? NaN,
-  };
-}
 
 /**
  * An open loop: requests sent at a fixed rate whatever the answers (as phones arrive on a busy
@@ -113,78 +50,6 @@ async function runOpenLoop(label: string, seconds: number, rate: number, once: (
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   return { label, ok: latencies.length, errors, seconds: elapsed, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN };
-}
-
-function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  // Both streams are read (an unread pipe fills up and stalls the child's logging) and shown.
-  for (const stream of [child.stdout!, child.stderr!]) {
-    stream.on('data', (chunk: Buffer) => process.stderr.write(`[${path.basename(args[args.length - 1]!)}] ${chunk.toString()}`));
-  }
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitForHealth(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/health`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url}/health did not answer 200 within ${timeoutMs} ms`);
-}
-
-/** BENCH_SERVICE_ENV="REALTIME_TICK_MS=1000 MYSQL_POOL_MAX=20": extra service settings, to see what costs what. */
-function extraEnv(): Record<string, string> {
-  return Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
-}
-
-async function startService(name: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    ...testEnv(name, { PORT: String(port), LOG_LEVEL: 'warn', JOIN_RATE_LIMIT: '1000000000', JOIN_NEW_DEVICE_LIMIT: '1000000000', JOIN_ADDRESS_LIMIT: '1000000000', NODE_ENV: 'production', ...extraEnv() }),
-  };
-  const dist = process.env.BENCH_DIST === '1';
-  if (dist && !existsSync(path.join(ROOT, 'dist/server/main.js'))) throw new Error('BENCH_DIST=1 needs npm run build:server first');
-  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawnNode([...nodeArgs, ...(dist ? ['dist/server/main.js'] : ['--import', 'tsx', 'server/main.ts'])], env);
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url);
-  return { child, url };
-}
-
-async function startBareExpress(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawnNode(['--import', 'tsx', 'bench/joinBareExpress.ts'], process.env);
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`bare Express exited (${code})`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}` };
-}
-
-async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-  if (res.status !== 200) throw new Error(`sign-in: ${res.status}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
 /** A TV and a staff tablet: counts the snapshots they get while the joins run. */
@@ -212,8 +77,6 @@ async function connectScreens(url: string, cookie: string) {
   };
 }
 
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
-
 async function main() {
   const name = uniqueName('benchjoin');
   const procs: ChildProcess[] = [];
@@ -222,9 +85,9 @@ async function main() {
   let screens: Awaited<ReturnType<typeof connectScreens>> | undefined;
   try {
     console.log(`join bench: ${CLIENTS} clients, ${SECONDS} s per case, ${GAMES} games; database/prefix ${name}`);
-    const service = await startService(name);
+    const service = await startService(name, NO_JOIN_LIMITS);
     procs.push(service.child);
-    const bare = await startBareExpress();
+    const bare = await startBareExpress('bench/joinBareExpress.ts');
     procs.push(bare.child);
 
     const cookie = await signIn(service.url);
