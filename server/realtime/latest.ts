@@ -13,6 +13,19 @@ import type { GamesSnapshot } from './contract';
 import { boardSnapshot, readQueues, staffSnapshot, type QueuesState } from './snapshots';
 import { currentVersion } from './version';
 
+/**
+ * What changes with time alone (estimates count down; the hourly housekeeping releases old
+ * codes and erases names) is at most this stale, as is anything changed without a notice. One
+ * read a minute per key costs nothing whatever the load.
+ */
+const HELD_AT_MOST_MS = 60_000;
+
+interface Held {
+  value: Promise<unknown>;
+  /** Date.now() when it was read */
+  at: number;
+}
+
 export interface Screens {
   board: GamesSnapshot<BoardGame>;
   staff: GamesSnapshot<StaffGame>;
@@ -30,16 +43,17 @@ export interface Keeper {
 }
 
 /**
- * One read per key and per change, in memory. Everyone who asks while nothing changed shares
- * the same read, the one in flight included (single flight); a change drops every value
- * held, and whoever asks next reads again. A read that fails is not kept.
+ * One read per key and per change (or per minute, see HELD_AT_MOST_MS), in memory. Everyone
+ * who asks while nothing changed shares the same read, the one in flight included (single
+ * flight); a change drops every value held, and whoever asks next reads again. A read that
+ * fails is not kept.
  *
  * Only notices keep memory true, so memory is used only while they can reach this instance:
  * until the realtime layer says its Redis subscription is up (and whenever it is down), every
  * caller reads MySQL as before.
  */
 export class LatestReads {
-  private readonly held = new Map<string, Promise<unknown>>();
+  private readonly held = new Map<string, Held>();
   /** how many changes have dropped what was held, to tell a read that overlapped one */
   private generation = 0;
   private noticesArrive: () => boolean = () => false;
@@ -101,19 +115,19 @@ export class LatestReads {
   }
 
   private offer<T>(key: string, mark: number, value: () => T): void {
-    if (mark === this.generation && this.noticesArrive()) this.held.set(key, Promise.resolve(value()));
+    if (mark === this.generation && this.noticesArrive()) this.held.set(key, { value: Promise.resolve(value()), at: Date.now() });
   }
 
   private remember<T>(key: string, read: () => Promise<T>): Promise<T> {
     if (!this.noticesArrive()) return read();
-    const held = this.held.get(key) as Promise<T> | undefined;
-    if (held) return held;
-    const reading = read();
+    const held = this.held.get(key);
+    if (held && Date.now() - held.at < HELD_AT_MOST_MS) return held.value as Promise<T>;
+    const reading = { value: read(), at: Date.now() };
     this.held.set(key, reading);
-    reading.catch(() => {
+    reading.value.catch(() => {
       if (this.held.get(key) === reading) this.held.delete(key);
     });
-    return reading;
+    return reading.value as Promise<T>;
   }
 }
 
