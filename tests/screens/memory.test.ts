@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { WatchAck } from '../../server/realtime/contract';
 import { eventually, startTestService, type TestService } from '../helpers/testService';
+import type { BoardGame } from '../../server/board/board';
 import { createGame, join, sleep } from '../helpers/api';
-import { closeAllClients, codesIn, connect, type Client } from '../helpers/sockets';
+import { closeAllClients, codesIn, connect, type Client, type Snapshot } from '../helpers/sockets';
 
 /** Counts the statements a service sends to MySQL, from its own knex pool. */
 function countQueries(knex: Knex) {
@@ -72,6 +73,20 @@ describe('public reads from memory', () => {
     } finally {
       queries.stop();
     }
+  });
+
+  test("with a TV connected, the publisher's read for a change also serves the next GET /api/board", async () => {
+    const game = await createGame(service);
+    const tv = connect(service.url, '/board');
+    await tv.waitFor('snapshot');
+    const joined = await join(service, game.id);
+    const shown = await tv.waitFor<Snapshot<BoardGame>>('snapshot', (s) => codesIn(s).has(joined.code));
+
+    const queries = countQueries(service.ctx.knex);
+    const res = await service.anon.get('/api/board');
+    queries.stop();
+    expect(res.body).toEqual(shown);
+    expect(queries.since(0)).toEqual([]);
   });
 
   test('a change made through another instance reaches this one\'s memory with its notice', async () => {
