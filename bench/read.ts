@@ -13,7 +13,7 @@
  * (Node 20 fetch, keep-alive) in this one. Everything shares the machine.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deleteRedisKeys, dropDatabase, uniqueName } from '../tests/helpers/testService';
@@ -34,8 +34,24 @@ interface Board {
 
 const waitingOn = (board: Board) => board.games.reduce((n, g) => n + g.waiting.length, 0);
 
-const row = (r: LoadResult) =>
-  `${r.label.padEnd(24)} ${String(r.ok).padStart(6)} ${String(r.errors).padStart(6)} ${fmt(r.perSecond).padStart(8)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(8)} ${fmt(r.max, 1).padStart(8)}`;
+const row = (r: LoadResult & { cpuUsPerRequest: number }) =>
+  `${r.label.padEnd(24)} ${String(r.ok).padStart(6)} ${String(r.errors).padStart(6)} ${fmt(r.perSecond).padStart(8)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(8)} ${fmt(r.max, 1).padStart(8)} ${fmt(r.cpuUsPerRequest, 0).padStart(8)}`;
+
+/**
+ * CPU seconds a process has used (Linux: utime + stime from /proc, in clock ticks of 10 ms):
+ * what each request costs the server, whatever else the shared machine is doing.
+ */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Runs one case and adds the server's CPU per answered request, in microseconds. */
+async function measured(label: string, pid: number, once: () => Promise<boolean>): Promise<LoadResult & { cpuUsPerRequest: number }> {
+  const before = cpuSeconds(pid);
+  const result = await runLoad(label, SECONDS, CLIENTS, once);
+  return { ...result, cpuUsPerRequest: ((cpuSeconds(pid) - before) * 1e6) / Math.max(1, result.ok) };
+}
 
 /** All rounds of one case: answers over time (p50 and p99 are per round, in the rows above). */
 const perSecond = (results: LoadResult[]) => results.reduce((n, r) => n + r.ok, 0) / results.reduce((t, r) => t + r.seconds, 0);
@@ -96,23 +112,25 @@ async function main() {
 
     await runLoad('warm-up', WARMUP_SECONDS, CLIENTS, read(bare.url, 'bare'));
     await runLoad('warm-up', WARMUP_SECONDS, CLIENTS, read(service.url, 'service'));
-    const express: LoadResult[] = [];
-    const boards: LoadResult[] = [];
+    const express: Array<Awaited<ReturnType<typeof measured>>> = [];
+    const boards: typeof express = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
-      const bareTurn = async () => express.push(await runLoad(`bare Express JSON #${round}`, SECONDS, CLIENTS, read(bare.url, 'bare')));
-      const serviceTurn = async () => boards.push(await runLoad(`GET /api/board #${round}`, SECONDS, CLIENTS, read(service.url, 'service')));
+      const bareTurn = async () => express.push(await measured(`bare Express JSON #${round}`, bare.child.pid!, read(bare.url, 'bare')));
+      const serviceTurn = async () => boards.push(await measured(`GET /api/board #${round}`, service.child.pid!, read(service.url, 'service')));
       // Who goes first alternates, so a load that rises or falls during the run is shared.
       for (const turn of round % 2 ? [bareTurn, serviceTurn] : [serviceTurn, bareTurn]) await turn();
     }
 
     console.log('');
-    console.log('case                      ok      err   req/s     p50 ms   p99 ms   max ms');
+    console.log('case                      ok      err   req/s     p50 ms   p99 ms   max ms  CPU µs/req (server)');
     for (const r of [...express, ...boards]) console.log(row(r));
     const ratio = perSecond(boards) / perSecond(express);
     const errors = boards.reduce((n, r) => n + r.errors, 0);
     console.log('');
     console.log(`body: service ${sizes.get('service')} bytes, bare ${sizes.get('bare')} bytes; service answers not 200 with the whole board: ${errors}`);
     console.log(`rounds: ${boards.map((b, i) => fmt(b.perSecond / express[i]!.perSecond, 3)).join(', ')}`);
+    const cpu = (results: typeof express) => results.reduce((t, r) => t + r.cpuUsPerRequest * r.ok, 0) / results.reduce((n, r) => n + r.ok, 0);
+    console.log(`server CPU per request: service ${fmt(cpu(boards), 0)} µs, bare Express ${fmt(cpu(express), 0)} µs`);
     console.log(`board reads/s ÷ bare Express = ${fmt(ratio, 3)} (${fmt(perSecond(boards))} ÷ ${fmt(perSecond(express))})   (target ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'MISSED'})`);
     console.log(JSON.stringify({ clients: CLIENTS, seconds: SECONDS, rounds: ROUNDS, parties: PARTIES, express, boards, ratio, bytes: Object.fromEntries(sizes) }));
     if (errors > 0) process.exitCode = 1;
