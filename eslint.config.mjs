@@ -17,7 +17,7 @@ const DOMAIN = [
   'server/auth/users.ts',
   'server/auth/passwords.ts',
 ];
-const ENTRY_POINT_ONLY = 'belongs to the entry points (server/http, server/realtime, server/app.ts), not the domain';
+const ENTRY_POINT_ONLY = 'belongs to the entry points (server/app.ts, server/http, server/realtime, server/jobs), not the domain';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'client/dist/**'] },
