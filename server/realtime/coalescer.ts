@@ -45,6 +45,11 @@ export abstract class Coalescer<P> {
   /** what the error log says when a flush fails */
   protected abstract readonly failure: string;
 
+  /** Whether work is waiting for a flush or being flushed. */
+  busy(): boolean {
+    return this.pending !== undefined || this.flushing !== undefined;
+  }
+
   /** Flushes what is still pending, then stops taking work. */
   async close(): Promise<void> {
     if (this.closed) return;

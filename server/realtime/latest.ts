@@ -48,15 +48,15 @@ export interface Keeper {
  * flight); a change drops every value held, and whoever asks next reads again. A read that
  * fails is not kept.
  *
- * Only notices keep memory true, so memory is used only while they can reach this instance:
- * until the realtime layer says its Redis subscription is up (and whenever it is down), every
- * caller reads MySQL as before.
+ * Only notices keep memory true, so memory is used only while they all reach this instance
+ * and every change is announced (see `trustWhile`); otherwise every caller reads MySQL as
+ * before.
  */
 export class LatestReads {
   private readonly held = new Map<string, Held>();
   /** how many changes have dropped what was held, to tell a read that overlapped one */
   private generation = 0;
-  private noticesArrive: () => boolean = () => false;
+  private trusted: () => boolean = () => false;
 
   constructor(private readonly knex: Knex) {}
 
@@ -66,9 +66,13 @@ export class LatestReads {
     this.held.clear();
   }
 
-  /** Memory is used only while `check()` says change notices reach this instance. */
+  /**
+   * Memory is used only while `check()` says so: while this instance hears every notice, and
+   * no change committed here waits for its notice (a read in between would show the change
+   * under the version before it, and keep it there until the notice).
+   */
   trustWhile(check: () => boolean): void {
-    this.noticesArrive = check;
+    this.trusted = check;
     this.changed();
   }
 
@@ -115,11 +119,11 @@ export class LatestReads {
   }
 
   private offer<T>(key: string, mark: number, value: () => T): void {
-    if (mark === this.generation && this.noticesArrive()) this.held.set(key, { value: Promise.resolve(value()), at: Date.now() });
+    if (mark === this.generation && this.trusted()) this.held.set(key, { value: Promise.resolve(value()), at: Date.now() });
   }
 
   private remember<T>(key: string, read: () => Promise<T>): Promise<T> {
-    if (!this.noticesArrive()) return read();
+    if (!this.trusted()) return read();
     const held = this.held.get(key);
     if (held && Date.now() - held.at < HELD_AT_MOST_MS) return held.value as Promise<T>;
     const reading = { value: read(), at: Date.now() };

@@ -56,10 +56,9 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     allowRequest: connections.allowRequest,
   });
   connections.count(io);
-  // Public reads from memory, true as long as every notice reaches us: while our subscriber
-  // is connected. What was held before it dropped may have missed some.
+  // Public reads from memory (see below for when they are trusted). What was held before our
+  // subscriber dropped may have missed notices.
   const latest = latestReads(ctx);
-  latest.trustWhile(() => sub.client.status === 'ready');
   sub.onReconnected(() => latest.changed());
 
   const ticket: Namespace<ClientEvents, TicketServerEvents> = io.of(NAMESPACES.ticket);
@@ -93,6 +92,9 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     },
   });
   const stopListening = announcer.listen(ctx.notifier);
+  // Memory holds while every notice reaches us (our subscriber is connected) and our own
+  // changes have all been announced.
+  latest.trustWhile(() => sub.client.status === 'ready' && !announcer.busy());
   // While our subscriber was away, our screens missed other processes' notices; while our
   // publisher was away, the other instances missed ours.
   sub.onReconnected(() => publisher.publishEverything());
