@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import { ValidationFailed } from '../errors';
 import { requireRole, type Access } from '../auth/guard';
 import { ErrorBody } from './schemas';
+import { SerialisedJson } from './serialised';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -66,6 +67,8 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: RouteDefini
       };
       const result = await route.handler(ctx, input, req, res);
       if (result.body === undefined) res.status(result.status).end();
+      // Sent as `json` would, without serialising or hashing it again (a matching If-None-Match still gets a 304).
+      else if (result.body instanceof SerialisedJson) res.status(result.status).set('ETag', result.body.etag).type('json').send(result.body.text);
       else res.status(result.status).json(result.body);
     });
     router[route.method](route.path, ...chain);

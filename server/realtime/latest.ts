@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import type { AppContext } from '../context';
 import { listGameViews } from '../games/repository';
-import type { GameView } from '../games/schemas';
+import { SerialisedJson } from '../http/serialised';
 import { buildTicket, type Ticket } from '../tickets/tickets';
 import type { BoardGame, StaffGame } from '../board/board';
 import type { GamesSnapshot } from './contract';
@@ -86,13 +86,14 @@ export class LatestReads {
     return this.remember('screens', async () => toScreens(await readQueues(this.knex, await this.version())));
   }
 
-  async board(): Promise<GamesSnapshot<BoardGame>> {
-    return (await this.screens()).board;
+  /** GET /api/board, the /board socket's snapshot, serialised once per hold. */
+  board(): Promise<SerialisedJson> {
+    return this.remember('board', async () => SerialisedJson.of((await this.screens()).board));
   }
 
   /** GET /api/games: the same for everyone, staff included. */
-  games(): Promise<GameView[]> {
-    return this.remember('games', () => listGameViews(this.knex));
+  games(): Promise<SerialisedJson> {
+    return this.remember('games', async () => SerialisedJson.of(await listGameViews(this.knex)));
   }
 
   /** A ticket and the version it is at least as new as; NotFound is never kept. */
