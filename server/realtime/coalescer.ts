@@ -35,6 +35,8 @@ export abstract class Coalescer<P> {
   private lastFlushMs = 0;
   private retryMs = 0;
   private closed = false;
+  /** callers of `flushed()` waiting for the next flush to end */
+  private waiting: Array<() => void> = [];
 
   constructor(protected readonly coalescing: CoalescerOptions) {}
 
@@ -50,6 +52,15 @@ export abstract class Coalescer<P> {
     return this.pending !== undefined || this.flushing !== undefined;
   }
 
+  /**
+   * Resolves once everything marked before the call has been flushed: at once when nothing is
+   * pending, else within a tick or so. Also when that flush failed: the caller goes on anyway.
+   */
+  flushed(): Promise<void> {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
   /** Flushes what is still pending, then stops taking work. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -58,6 +69,7 @@ export abstract class Coalescer<P> {
     if (this.pending) await this.run();
     this.closed = true;
     this.clearTimer();
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 
   /** New work: flushed at the next tick, and a retry back-off under way is cut short. */
@@ -110,6 +122,8 @@ export abstract class Coalescer<P> {
     const batch = this.pending;
     if (!batch || this.flushing) return;
     this.pending = undefined;
+    // Whoever asked before this batch was taken is served by its flush.
+    const served = this.waiting.splice(0);
     let failed = false;
     const started = Date.now();
     this.flushing = this.flush(batch).catch((err: unknown) => {
@@ -123,6 +137,9 @@ export abstract class Coalescer<P> {
     this.lastFlushEnd = Date.now();
     this.lastFlushMs = this.lastFlushEnd - started;
     if (!failed) this.retryMs = 0;
+    for (const resolve of served) resolve();
+    // Asked during the flush, with nothing marked since: the flush held all they waited for.
+    if (!this.pending) for (const resolve of this.waiting.splice(0)) resolve();
     this.schedule(failed ? this.retryMs : undefined);
   }
 }

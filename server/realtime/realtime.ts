@@ -104,7 +104,9 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
   // resyncs meanwhile (see FreshLoader), never kept.
   const stats = new FreshLoader(async () => ({ version: await currentVersion(knex), stats: await statsToday(knex, config.timeZone) }));
   const reads: ScreenReads = {
-    games: () => latest.screens(),
+    // A screen's own snapshot carries the version of every change committed here before it
+    // asked (a tick at most), not the one before: so a `resync` right after a change is news.
+    games: () => announcer.flushed().then(() => latest.screens()),
     stats: () => stats.load(),
     failed: (namespace) => (err) => {
       logger.error({ err, namespace }, 'could not send a snapshot; the publisher will retry');

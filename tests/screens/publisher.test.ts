@@ -60,9 +60,10 @@ async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
   while (!check() && Date.now() < deadline) await sleep(25);
 }
 
-/** Flushes that take `flushMs` each, recording when they start. */
+/** Flushes that take `flushMs` each, recording when they start and how many changes they carried. */
 class SlowFlusher extends Coalescer<{ n: number }> {
   readonly starts: number[] = [];
+  flushedChanges = 0;
   protected readonly failure = 'test flush failed';
   constructor(private readonly flushMs: number) {
     super({ logger: pino({ level: 'silent' }), tickMs: 10 });
@@ -76,9 +77,10 @@ class SlowFlusher extends Coalescer<{ n: number }> {
   protected merge(into: { n: number }, failed: { n: number }) {
     into.n += failed.n;
   }
-  protected async flush(): Promise<void> {
+  protected async flush(batch: { n: number }): Promise<void> {
     this.starts.push(Date.now());
     await sleep(this.flushMs);
+    this.flushedChanges += batch.n;
   }
 }
 
@@ -93,6 +95,19 @@ describe('coalescing', () => {
     expect(flusher.starts.length).toBeGreaterThanOrEqual(2);
     expect(flusher.starts.length).toBeLessThanOrEqual(5);
     for (let i = 1; i < flusher.starts.length - 1; i += 1) expect(flusher.starts[i]! - flusher.starts[i - 1]!).toBeGreaterThanOrEqual(295);
+  });
+
+  test('flushed() waits until what was marked before it has been flushed, also a change marked during a flush', async () => {
+    const flusher = new SlowFlusher(100);
+    await flusher.flushed();
+    flusher.change();
+    await until(() => flusher.starts.length === 1);
+    // The first flush is under way; this one waits for the next.
+    flusher.change();
+    await flusher.flushed();
+    expect(flusher.flushedChanges).toBe(2);
+    expect(flusher.starts).toHaveLength(2);
+    await flusher.close();
   });
 });
 
