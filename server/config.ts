@@ -65,6 +65,7 @@ const envSchema = z
     JOIN_NEW_DEVICE_LIMIT: z.coerce.number().int().positive().default(40),
     JOIN_ADDRESS_LIMIT: z.coerce.number().int().positive().default(120),
     LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(5),
+    TICKET_MISS_LIMIT: z.coerce.number().int().positive().default(30),
     SERVE_CLIENT: bool.default(true),
     CLIENT_DIR: z.string().optional(),
     REALTIME_TICK_MS: z.coerce.number().int().min(0).default(50),
@@ -99,7 +100,7 @@ export interface Config {
   admin: { username: string; password?: string };
   queue: { holdMs: number; autoAdvance: boolean; runWorkers: boolean; reconcileMs: number; retentionDays: number; workerPort?: number; workerHost: string };
   /** Per minute: joins per device, joins without a device cookie per address, all joins per address. */
-  rateLimits: { joinsPerMinute: number; newDeviceJoinsPerMinute: number; addressJoinsPerMinute: number; loginFailures: number };
+  rateLimits: { joinsPerMinute: number; newDeviceJoinsPerMinute: number; addressJoinsPerMinute: number; loginFailures: number; ticketMissesPerMinute: number };
   metricsToken?: string;
   client: { serve: boolean; dir?: string };
   realtime: { tickMs: number; connectionsPerAddress: number };
@@ -186,6 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       newDeviceJoinsPerMinute: env.JOIN_NEW_DEVICE_LIMIT,
       addressJoinsPerMinute: env.JOIN_ADDRESS_LIMIT,
       loginFailures: env.LOGIN_RATE_LIMIT,
+      ticketMissesPerMinute: env.TICKET_MISS_LIMIT,
     },
     metricsToken: env.METRICS_TOKEN,
     client: { serve: env.SERVE_CLIENT, dir: env.CLIENT_DIR },

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
-import { RateLimited } from '../errors';
+import { NotFound, RateLimited } from '../errors';
 import { sessionUser } from '../auth/guard';
 import { BatchedRateLimiter, WindowCounter } from './batchedLimiter';
 import { DeviceCookies } from './deviceCookie';
@@ -16,6 +16,7 @@ export interface RateLimiters {
   joinAddress: BatchedRateLimiter;
   devices: DeviceCookies;
   login: LoginLimiters;
+  ticketMisses: TicketMisses;
 }
 
 export interface LoginLimiters {
@@ -58,6 +59,9 @@ export function createRateLimiters(redis: Redis, config: Config): RateLimiters {
     joinAddress: perMinute('join-address', config.rateLimits.addressJoinsPerMinute),
     devices: new DeviceCookies(config.session.secret, config.session.cookieSecure),
     login: createLoginLimiters(redis, prefix, config.rateLimits.loginFailures),
+    ticketMisses: new TicketMisses(
+      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:ticket-miss`, points: config.rateLimits.ticketMissesPerMinute, duration: 60, blockDuration: 5 * 60 }),
+    ),
   };
 }
 
@@ -70,6 +74,44 @@ export function rateLimitedError(rejection: unknown, what: string): Error {
   if (rejection instanceof RateLimiterRes) return tooMany(what, rejection.msBeforeNext);
   // Anything else is Redis failing: report it rather than letting every request through silently.
   return rejection as Error;
+}
+
+/**
+ * Unknown ticket codes looked up from one address (HTTP or the `/ticket` socket). A customer
+ * mistypes a code or two; someone enumerating the code space to read other customers' tickets
+ * misses thousands. Only misses count, so a phone refreshing its own ticket is never limited;
+ * an address over the limit is refused every lookup for five minutes, hits included.
+ */
+export class TicketMisses {
+  constructor(private readonly limiter: RateLimiterRedis) {}
+
+  private refusal(msBeforeNext: number): RateLimited {
+    return tooMany(`unknown ticket codes (at most ${this.limiter.points} a minute from one network)`, msBeforeNext);
+  }
+
+  /** Throws RateLimited while this address is over its allowance. */
+  async check(address: string): Promise<void> {
+    const state = await this.limiter.get(address);
+    if (state && state.remainingPoints <= 0 && state.msBeforeNext > 0) throw this.refusal(state.msBeforeNext);
+  }
+
+  /** Counts one unknown code; throws RateLimited when that was one too many. */
+  async count(address: string): Promise<void> {
+    await this.limiter.consume(address).catch((rejection: unknown) => {
+      throw rejection instanceof RateLimiterRes ? this.refusal(rejection.msBeforeNext) : rejection;
+    });
+  }
+}
+
+/** A lookup by ticket code: refused while the address is over its misses, and a miss counted. */
+export async function lookUpTicket<T>(misses: TicketMisses, address: string, lookup: () => Promise<T>): Promise<T> {
+  await misses.check(address);
+  try {
+    return await lookup();
+  } catch (err) {
+    if (err instanceof NotFound) await misses.count(address);
+    throw err;
+  }
 }
 
 /** One limit a join counts against: the key it counts under, and whom it limits (for the 429). */

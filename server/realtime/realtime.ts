@@ -115,7 +115,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
   };
   serveBoard(io, reads);
   serveStaff(io, reads, session, ctx);
-  serveTickets(io, latest, logger);
+  serveTickets(io, latest, logger, { misses: ctx.limits.ticketMisses, addressOf: clientAddresses(config.trustProxy) });
 
   // Make sure the adapter's subscriptions are in place before the instance takes traffic,
   // or a change made on another instance right after start-up would not reach our clients.

@@ -2,6 +2,7 @@ import { defineRoute, errors } from '../http/route';
 import { CancelTicketBody, CodeParams, TicketSchema } from '../queue/schemas';
 import { cancelByCustomer } from '../queue/service';
 import { latestReads } from '../realtime/latest';
+import { lookUpTicket } from '../http/rateLimits';
 import { buildTicket } from './tickets';
 
 export const ticketRoutes = [
@@ -12,9 +13,13 @@ export const ticketRoutes = [
     tag: 'tickets',
     access: 'public',
     params: CodeParams,
-    responses: { 200: { description: 'The ticket', schema: TicketSchema }, ...errors(400, 404) },
-    // From memory while nothing changed, as the /ticket socket's `watch`.
-    handler: async (ctx, { params }) => ({ status: 200, body: (await latestReads(ctx).ticket(params.code)).ticket }),
+    responses: { 200: { description: 'The ticket', schema: TicketSchema }, ...errors(400, 404, 429) },
+    // From memory while nothing changed, as the /ticket socket's `watch`; unknown codes are
+    // counted per address (TICKET_MISS_LIMIT a minute), so the code space cannot be enumerated.
+    handler: async (ctx, { params }, req) => ({
+      status: 200,
+      body: (await lookUpTicket(ctx.limits.ticketMisses, req.ip ?? 'unknown', () => latestReads(ctx).ticket(params.code))).ticket,
+    }),
   }),
   defineRoute({
     method: 'post',
@@ -24,9 +29,9 @@ export const ticketRoutes = [
     access: 'public',
     params: CodeParams,
     body: CancelTicketBody,
-    responses: { 200: { description: 'Left the queue', schema: TicketSchema }, ...errors(400, 403, 404, 409) },
-    handler: async (ctx, { params, body }) => {
-      await cancelByCustomer(ctx, params.code, body.secret);
+    responses: { 200: { description: 'Left the queue', schema: TicketSchema }, ...errors(400, 403, 404, 409, 429) },
+    handler: async (ctx, { params, body }, req) => {
+      await lookUpTicket(ctx.limits.ticketMisses, req.ip ?? 'unknown', () => cancelByCustomer(ctx, params.code, body.secret));
       return { status: 200, body: await buildTicket(ctx.knex, params.code) };
     },
   }),

@@ -73,4 +73,12 @@ describe('configuration of the issue 11 defences', () => {
     expect(loadConfig({}).rateLimits).toMatchObject({ joinsPerMinute: 20, newDeviceJoinsPerMinute: 40, addressJoinsPerMinute: 120 });
     expect(() => loadConfig({ JOIN_ADDRESS_LIMIT: '0' })).toThrow(/JOIN_ADDRESS_LIMIT/);
   });
+
+  test('ticket misses and retention have defaults and refuse nonsense', () => {
+    const config = loadConfig({});
+    expect(config.rateLimits.ticketMissesPerMinute).toBe(30);
+    expect(config.queue.retentionDays).toBe(30);
+    expect(() => loadConfig({ TICKET_MISS_LIMIT: '0' })).toThrow(/TICKET_MISS_LIMIT/);
+    expect(() => loadConfig({ RETENTION_DAYS: '-1' })).toThrow(/RETENTION_DAYS/);
+  });
 });

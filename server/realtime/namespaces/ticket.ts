@@ -1,8 +1,10 @@
 // Realtime pipeline, step 4 of 4, for phones: notifier → announcer → publisher → namespaces/ticket.ts.
 // The publisher's tickets reach the room of each watched code; this file puts a phone in its
 // room and answers `watch` and `resync` itself.
+import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
-import { NotFound } from '../../errors';
+import { NotFound, RateLimited } from '../../errors';
+import { lookUpTicket, type TicketMisses } from '../../http/rateLimits';
 import type { Logger } from '../../logger';
 import { isValidCode } from '../../queue/ordering';
 import { NAMESPACES, ticketRoom, type ClientEvents, type TicketServerEvents, type WatchAck } from '../contract';
@@ -16,21 +18,29 @@ const WATCH_BURST = 5;
 const WATCH_PER_SECOND = 2;
 
 /** `/ticket` (public): a phone watches one code at a time; the room brings it the publisher's updates. */
-export function serveTickets(io: Server, latest: LatestReads, logger: Logger): void {
-  io.of(NAMESPACES.ticket).on('connection', (socket: Socket<ClientEvents, TicketServerEvents>) => watchTickets(socket, latest, logger));
+export function serveTickets(io: Server, latest: LatestReads, logger: Logger, guard: MissGuard): void {
+  io.of(NAMESPACES.ticket).on('connection', (socket: Socket<ClientEvents, TicketServerEvents>) => watchTickets(socket, latest, logger, guard));
 }
 
-function watchTickets(socket: Socket<ClientEvents, TicketServerEvents>, latest: LatestReads, logger: Logger): void {
+/** Unknown codes are counted per client address, as for `GET /api/tickets/:code`. */
+interface MissGuard {
+  misses: TicketMisses;
+  addressOf: (req: IncomingMessage) => string;
+}
+
+function watchTickets(socket: Socket<ClientEvents, TicketServerEvents>, latest: LatestReads, logger: Logger, guard: MissGuard): void {
+  const address = guard.addressOf(socket.request);
   let watched: string | undefined;
   const allowed = tokenBucket(WATCH_BURST, WATCH_PER_SECOND);
 
   const send = async (code: string): Promise<WatchAck> => {
     try {
       // From memory while nothing changed; phones asking for one code at once share one read.
-      const { version, ticket } = await latest.ticket(code);
+      const { version, ticket } = await lookUpTicket(guard.misses, address, () => latest.ticket(code));
       if (watched === code) socket.emit('ticket', { ...ticket, version });
       return { ok: true };
     } catch (err) {
+      if (err instanceof RateLimited) return { ok: false, error: { code: err.code, message: err.message } };
       if (err instanceof NotFound) {
         if (watched === code) {
           void socket.leave(ticketRoom(code));
