@@ -2,16 +2,12 @@ import type { Request } from 'express';
 import type { Socket } from 'socket.io';
 import type { AppContext } from '../context';
 import { isCrossSite } from '../http/sameOrigin';
+import { refusal } from '../realtime/contract';
 import { ACCOUNT_CACHE_MS, currentUser } from './accounts';
 import type { SessionUser } from './guard';
 
 /** How often a connected staff socket's account is looked at again. */
 export const SOCKET_RECHECK_MS = ACCOUNT_CACHE_MS;
-
-/** A Socket.IO middleware refusal; the client sees it as `connect_error` with `data.code`. */
-function refusal(code: string, message: string): Error {
-  return Object.assign(new Error(message), { data: { code } });
-}
 
 /**
  * `/staff` middleware, after the one that loads the session: refuses a handshake from another

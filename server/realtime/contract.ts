@@ -114,3 +114,8 @@ export function ticketMessages(
   const removals = batch.removed.map((code) => ({ room: ticketRoom(code), event: 'removed' as const, payload: { version: batch.version, code } }));
   return [...updates, ...removals];
 }
+
+/** A Socket.IO middleware refusal; the client sees it as `connect_error` with `data.code`. */
+export function refusal(code: string, message: string): Error {
+  return Object.assign(new Error(message), { data: { code } });
+}

@@ -8,7 +8,7 @@ import type { SessionUser } from '../../auth/guard';
 import { guardStaffSocket } from '../../auth/socketAuth';
 import type { AppContext } from '../../context';
 import type { Logger } from '../../logger';
-import { NAMESPACES, type ClientEvents, type StaffServerEvents } from '../contract';
+import { NAMESPACES, refusal, type ClientEvents, type StaffServerEvents } from '../contract';
 import { singleFlight, type ScreenReads } from '../snapshots';
 
 interface StaffSocketData {
@@ -58,11 +58,6 @@ export function serveStaff(io: Server, reads: ScreenReads, session: RequestHandl
     }, SESSION_RECHECK_MS).unref();
     socket.on('disconnect', () => clearInterval(recheck));
   });
-}
-
-/** A Socket.IO middleware refusal; the client sees it as `connect_error` with `data.code`. */
-function refusal(code: string, message: string): Error {
-  return Object.assign(new Error(message), { data: { code } });
 }
 
 /**
