@@ -8,8 +8,9 @@ import { startService } from '../server/service';
 import { testEnv } from '../tests/helpers/testService';
 
 async function main() {
-  // The production tick (50 ms), not the tests' 20 ms.
-  const config = loadConfig(testEnv(process.env.FANOUT_NAME!, { REALTIME_TICK_MS: '50', LOG_LEVEL: 'error' }));
+  // The production tick (50 ms), not the tests' 20 ms. Every bench client connects from this
+  // machine's one address, so the per-address connection cap (SOCKETS_PER_ADDRESS) is lifted.
+  const config = loadConfig(testEnv(process.env.FANOUT_NAME!, { REALTIME_TICK_MS: '50', LOG_LEVEL: 'error', SOCKETS_PER_ADDRESS: '100000' }));
   const service = await startService(config, createLogger(config.logLevel));
   process.on('message', (command: { type: string }) => {
     if (command.type === 'memory') process.send!({ type: 'memory', rss: process.memoryUsage().rss });

@@ -2,9 +2,12 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
 import { AppError, NotFound, PayloadTooLarge, RateLimited, Unavailable, UnsupportedMediaType, ValidationFailed } from '../errors';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'ER_LOCK_WAIT_TIMEOUT']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK']);
 
-/** Errors that mean a dependency (MySQL, Redis) is unreachable or overloaded, not a bug. */
+/**
+ * Errors that mean a dependency (MySQL, Redis) is unreachable or overloaded, not a bug. A
+ * deadlock outside the queue's `inTransaction()` (which retries it first) is a "try again" too.
+ */
 function dependencyFailure(err: unknown): string | null {
   const e = err as { code?: string; name?: string; message?: string };
   if (e?.code && NETWORK_CODES.has(e.code)) return e.code;

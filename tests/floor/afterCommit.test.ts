@@ -1,3 +1,7 @@
+import express from 'express';
+import request from 'supertest';
+import { errorHandler } from '../../server/http/errorHandler';
+import { createLogger } from '../../server/logger';
 import { inTransaction } from '../../server/queue/repository';
 import { consequencesOf, MOVES, TRANSITIONS, type Move, type ReservationStatus } from '../../server/queue/states';
 import { eventually, startTestService, type TestService } from '../helpers/testService';
@@ -145,5 +149,17 @@ describe('deadlocks', () => {
     });
     await expect(failing).rejects.toMatchObject({ status: 503, code: 'unavailable' });
     expect(attempts).toBe(4);
+  });
+
+  test('a deadlock anywhere else reaches the client as a 503 with Retry-After, never a 500', async () => {
+    const app = express();
+    app.get('/deadlocks', () => {
+      throw Object.assign(new Error('Deadlock found when trying to get lock'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
+    });
+    app.use(errorHandler(createLogger('silent')));
+    const res = await request(app).get('/deadlocks');
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body.error.code).toBe('unavailable');
   });
 });
