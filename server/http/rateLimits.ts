@@ -79,33 +79,49 @@ export function rateLimitedError(rejection: unknown, what: string): Error {
 /**
  * Unknown ticket codes looked up from one address (HTTP or the `/ticket` socket). A customer
  * mistypes a code or two; someone enumerating the code space to read other customers' tickets
- * misses thousands. Only misses count, so a phone refreshing its own ticket is never limited;
- * an address over the limit is refused every lookup for five minutes, hits included.
+ * misses thousands. Only misses count (in Redis, across instances), so a phone refreshing its
+ * own ticket is never limited; an address over the limit is refused every lookup for five
+ * minutes, hits included. The refusal is remembered in this process, so a lookup costs no
+ * Redis round trip unless it misses: another instance refuses the address from its own first
+ * refused miss on.
  */
 export class TicketMisses {
+  /** addresses refused here, and until when (Date.now() ms) */
+  private readonly blocked = new Map<string, number>();
+
   constructor(private readonly limiter: RateLimiterRedis) {}
 
   private refusal(msBeforeNext: number): RateLimited {
     return tooMany(`unknown ticket codes (at most ${this.limiter.points} a minute from one network)`, msBeforeNext);
   }
 
-  /** Throws RateLimited while this address is over its allowance. */
-  async check(address: string): Promise<void> {
-    const state = await this.limiter.get(address);
-    if (state && state.remainingPoints <= 0 && state.msBeforeNext > 0) throw this.refusal(state.msBeforeNext);
+  /** Throws RateLimited while this address is refused here. */
+  check(address: string): void {
+    const until = this.blocked.get(address);
+    if (until === undefined) return;
+    if (until > Date.now()) throw this.refusal(until - Date.now());
+    this.blocked.delete(address);
   }
 
   /** Counts one unknown code; throws RateLimited when that was one too many. */
   async count(address: string): Promise<void> {
     await this.limiter.consume(address).catch((rejection: unknown) => {
-      throw rejection instanceof RateLimiterRes ? this.refusal(rejection.msBeforeNext) : rejection;
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      this.block(address, Date.now() + rejection.msBeforeNext);
+      throw this.refusal(rejection.msBeforeNext);
     });
+  }
+
+  private block(address: string, until: number): void {
+    // Only refused addresses are kept; ones that never came back are swept now and then.
+    if (this.blocked.size >= 10_000) for (const [key, at] of this.blocked) if (at <= Date.now()) this.blocked.delete(key);
+    this.blocked.set(address, until);
   }
 }
 
 /** A lookup by ticket code: refused while the address is over its misses, and a miss counted. */
 export async function lookUpTicket<T>(misses: TicketMisses, address: string, lookup: () => Promise<T>): Promise<T> {
-  await misses.check(address);
+  misses.check(address);
   try {
     return await lookup();
   } catch (err) {

@@ -69,12 +69,13 @@ export async function lockReservation(trx: Knex.Transaction, id: number): Promis
   return game && reservation ? { game, reservation } : undefined;
 }
 
-export async function copiesInUse(trx: Knex, gameId: number): Promise<number> {
-  return Reservation.query(trx).where('gameId', gameId).whereIn('status', USING_A_COPY).resultSize();
-}
-
+/** How many of a game's parties are in one of `statuses`. */
 export async function activeCount(trx: Knex, gameId: number, statuses: readonly ReservationStatus[]): Promise<number> {
   return Reservation.query(trx).where('gameId', gameId).whereIn('status', statuses).resultSize();
+}
+
+export function copiesInUse(trx: Knex, gameId: number): Promise<number> {
+  return activeCount(trx, gameId, USING_A_COPY);
 }
 
 /** The first `count` waiting parties of a game, locked, in queue order. Caller holds the game lock. */
@@ -149,20 +150,12 @@ export async function findReservation(knex: Knex, id: number): Promise<Reservati
 }
 
 /** How long an ended ticket still resolves by its code; after that the code may be drawn again. */
-export const LIVE_CODE_GRACE = 'INTERVAL 1 DAY';
+const LIVE_CODE_GRACE = 'INTERVAL 1 DAY';
 
 /** The live ticket with this code: open, or ended less than a day ago. */
 export async function findByCode(knex: Knex, code: string): Promise<Reservation | undefined> {
   return Reservation.query(knex)
     .findOne({ liveCode: code })
-    .where((q) => q.whereNull('finishedAt').orWhereRaw(`finished_at > ${NOW} - ${LIVE_CODE_GRACE}`));
-}
-
-/** Live tickets by code (the codes phones watch). */
-export async function findLiveByCodes(knex: Knex, codes: readonly string[]): Promise<Reservation[]> {
-  if (!codes.length) return [];
-  return Reservation.query(knex)
-    .whereIn('liveCode', [...codes])
     .where((q) => q.whereNull('finishedAt').orWhereRaw(`finished_at > ${NOW} - ${LIVE_CODE_GRACE}`));
 }
 

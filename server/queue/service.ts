@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { AppContext } from '../context';
 import { Conflict, Forbidden, NotFound } from '../errors';
 import type { Game } from '../models/Game';
@@ -8,7 +9,7 @@ import { hashSecret, JoinWriter, type JoinInput, type Joined } from './joins';
 import { loadQueues, toReservationView, viewReservation, type ReservationView } from './readModel';
 import * as repo from './repository';
 import { transition } from './transition';
-import { decide, freeCopies, type QueueAction, type ReservationStatus } from './states';
+import { decide, freeCopies, type QueueAction } from './states';
 
 /**
  * The queue's use cases. Each reads the same way: lock (the game row, then the reservation) →
@@ -23,7 +24,7 @@ function requireFreeCopy(game: Game, inUse: number): void {
   if (freeCopies(game.copies, inUse) === 0) throw new Conflict(`No free copy of "${game.title}": all ${game.copies} in use`);
 }
 
-async function lockReservation(trx: Parameters<typeof repo.lockReservation>[0], id: number) {
+async function lockReservation(trx: Knex.Transaction, id: number) {
   const locked = await repo.lockReservation(trx, id);
   if (!locked) throw new NotFound('No reservation with that id');
   return locked;
@@ -167,5 +168,3 @@ export async function getReservation(ctx: AppContext, id: number): Promise<Reser
   if (!reservation) throw new NotFound('No reservation with that id');
   return viewReservation(ctx.knex, reservation);
 }
-
-export type { ReservationStatus };

@@ -37,8 +37,8 @@ export interface VersionedTicket {
 }
 
 export interface Keeper {
-  /** every game's queue, as read for a notice */
-  queues(state: QueuesState): void;
+  /** the board and staff snapshots of every game, as built for a notice */
+  screens(screens: Screens): void;
   tickets(version: number, tickets: readonly Ticket[]): void;
 }
 
@@ -112,7 +112,7 @@ export class LatestReads {
   keeper(): Keeper {
     const mark = this.generation;
     return {
-      queues: (state) => this.offer('screens', mark, () => toScreens(state)),
+      screens: (screens) => this.offer('screens', mark, () => screens),
       tickets: (version, tickets) => {
         for (const ticket of tickets) this.offer(`ticket:${ticket.code.toUpperCase()}`, mark, () => ({ version, ticket }));
       },
@@ -136,7 +136,7 @@ export class LatestReads {
   }
 }
 
-function toScreens(state: QueuesState): Screens {
+export function toScreens(state: QueuesState): Screens {
   return { board: boardSnapshot(state), staff: staffSnapshot(state) };
 }
 

@@ -7,9 +7,9 @@ import { loadQueues } from '../queue/readModel';
 import { statsToday } from '../stats/stats';
 import { foldChanges, noChanges, type Changes, type PendingChanges } from './changes';
 import { Coalescer, type CoalescerOptions } from './coalescer';
-import type { LatestReads } from './latest';
+import { toScreens, type LatestReads } from './latest';
 import { NAMESPACES, ticketMessages, type ChangeNotice, type StatsUpdate } from './contract';
-import { boardSnapshot, staffSnapshot, ticketsOfGames } from './snapshots';
+import { ticketsOfGames } from './snapshots';
 
 /** The screens connected to this instance, and how to reach them (this instance only). */
 export interface LocalScreens {
@@ -103,11 +103,14 @@ export class ScreenPublisher extends Coalescer<PendingRender> {
     // alone has no notice: the version is read first, then the data, as everywhere.
     const version = batch.version || (await currentVersion(knex));
     const queues = board || staff ? await loadQueues(knex) : tickets ? await loadQueues(knex, ticketGames) : [];
-    // The board and staff tables first: they are what most screens are waiting for.
-    if (board) this.screens.emit(NAMESPACES.board, 'snapshot', boardSnapshot({ version, queues }));
-    if (staff) this.screens.emit(NAMESPACES.staff, 'snapshot', staffSnapshot({ version, queues }));
-    // Every queue was read: GET /api/board and connecting screens need not read it again.
-    if (board || staff) keep?.queues({ version, queues });
+    if (board || staff) {
+      const screens = toScreens({ version, queues });
+      // The board and staff tables first: they are what most screens are waiting for.
+      if (board) this.screens.emit(NAMESPACES.board, 'snapshot', screens.board);
+      if (staff) this.screens.emit(NAMESPACES.staff, 'snapshot', screens.staff);
+      // Every queue was read: GET /api/board and connecting screens need not build it again.
+      keep?.screens(screens);
+    }
 
     const gameIds = new Set(ticketGames ?? queues.map((q) => q.game.id));
     // Today's numbers read the day's event log, which grows all evening: only when they can move.
