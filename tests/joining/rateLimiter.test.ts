@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import request from 'supertest';
 import { BatchedRateLimiter } from '../../server/http/batchedLimiter';
-import { deleteRedisKeys, REDIS_URL, startTestService, uniqueName, type TestService } from '../helpers/testService';
+import { deleteRedisKeys, eventually, REDIS_URL, startTestService, uniqueName, type TestService } from '../helpers/testService';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,7 +79,11 @@ describe('the join limit through HTTP, under a burst', () => {
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('unavailable');
     } finally {
-      await service.ctx.redis.connect();
+      // Reconnect unless ioredis is already at it (a reconnect it had scheduled can race the
+      // manual disconnect), then wait until commands go through again.
+      const { redis } = service.ctx;
+      if (redis.status === 'end' || redis.status === 'wait') await redis.connect();
+      await eventually(() => redis.status === 'ready', 5000);
     }
     expect(await consume('after-reconnect')).toBe(0);
     expect(await service.ctx.knex('reservations').where('gameId', game.id).count({ n: '*' })).toEqual([{ n: 0 }]);
