@@ -9,8 +9,10 @@ usage() {
 Usage: $0 [IMAGE_TAG]
   IMAGE_TAG    default: first 12 characters of \$GIT_COMMIT or of git rev-parse HEAD
 Environment:
-  REGISTRY     registry prefix with trailing slash, e.g. registry.example.com/ (default: none, local)
-  IMAGE_REPO   default meeple-queue  (images: \$REGISTRY\$IMAGE_REPO:TAG and \$REGISTRY\$IMAGE_REPO-web:TAG)
+  IMAGE        image name without tag, registry included (default \$REGISTRY\$IMAGE_REPO, i.e.
+               meeple-queue): builds \$IMAGE:TAG and \$IMAGE-web:TAG, the names deploy.sh deploys
+  REGISTRY     registry prefix with trailing slash, e.g. registry.example.com/ (when IMAGE is unset)
+  IMAGE_REPO   default meeple-queue (when IMAGE is unset)
   PUSH         true to docker push both tags (needed for Swarm on several machines)
   NODE_IMAGE / NGINX_IMAGE   override the base images (build arguments)
 USAGE
@@ -20,7 +22,7 @@ need docker git
 cd "$REPO_ROOT"
 sha="${GIT_COMMIT:-$(git rev-parse HEAD)}"
 TAG="${1:-${IMAGE_TAG:-${sha:0:12}}}"
-REPO="${REGISTRY:-}${IMAGE_REPO:-meeple-queue}"
+REPO="$(app_image)"
 args=(--label "org.opencontainers.image.revision=$sha" --label "org.opencontainers.image.source=${GIT_URL:-}"
   --label "org.opencontainers.image.created=$(date -u +%Y-%m-%dT%H:%M:%SZ)")
 [[ -n "${NODE_IMAGE:-}" ]] && args+=(--build-arg "NODE_IMAGE=$NODE_IMAGE")
