@@ -74,12 +74,13 @@ deploy_env_file() {
   else printf '%s' "$REPO_ROOT/.env"; fi
 }
 
-# compose_container SERVICE — one running container of the compose project's SERVICE, found by
-# the labels compose puts on it (no compose file or env file needed).
-compose_container() {
+# compose_containers SERVICE — the running containers of the compose project's SERVICE, found
+# by the labels compose puts on them (no compose file or env file needed); compose_container: one.
+compose_containers() {
   docker ps -q --filter "label=com.docker.compose.project=${COMPOSE_PROJECT_NAME:-meeple-queue}" \
-    --filter "label=com.docker.compose.service=$1" | head -1
+    --filter "label=com.docker.compose.service=$1"
 }
+compose_container() { compose_containers "$1" | head -1; }
 
 # swarm_container SERVICE — the running task of the stack's SERVICE on this node.
 swarm_container() {
@@ -88,3 +89,31 @@ swarm_container() {
 
 # ci_job_label — the label ci-test.sh puts on its throw-away containers and cleanup.sh removes by.
 ci_job_label() { local job="${JOB_NAME:-local}"; printf 'meeple-queue.ci-job=%s' "${job//[^a-zA-Z0-9_.-]/-}"; }
+
+# mysql_target VIA — for backup-mysql.sh and restore-mysql.sh: sets MYSQL_CTR (the container
+# MySQL runs in; empty for VIA=host), MYSQL_DB (the app's database) and in_mysql_ctr CMD (runs
+# CMD in that container with MYSQL_PWD set to its root password). It reads everything from the
+# running container itself (its environment or its Swarm secret), so it needs neither the
+# compose file nor an env file.
+mysql_target() {
+  MYSQL_CTR=""
+  case "$1" in
+    host)
+      MYSQL_DB="${MYSQL_DATABASE:-meeple_queue}" ;;
+    compose|swarm)
+      need docker
+      if [[ "$1" == compose ]]; then
+        MYSQL_CTR="$(compose_container mysql)"
+        MYSQL_ROOT_PW='$MYSQL_ROOT_PASSWORD'
+        [[ -n "$MYSQL_CTR" ]] || die "no running mysql container of compose project ${COMPOSE_PROJECT_NAME:-meeple-queue} on this host"
+      else
+        MYSQL_CTR="$(swarm_container mysql)"
+        MYSQL_ROOT_PW='$(cat /run/secrets/meeple_mysql_root_password)'
+        [[ -n "$MYSQL_CTR" ]] || die "no ${STACK_NAME:-meeple}_mysql task on this node (run this on the node labelled meeple.db=true)"
+      fi
+      MYSQL_DB="$(docker exec "$MYSQL_CTR" sh -c 'printf %s "$MYSQL_DATABASE"')" ;;
+    *) die "BACKUP_VIA must be compose, swarm or host" ;;
+  esac
+  [[ "$MYSQL_DB" =~ ^[A-Za-z0-9_]+$ ]] || die "unexpected database name '$MYSQL_DB'"
+}
+in_mysql_ctr() { docker exec -i "$MYSQL_CTR" sh -c "MYSQL_PWD=\"$MYSQL_ROOT_PW\" $*"; }
