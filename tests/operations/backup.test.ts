@@ -1,12 +1,13 @@
 /**
  * scripts/backup-mysql.sh and scripts/restore-mysql.sh (BACKUP_VIA=host) against the local
- * MySQL/MariaDB: back up, damage the data, restore, and find it intact.
+ * MySQL/MariaDB: back up, damage the data and add a table, restore, and find exactly the dump.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Connection } from 'mysql2/promise';
 import { MYSQL_URL_BASE } from '../helpers/appProcess';
 
@@ -26,6 +27,11 @@ const scriptEnv = {
 const hasClients = ['mysqldump', 'mysql'].every((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0);
 let conn: Connection;
 let dir: string;
+
+async function tables(): Promise<string[]> {
+  const [rows] = await conn.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name', [db]);
+  return (rows as { name: string }[]).map((r) => r.name);
+}
 
 function run(script: string, args: string[]) {
   const res = spawnSync('bash', [join(ROOT, 'scripts', script), ...args], { env: scriptEnv, encoding: 'utf8', timeout: 60_000 });
@@ -57,6 +63,9 @@ function run(script: string, args: string[]) {
 
     await conn.query(`DELETE FROM \`${db}\`.games WHERE title = 'Catan'`);
     await conn.query(`UPDATE \`${db}\`.games SET title = 'oops'`);
+    // A table created after the dump (e.g. by a migration of a release being rolled back).
+    await conn.query(`CREATE TABLE \`${db}\`.created_later (id INT PRIMARY KEY)`);
+    await conn.query(`INSERT INTO \`${db}\`.created_later VALUES (1)`);
 
     const refused = spawnSync('bash', [join(ROOT, 'scripts', 'restore-mysql.sh'), file], { env: scriptEnv, encoding: 'utf8', input: '' });
     expect(refused.status).not.toBe(0); // no --yes, not a terminal: refuses
@@ -64,7 +73,20 @@ function run(script: string, args: string[]) {
     run('restore-mysql.sh', ['--yes', file]);
     const [rows] = await conn.query(`SELECT title FROM \`${db}\`.games ORDER BY id`);
     expect((rows as { title: string }[]).map((r) => r.title)).toEqual(['Azul', 'Catan', 'Café 🎲 Wingspan']);
+    expect(await tables()).toEqual(['games']); // what the dump does not have is gone
   }, 60_000);
+
+  test('refuses a dump that did not finish, and leaves the database as it was', async () => {
+    const file = join(dir, 'meeple-truncated.sql.gz');
+    writeFileSync(file, gzipSync('-- MySQL dump\nCREATE TABLE half (id INT);\n'));
+    await conn.query(`CREATE TABLE \`${db}\`.still_here (id INT PRIMARY KEY)`);
+    const res = spawnSync('bash', [join(ROOT, 'scripts', 'restore-mysql.sh'), '--yes', file], { env: scriptEnv, encoding: 'utf8' });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/not a complete mysqldump/);
+    expect(await tables()).toEqual(['games', 'still_here']);
+    await conn.query(`DROP TABLE \`${db}\`.still_here`);
+    rmSync(file);
+  });
 
   test('keeps only BACKUP_KEEP backups', async () => {
     for (let i = 0; i < 3; i++) {
