@@ -102,32 +102,36 @@ deploy_compose() {
 # task_images SERVICE — "IMAGE|CURRENT STATE" of each task Swarm wants running (digest removed).
 task_images() { docker service ps "$1" --filter desired-state=running --format '{{.Image}}|{{.CurrentState}}' | sed 's/@sha256:[0-9a-f]*//'; }
 
-# wait_converged SERVICE IMAGE:TAG DEADLINE — until the update is completed and every task
-# Swarm wants running runs IMAGE:TAG. Before Swarm starts the update the old tasks still run
-# (and UpdateStatus may still say "completed" from the last update), so they never count.
+# wait_converged SERVICE IMAGE:TAG DEADLINE — until every task Swarm wants running runs
+# IMAGE:TAG and no update is in progress. Before Swarm starts the update the old tasks still run
+# (and UpdateStatus still says what the last update said), so they never count as converged.
+# A rollback state counts as a failure only when the service was set back to another image
+# (a stale one from an earlier update, e.g. when rollback.sh re-applies the live tag, does not).
 wait_converged() {
-  local svc="$1" want="$2" deadline="$3" state spec replicas tasks ok total
+  local svc="$1" want="$2" deadline="$3" line state="" spec replicas tasks ok=0 total
   while (( $(date +%s) < deadline )); do
-    state="$(docker service inspect --format '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$svc")"
+    line="$(docker service inspect \
+      --format '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}|{{.Spec.TaskTemplate.ContainerSpec.Image}}|{{.Spec.Mode.Replicated.Replicas}}' "$svc")"
+    IFS='|' read -r state spec replicas <<<"$line"
+    spec="${spec%@sha256:*}"
     case "$state" in
-      rollback_started|rollback_completed|rollback_paused|paused)
-        docker service ps --no-trunc "$svc" | head -10 >&2
-        die "Swarm rolled back / paused the update of $svc ($state)" ;;
+      paused|rollback_paused) swarm_failed "$svc" "Swarm paused the update of $svc ($state)" ;;
+      rollback_started|rollback_completed)
+        [[ "$spec" == "$want" ]] || swarm_failed "$svc" "Swarm rolled back the update of $svc to $spec ($state)" ;;
     esac
-    spec="$(docker service inspect --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}' "$svc")"
-    [[ "${spec%@sha256:*}" == "$want" ]] || die "$svc is set to run ${spec%@sha256:*}, not $want"
-    replicas="$(docker service inspect --format '{{.Spec.Mode.Replicated.Replicas}}' "$svc")"
+    [[ "$spec" == "$want" ]] || die "$svc is set to run $spec, not $want"
     tasks="$(task_images "$svc")"
     total="$(grep -c . <<<"$tasks" || true)"
-    ok="$(grep -c -F -x -- "$want|Running" <<<"$(sed 's/|\(Running\).*/|\1/' <<<"$tasks")" || true)"
-    if [[ ( -z "$state" || "$state" == completed ) && "$ok" == "$replicas" && "$total" == "$replicas" ]]; then
+    ok="$(sed 's/|\(Running\).*/|\1/' <<<"$tasks" | grep -c -F -x -- "$want|Running" || true)"
+    if [[ "$state" != updating && "$state" != rollback_started && "$ok" == "$replicas" && "$total" == "$replicas" ]]; then
       log "$svc converged: $ok/$replicas tasks run $want"
       return 0
     fi
     sleep "${SWARM_POLL_SECONDS:-5}"
   done
-  die "timeout waiting for $svc to run $want (update state: ${state:-none}, $ok/$replicas tasks)"
+  die "timeout waiting for $svc to run $want (update state: ${state:-none}, $ok/${replicas:-?} tasks)"
 }
+swarm_failed() { docker service ps --no-trunc "$1" | head -10 >&2; die "$2"; }
 
 deploy_swarm() {
   local stack="${STACK_NAME:-meeple}" deadline
