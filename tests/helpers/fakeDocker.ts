@@ -13,6 +13,8 @@ export interface FakeContainer {
   image: string;
   running: boolean;
   labels: Record<string, string>;
+  /** `docker exec` runs its command on this machine with this environment. */
+  env?: Record<string, string>;
 }
 
 export interface FakeService {

@@ -256,10 +256,22 @@ switch (command) {
   }
   case 'logs':
     break;
+  case 'exec': {
+    // The command runs here, with the container's environment (`env` of the container).
+    const argv = rest.filter((a) => a !== '-i');
+    const c = state.containers.find((x) => x.id === argv[0]);
+    if (!c || !c.running) fail(`Error response from daemon: container ${argv[0]} is not running`);
+    const res = spawnSync(argv[1], argv.slice(2), { stdio: 'inherit', env: { ...process.env, ...c.env } });
+    save();
+    process.exit(res.status ?? 1);
+    break;
+  }
   case 'stop':
-    for (const id of rest.filter((a) => a.startsWith('c'))) {
+  case 'start':
+    for (const id of rest.filter((a) => !a.startsWith('-') && !/^\d+$/.test(a))) {
       const c = state.containers.find((x) => x.id === id);
-      if (c) c.running = false;
+      if (!c) fail(`Error response from daemon: No such container: ${id}`);
+      c.running = command === 'start';
     }
     break;
   case 'rm': {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Connection } from 'mysql2/promise';
 import { MYSQL_URL_BASE } from '../helpers/appProcess';
+import { FakeDocker } from '../helpers/fakeDocker';
 
 const ROOT = join(__dirname, '..', '..');
 const db = `mq_backup_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -87,6 +88,44 @@ function run(script: string, args: string[]) {
     await conn.query(`DROP TABLE \`${db}\`.still_here`);
     rmSync(file);
   });
+
+  test('compose host: backup and restore from the running mysql container alone, no compose or env file', async () => {
+    // A stand-in engine (tests/helpers/fakeDocker.ts) whose mysql container's `docker exec`
+    // runs here with that container's environment, against this machine's MySQL.
+    const fake = new FakeDocker({
+      containers: [
+        {
+          id: 'c-mysql',
+          image: 'mysql:8.4',
+          running: true,
+          labels: { 'com.docker.compose.project': 'meeple-queue', 'com.docker.compose.service': 'mysql' },
+          env: { MYSQL_ROOT_PASSWORD: scriptEnv.MYSQL_PASSWORD, MYSQL_DATABASE: db, MYSQL_HOST: scriptEnv.MYSQL_HOST, MYSQL_TCP_PORT: scriptEnv.MYSQL_PORT },
+        },
+        { id: 'c-app', image: 'meeple-queue:x', running: true, labels: { 'com.docker.compose.project': 'meeple-queue', 'com.docker.compose.service': 'app' } },
+      ],
+    });
+    try {
+      // Only what a cron job on the deploy host has: no ENV_FILE, no MYSQL_* settings.
+      const env = fake.env({ BACKUP_VIA: 'compose', BACKUP_KEEP: '5' });
+      for (const key of ['MYSQL_HOST', 'MYSQL_PORT', 'MYSQL_USER', 'MYSQL_PASSWORD', 'MYSQL_DATABASE', 'ENV_FILE']) delete env[key];
+      const out = join(dir, 'compose');
+      const backup = spawnSync('bash', [join(ROOT, 'scripts', 'backup-mysql.sh'), out], { env, encoding: 'utf8', timeout: 60_000 });
+      expect(backup.stderr).toMatch(/backup OK/);
+      const file = backup.stdout.trim().split('\n').pop()!;
+
+      await conn.query(`CREATE TABLE \`${db}\`.created_later (id INT PRIMARY KEY)`);
+      const restore = spawnSync('bash', [join(ROOT, 'scripts', 'restore-mysql.sh'), '--yes', '--stop-app', file], { env, encoding: 'utf8', timeout: 60_000 });
+      expect(restore.stderr).toMatch(/restore OK/);
+      expect(await tables()).toEqual(['games']);
+      const [rows] = await conn.query(`SELECT title FROM \`${db}\`.games ORDER BY id`);
+      expect((rows as { title: string }[]).map((r) => r.title)).toEqual(['Azul', 'Catan', 'Café 🎲 Wingspan']);
+      // --stop-app stopped the app container and started it again.
+      const appCalls = fake.calls().filter((c) => c.args.includes('c-app')).map((c) => c.args[0]);
+      expect(appCalls).toEqual(['stop', 'start']);
+    } finally {
+      fake.remove();
+    }
+  }, 60_000);
 
   test('keeps only BACKUP_KEEP backups', async () => {
     for (let i = 0; i < 3; i++) {
