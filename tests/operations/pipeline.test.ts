@@ -193,10 +193,10 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
   test('swarm: not converged before the update has started and every task runs the new image', () => {
     fake.set({ swarm: 'active true' });
     ok('deploy.sh', ['ccc111'], { ENV_FILE: envFile });
-    // The last update "completed"; the next one starts only after 4 polls.
+    // The last update "completed"; the next one starts only after 3 polls.
     const services = fake.state().services!;
     for (const svc of Object.values(services)) svc.state = 'completed';
-    fake.set({ services, updateDelayPolls: 4 });
+    fake.set({ services, updateDelayPolls: 3 });
 
     const res = ok('deploy.sh', ['ccc222']);
     expect(res.stderr).toMatch(/meeple_app converged: 3\/3 tasks run/);
@@ -204,7 +204,7 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
     expect(app.pending).toBe(false); // the fake's update ran to its end before deploy.sh returned
     expect(app.tasks).toEqual(Array(3).fill(`${REGISTRY_IMAGE}:ccc222`));
     const polls = fake.calls().filter((c) => c.args[0] === 'service' && c.args.some((a) => a.includes('UpdateStatus')) && c.args.includes('meeple_app'));
-    // Not converged while the update had not started (4 polls), nor while it ran (1 more).
+    // Not converged while the update had not started (3 polls), nor while it ran (1 more).
     expect(polls.length).toBeGreaterThan(4);
     expect(stateFile('current')).toBe('ccc222');
     expect(stateFile('previous')).toBe('ccc111');
@@ -257,7 +257,9 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
   });
 
   test('cleanup keeps the newest KEEP_IMAGES tags, the deployed ones and images in use', () => {
-    for (const tag of ['t1', 't2', 't3', 't4', 't5', 't6']) ok('build-image.sh', [tag]);
+    // Six builds, oldest first (what build-image.sh leaves: both images of each tag).
+    const built = ['t1', 't2', 't3', 't4', 't5', 't6'].flatMap((tag, i) => [`${REGISTRY_IMAGE}:${tag}`, `${REGISTRY_IMAGE}-web:${tag}`].map((ref) => ({ ref, created: `2026-11-2${i} 10:00:00 +0000 UTC` })));
+    fake.set({ images: built });
     ok('deploy.sh', ['t1'], { ENV_FILE: envFile });
     ok('deploy.sh', ['t2'], { ENV_FILE: envFile });
     fake.set({ containers: [...fake.state().containers!, { id: 'c-other', image: `${REGISTRY_IMAGE}:t3`, running: false, labels: {} }] });
