@@ -34,11 +34,12 @@ fi
 [[ -n "$TAG" && "$TAG" != "$from" ]] || die "nothing to roll back to from ${from:-?} (state in $DEPLOY_STATE_DIR: current=${current:-none} previous=$(state_get previous)); give the tag explicitly"
 failed="${from:-$current}"
 log "rolling back ${failed:-?} -> $TAG"
-DEPLOY_RECORD=false "$(dirname "$0")/deploy.sh" "$TAG"
+# Everything but the tag goes to stderr: stdout is the answer (Jenkins reads it).
+DEPLOY_RECORD=false "$(dirname "$0")/deploy.sh" "$TAG" >&2
 state_put current "$TAG"
 [[ -n "$failed" && "$failed" != "$TAG" ]] && state_put failed "$failed"
 if [[ "${HEALTH_URL:-}" != none ]]; then
-  "$(dirname "$0")/wait-for-health.sh" "${HEALTH_URL:-http://127.0.0.1/health}" "${HEALTH_TIMEOUT:-180}"
+  "$(dirname "$0")/wait-for-health.sh" "${HEALTH_URL:-http://127.0.0.1/health}" "${HEALTH_TIMEOUT:-180}" >&2
 fi
 log "rolled back to $TAG"
 echo "$TAG"
