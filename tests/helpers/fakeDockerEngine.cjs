@@ -131,6 +131,7 @@ function stackDeploy(list) {
   const doc = require('yaml').parse(rendered.stdout);
   for (const [name, svc] of Object.entries(doc.services)) {
     const key = `${stack}_${name}`;
+    out([`${state.services[key] ? 'Updating' : 'Creating'} service ${key} (id: ${key}id)`]); // as the engine does, on stdout
     const replicas = svc.deploy?.replicas ?? 1;
     const existing = state.services[key];
     if (!existing) {
