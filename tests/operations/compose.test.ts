@@ -52,8 +52,8 @@ describe('docker-compose.yml', () => {
       expect(hc?.test).toBeDefined();
       expect(hc.interval).toBeDefined();
     }
-    // The app's healthcheck uses node (no curl in the slim image) on /health.
-    expect(services.app.healthcheck.test.join(' ')).toMatch(/node .*\/health/);
+    // The app's healthcheck uses node (no curl in the slim image) on liveness, /health/live.
+    expect(services.app.healthcheck.test.join(' ')).toMatch(/node .*path:'\/health\/live'/);
   });
 
   test('start-up order: depends_on with condition service_healthy', () => {
@@ -112,6 +112,15 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('Dockerfile', () => {
+  test("the app image's HEALTHCHECK is liveness (/health/live), not readiness", () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.indexOf(' AS runtime'));
+    const healthcheck = runtime.slice(runtime.indexOf('HEALTHCHECK'), runtime.indexOf('STOPSIGNAL'));
+    expect(healthcheck).toMatch(/path:'\/health\/live'/);
+  });
+});
+
 describe('docker-stack.yml (Swarm)', () => {
   const services = stack.services as Obj;
 
@@ -127,7 +136,8 @@ describe('docker-stack.yml (Swarm)', () => {
     expect(d.update_config).toMatchObject({ order: 'start-first', failure_action: 'rollback', parallelism: 1 });
     expect(d.update_config.monitor).toMatch(/^\d+s$/);
     expect(d.rollback_config).toMatchObject({ order: 'start-first' });
-    expect(services.app.healthcheck.test.join(' ')).toMatch(/\/health/);
+    // Liveness: a MySQL or Redis blip must not get every task killed (readiness is /health).
+    expect(services.app.healthcheck.test.join(' ')).toMatch(/path:'\/health\/live'/);
     // Nginx must see every task to keep Socket.IO polling sessions on one replica.
     expect(d.endpoint_mode).toBe('dnsrr');
   });
