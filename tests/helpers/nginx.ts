@@ -40,6 +40,8 @@ export interface RenderOptions {
   certDir?: string;
   /** Let's Encrypt's webroot (NGINX_ACME_ROOT), served on port `port` when TLS is on. */
   acmeRoot?: string;
+  /** Trusted hops in front of Nginx (NGINX_REAL_IP_FROM, one set_real_ip_from each). */
+  realIpFrom?: string[];
 }
 
 export interface RenderedNginx {
@@ -64,6 +66,7 @@ export function renderNginx(opts: RenderOptions): RenderedNginx {
     NGINX_UPSTREAM_SERVERS: opts.upstreams.map((u) => `server ${u} max_fails=1 fail_timeout=2s;`).join(' '),
     NGINX_TLS_PORT: `127.0.0.1:${opts.tlsPort ?? 0}`,
     NGINX_ACME_ROOT: opts.acmeRoot ?? join(prefix, 'acme'),
+    NGINX_REAL_IP_FROM: (opts.realIpFrom ?? []).map((a) => `set_real_ip_from ${a};`).join(' '),
   };
   const templates = new Map(
     readdirSync(join(NGINX_DIR, 'templates'))
