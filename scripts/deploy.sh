@@ -17,7 +17,8 @@ Environment:
 
 compose: MySQL/Redis are started if needed; the app is rolled without downtime: new replicas
   are started next to the old ones, and once they are healthy (and Nginx has re-resolved
-  \`app\`, 5 s) the old ones get SIGTERM and drain. Nginx is then recreated if its image changed.
+  \`app\`, 5 s) the old ones get SIGTERM and drain. Nginx is recreated only if its image
+  (WEB_IMAGE_TAG: the app image's label org.meeple-queue.web-tag) or its configuration changed.
 swarm: docker stack deploy; Swarm updates one task at a time, start-first, health-gated, and
   rolls back by itself if a new task fails (docker-stack.yml). This script waits for the end.
 USAGE
@@ -25,6 +26,15 @@ USAGE
 [[ $# -ge 1 && "$1" != "-h" && "$1" != "--help" ]] || { usage; [[ $# -ge 1 ]] && exit 0; exit 2; }
 need docker
 export IMAGE_TAG="$1"
+# The Nginx image that goes with this app image (build-image.sh records it as a label), so a
+# rollback brings back its client too. Unchanged between commits, Nginx is not recreated.
+web_tag_for() {
+  local image="${REGISTRY:-}${IMAGE_REPO:-meeple-queue}:$1" tag
+  docker image inspect "$image" >/dev/null 2>&1 || docker pull -q "$image" >/dev/null
+  tag="$(docker image inspect --format '{{index .Config.Labels "org.meeple-queue.web-tag"}}' "$image")"
+  echo "${tag:-$1}" # an image built before the label: its web image has the same tag
+}
+export WEB_IMAGE_TAG="${WEB_IMAGE_TAG:-$(web_tag_for "$IMAGE_TAG")}"
 MODE="${DEPLOY_MODE:-compose}"
 ENV_FILE="${ENV_FILE:-$REPO_ROOT/.env}"
 cd "$REPO_ROOT"
@@ -72,7 +82,9 @@ deploy_compose() {
   log "draining old replicas (SIGTERM, up to 30 s)"
   docker stop -t 30 "${old[@]}" >/dev/null
   docker rm "${old[@]}" >/dev/null
-  log "updating nginx (client assets of $IMAGE_TAG)"
+  # Compose recreates Nginx only if its image ($WEB_IMAGE_TAG) or its configuration changed;
+  # otherwise it keeps running and its WebSockets stay open.
+  log "nginx: $WEB_IMAGE_TAG"
   compose up -d --no-build --no-deps --wait nginx
 }
 

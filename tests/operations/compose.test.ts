@@ -124,10 +124,10 @@ describe('Dockerfile', () => {
 describe('docker-stack.yml (Swarm)', () => {
   const services = stack.services as Obj;
 
-  test('same four services, images tagged with IMAGE_TAG', () => {
+  test('same four services, the app tagged with IMAGE_TAG, Nginx with WEB_IMAGE_TAG', () => {
     expect(Object.keys(services).sort()).toEqual([...CORE].sort());
     expect(services.app.image).toContain('${IMAGE_TAG:?');
-    expect(services.nginx.image).toContain('${IMAGE_TAG:?');
+    expect(services.nginx.image).toContain('${WEB_IMAGE_TAG:?');
   });
 
   test('app: ≥ 2 replicas, rolling update start-first, health-gated, automatic rollback', () => {
@@ -175,7 +175,7 @@ describe('docker-stack.yml (Swarm)', () => {
   const docker = spawnSync('docker', ['--version']).status === 0;
   (docker ? test : test.skip)('valid for `docker stack config` (client-side schema check)', () => {
     const res = spawnSync('docker', ['stack', 'config', '-c', join(ROOT, 'docker-stack.yml')], {
-      env: { ...process.env, IMAGE_TAG: 'test' },
+      env: { ...process.env, IMAGE_TAG: 'test', WEB_IMAGE_TAG: 'web-test' },
       encoding: 'utf8',
     });
     if (res.status !== 0) throw new Error(res.stderr);
