@@ -15,12 +15,12 @@
  *   npx tsx bench/deploy-blackout.ts
  * Needs /usr/sbin/nginx, MariaDB at 127.0.0.1:3306 and Redis at 127.0.0.1:6379.
  */
-import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
-import { cleanupNginx, makeStaticFixture, renderNginx, startNginx, type RunningNginx } from '../tests/helpers/nginx';
-import { createDatabase, dropTestData, freePort, newTestEnv, startApp, type AppInstance } from '../tests/helpers/appProcess';
+import { makeStaticFixture, renderNginx, startNginx, type RunningNginx } from '../tests/helpers/nginx';
+import { createDatabase, freePort, newTestEnv, startApp, type AppInstance } from '../tests/helpers/appProcess';
 import { newClientAddress, requestFrom } from '../tests/helpers/http';
+import { tearDownEdge } from '../tests/helpers/edge';
 
 const DOCKER_STOP_TIMEOUT_MS = 10_000;
 const SCREENS = 10;
@@ -106,12 +106,7 @@ async function main() {
         `old Nginx took ${stoppedMs} ms to stop with ${SCREENS} WebSockets open, no answer for ${blackoutMs} ms`,
     );
   } finally {
-    for (const s of sockets) s.close();
-    await nginx?.stop();
-    await Promise.all(apps.map((a) => a.stop(10_000)));
-    if (rendered) cleanupNginx(rendered);
-    rmSync(staticRoot, { recursive: true, force: true });
-    await dropTestData(env);
+    await tearDownEdge({ sockets, nginx, apps, rendered, staticRoot, env });
   }
 }
 

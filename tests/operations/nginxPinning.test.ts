@@ -14,11 +14,11 @@
  * image runs 1.28): here the name is resolved when nginx starts, which builds the same peer
  * list, one name for every address. Needs root (unshare -m, mount --bind).
  */
-import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
-import { assertNginxInstalled, cleanupNginx, makeStaticFixture, renderNginx, startNginx, type RenderedNginx, type RunningNginx } from '../helpers/nginx';
-import { appExists, createDatabase, dropTestData, freePort, newTestEnv, startApp, type AppInstance, type TestEnv } from '../helpers/appProcess';
+import { assertNginxInstalled, makeStaticFixture, renderNginx, startNginx, type RenderedNginx, type RunningNginx } from '../helpers/nginx';
+import { appExists, createDatabase, freePort, newTestEnv, startApp, type AppInstance, type TestEnv } from '../helpers/appProcess';
+import { tearDownEdge } from '../helpers/edge';
 
 jest.setTimeout(120_000);
 
@@ -52,14 +52,7 @@ describeApp('Socket.IO long-polling through nginx, one upstream name on two repl
     nginx = await startNginx(rendered, port, { hosts: REPLICAS.map((a) => `${a} ${UPSTREAM_NAME}\n`).join('') });
   }, 150_000);
 
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await nginx?.stop();
-    await Promise.all(apps.map((a) => a.stop(10_000)));
-    if (rendered) cleanupNginx(rendered);
-    if (staticRoot) rmSync(staticRoot, { recursive: true, force: true });
-    if (env) await dropTestData(env);
-  }, 60_000);
+  afterAll(() => tearDownEdge({ sockets, nginx, apps, rendered, staticRoot, env }), 60_000);
 
   test('the one upstream name reaches both replicas', async () => {
     for (let i = 0; i < 10; i++) expect((await fetch(`${base}/api/board`)).status).toBe(200);
