@@ -56,9 +56,10 @@ describeApp('Socket.IO long-polling through nginx, one upstream name on two repl
 
   test('the one upstream name reaches both replicas', async () => {
     for (let i = 0; i < 10; i++) expect((await fetch(`${base}/api/board`)).status).toBe(200);
-    const used = new Set(
-      nginx.accessLog().filter((l) => l.uri === '/api/board').map((l) => String(l.upstream_addr)),
-    );
+    // Nginx writes each access-log line as its request ends, which may be just after the reply.
+    const boardLines = () => nginx.accessLog().filter((l) => l.uri === '/api/board');
+    for (let i = 0; i < 50 && boardLines().length < 10; i++) await sleep(20);
+    const used = new Set(boardLines().map((l) => String(l.upstream_addr)));
     expect(used).toEqual(new Set(REPLICAS.map((a) => `${a}:${appPort}`)));
   });
 

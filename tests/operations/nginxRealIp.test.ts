@@ -12,6 +12,7 @@
 import { rmSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 import { assertNginxInstalled, cleanupNginx, makeStaticFixture, renderNginx, REPO_ROOT, startNginx, type RenderedNginx, type RunningNginx } from '../helpers/nginx';
 import { freePort } from '../helpers/appProcess';
@@ -80,8 +81,10 @@ describe('nginx real client address (real nginx, trusted and untrusted peers)', 
     seen.length = 0;
     const res = await requestFrom(from, `${base}/api/board?probe=${tag}`, { headers: { 'x-forwarded-for': forwardedFor } });
     expect(res.status).toBe(200);
-    const line = nginx.accessLog().find((l) => String(l.uri).endsWith(`probe=${tag}`));
-    return { logged: line?.remote_addr, app: seen[0]! };
+    // Nginx writes the access-log line as the request ends, which may be just after the reply.
+    const findLine = () => nginx.accessLog().find((l) => String(l.uri).endsWith(`probe=${tag}`));
+    for (let i = 0; i < 50 && !findLine(); i++) await sleep(20);
+    return { logged: findLine()?.remote_addr, app: seen[0]! };
   }
 
   test('from a trusted hop, the client address is the one it forwarded', async () => {
