@@ -180,6 +180,9 @@ describe('docker-stack.yml (Swarm)', () => {
     });
     if (res.status !== 0) throw new Error(res.stderr);
     expect(res.stdout).toContain('start-first');
+    // Interpolation as Swarm does it (a `-` inside a `:?` message once garbled the web image).
+    expect(res.stdout).toContain('image: meeple-queue-web:web-test\n');
+    expect(res.stdout).toContain('image: meeple-queue:test\n');
   });
 });
 
