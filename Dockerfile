@@ -83,9 +83,10 @@ COPY --from=build /app/dist ./dist
 COPY scripts/docker-entrypoint.sh /usr/local/bin/meeple-entrypoint
 USER meeple:meeple
 EXPOSE 3000
-# Node, not curl: slim images have no curl.
+# Node, not curl: slim images have no curl. Liveness (/health/live), not readiness: a MySQL
+# or Redis blip must not get the container killed (docs/DEPLOY.md, "Liveness and readiness").
 HEALTHCHECK --interval=10s --timeout=4s --start-period=40s --retries=3 \
-  CMD ["node", "-e", "require('http').get({host:'127.0.0.1',port:process.env.PORT||3000,path:'/health',timeout:3000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1)).on('timeout',()=>process.exit(1))"]
+  CMD ["node", "-e", "require('http').get({host:'127.0.0.1',port:process.env.PORT||3000,path:'/health/live',timeout:3000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1)).on('timeout',()=>process.exit(1))"]
 # The app drains on SIGTERM (stops accepting, finishes in-flight requests, closes sockets).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["meeple-entrypoint"]

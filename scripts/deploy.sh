@@ -20,11 +20,14 @@ Environment:
   DEPLOY_RECORD    false to not record the tag as a new release (used by rollback.sh)
   DEPLOY_TIMEOUT   Swarm: seconds to wait for the services to converge (default 600)
 
-The env file given is copied to \$DEPLOY_STATE_DIR/deploy.env with IMAGE and IMAGE_TAG added,
-and compose/the stack read the image name from that file only (never from this shell).
+The env file given is copied to \$DEPLOY_STATE_DIR/deploy.env with IMAGE, IMAGE_TAG and
+WEB_IMAGE_TAG (the app image's label org.meeple-queue.web-tag) added, and compose/the stack read
+the image names from that file only (never from this shell), so a rollback brings back the
+Nginx image that went with the app image.
 compose: MySQL/Redis are started if needed; the app is rolled without downtime: new replicas
   are started next to the old ones, and once they are healthy (and Nginx has re-resolved
-  \`app\`, 5 s) the old ones get SIGTERM and drain. Nginx is then recreated if its image changed.
+  \`app\`, 5 s) the old ones get SIGTERM and drain. Nginx is recreated only if its image
+  (WEB_IMAGE_TAG: the app image's label org.meeple-queue.web-tag) or its configuration changed.
 swarm: docker stack deploy; Swarm updates one task at a time, start-first, health-gated, and
   rolls back by itself if a new task fails (docker-stack.yml). This script waits until every
   running task of app and nginx runs the new image and the update is completed.
@@ -33,31 +36,45 @@ USAGE
 [[ $# -ge 1 && "$1" != "-h" && "$1" != "--help" ]] || { usage; [[ $# -ge 1 ]] && exit 0; exit 2; }
 need docker
 IMAGE_TAG="$1"
-[[ "$IMAGE_TAG" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "not a valid image tag: '$IMAGE_TAG'"
+tag_re='^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' # what Docker accepts as a tag
+[[ "$IMAGE_TAG" =~ $tag_re ]] || die "not a valid image tag: '$IMAGE_TAG'"
 IMAGE="$(app_image)"
 MODE="$(deploy_mode)"
 ENV_FILE="$(deploy_env_file)"
 [[ -f "$ENV_FILE" ]] || die "$ENV_FILE missing (copy .env.example and fill in the secrets)"
 ENV_FILE="$(realpath "$ENV_FILE")"
+# The Nginx image that goes with this app image: build-image.sh records its tag as the label
+# org.meeple-queue.web-tag, so a rollback brings back its client too, and a commit that leaves
+# nginx/ and client/ alone keeps the same tag (Nginx is not recreated).
+web_tag_for() {
+  local image="$IMAGE:$1" tag
+  docker image inspect "$image" >/dev/null 2>&1 || docker pull -q "$image" >/dev/null || die "cannot pull $image"
+  tag="$(docker image inspect --format '{{index .Config.Labels "org.meeple-queue.web-tag"}}' "$image")" \
+    || die "cannot read the labels of $image"
+  [[ "$tag" == "<no value>" ]] && tag=""
+  printf '%s' "${tag:-$1}" # an image built before the label: its web image has the same tag
+}
+WEB_IMAGE_TAG="$(web_tag_for "$IMAGE_TAG")"
+[[ "$WEB_IMAGE_TAG" =~ $tag_re ]] || die "$IMAGE:$IMAGE_TAG names a bad web image tag: '$WEB_IMAGE_TAG'"
 cd "$REPO_ROOT"
 mkdir -p "$DEPLOY_STATE_DIR"
 live="$(state_get current)"
 log "deploying $IMAGE:$IMAGE_TAG with $MODE (live before: ${live:-none})"
 [[ "${DEPLOY_RECORD:-true}" == true ]] && state_put attempted "$IMAGE_TAG"
 
-# The env file of this release: the settings without any image lines, then IMAGE and IMAGE_TAG.
-# It becomes deploy.env only once the release is live.
+# The env file of this release: the settings without any image lines, then IMAGE, IMAGE_TAG and
+# WEB_IMAGE_TAG. It becomes deploy.env only once the release is live.
 next="$DEPLOY_STATE_DIR/deploy.env.next"
 (
   umask 077
-  grep -Ev '^[[:space:]]*(export[[:space:]]+)?(IMAGE|IMAGE_TAG|IMAGE_REPO|REGISTRY)=' "$ENV_FILE" > "$next" || true
-  printf 'IMAGE=%s\nIMAGE_TAG=%s\n' "$IMAGE" "$IMAGE_TAG" >> "$next"
+  grep -Ev '^[[:space:]]*(export[[:space:]]+)?(IMAGE|IMAGE_TAG|WEB_IMAGE_TAG|IMAGE_REPO|REGISTRY)=' "$ENV_FILE" > "$next" || true
+  printf 'IMAGE=%s\nIMAGE_TAG=%s\nWEB_IMAGE_TAG=%s\n' "$IMAGE" "$IMAGE_TAG" "$WEB_IMAGE_TAG" >> "$next"
 )
 trap 'rm -f "$next"' EXIT
 
 # Compose takes a variable from the shell over the env file: drop the image variables from the
 # shell so the file is the one source of the image name.
-compose() { env -u IMAGE -u IMAGE_TAG -u IMAGE_REPO -u REGISTRY docker compose --env-file "$next" -f docker-compose.yml "$@"; }
+compose() { env -u IMAGE -u IMAGE_TAG -u WEB_IMAGE_TAG -u IMAGE_REPO -u REGISTRY docker compose --env-file "$next" -f docker-compose.yml "$@"; }
 
 health_of() { docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$1" 2>/dev/null || echo gone; }
 
@@ -96,7 +113,9 @@ deploy_compose() {
   log "draining old replicas (SIGTERM, up to 30 s)"
   docker stop -t 30 "${old[@]}" >/dev/null
   docker rm "${old[@]}" >/dev/null
-  log "updating nginx (client assets of $IMAGE_TAG)"
+  # Compose recreates Nginx only if its image ($WEB_IMAGE_TAG) or its configuration changed;
+  # otherwise it keeps running and its WebSockets stay open.
+  log "nginx: $WEB_IMAGE_TAG"
   compose up -d --no-build --no-deps --wait nginx
 }
 
@@ -138,13 +157,13 @@ deploy_swarm() {
   local stack="${STACK_NAME:-meeple}" deadline
   # docker stack deploy reads no env file: the release's file goes into a clean environment.
   (
-    unset IMAGE IMAGE_TAG IMAGE_REPO REGISTRY
+    unset IMAGE IMAGE_TAG WEB_IMAGE_TAG IMAGE_REPO REGISTRY
     load_env_file "$next"
     docker stack deploy --with-registry-auth -c docker-stack.yml "$stack"
   )
   deadline=$(( $(date +%s) + ${DEPLOY_TIMEOUT:-600} ))
   wait_converged "${stack}_app" "$IMAGE:$IMAGE_TAG" "$deadline"
-  wait_converged "${stack}_nginx" "$IMAGE-web:$IMAGE_TAG" "$deadline"
+  wait_converged "${stack}_nginx" "$IMAGE-web:$WEB_IMAGE_TAG" "$deadline"
 }
 
 case "$MODE" in
@@ -157,4 +176,4 @@ if [[ "${DEPLOY_RECORD:-true}" == true && "$live" != "$IMAGE_TAG" ]]; then
   [[ -n "$live" ]] && state_put previous "$live"
   state_put current "$IMAGE_TAG"
 fi
-log "deployed $IMAGE:$IMAGE_TAG"
+log "deployed $IMAGE:$IMAGE_TAG (nginx $IMAGE-web:$WEB_IMAGE_TAG)"

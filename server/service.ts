@@ -37,7 +37,7 @@ export async function prepareDatabase(config: Config, logger: Logger, ctx: AppCo
     // Managed databases often forbid CREATE DATABASE; the migration below says if it is missing.
     logger.debug({ err: (err as Error).message }, 'could not ensure the database exists');
   }
-  const applied = await runMigrations(ctx.knex);
+  const applied = await runMigrations(ctx.knex, logger);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await ensureFirstAdmin(ctx.knex, config.admin, logger);
 }
