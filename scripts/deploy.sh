@@ -47,12 +47,9 @@ ENV_FILE="$(realpath "$ENV_FILE")"
 # org.meeple-queue.web-tag, so a rollback brings back its client too, and a commit that leaves
 # nginx/ and client/ alone keeps the same tag (Nginx is not recreated).
 web_tag_for() {
-  local image="$IMAGE:$1" tag
+  local image="$IMAGE:$1"
   docker image inspect "$image" >/dev/null 2>&1 || docker pull -q "$image" >/dev/null || die "cannot pull $image"
-  tag="$(docker image inspect --format '{{index .Config.Labels "org.meeple-queue.web-tag"}}' "$image")" \
-    || die "cannot read the labels of $image"
-  [[ "$tag" == "<no value>" ]] && tag=""
-  printf '%s' "${tag:-$1}" # an image built before the label: its web image has the same tag
+  web_tag_of "$image"
 }
 WEB_IMAGE_TAG="$(web_tag_for "$IMAGE_TAG")"
 [[ "$WEB_IMAGE_TAG" =~ $tag_re ]] || die "$IMAGE:$IMAGE_TAG names a bad web image tag: '$WEB_IMAGE_TAG'"

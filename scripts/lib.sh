@@ -34,16 +34,28 @@ load_env_file() {
 # The deploy directory on the deploy host (readable and writable by whoever deploys: the Jenkins
 # agent's user, or you). deploy.sh keeps there what the live release was deployed with, so that
 # rollbacks and backups work from the host's own files, without the CI workspace:
-#   deploy.env   the env file of the live release (the settings file plus IMAGE and IMAGE_TAG)
+#   deploy.env   the env file of the live release (the settings file plus IMAGE, IMAGE_TAG and
+#                WEB_IMAGE_TAG)
 #   current      the live image tag        previous   the tag live before it
 #   attempted    the tag of the last deploy started    failed   the tag last rolled back from
 DEPLOY_STATE_DIR="${DEPLOY_STATE_DIR:-${HOME:-/tmp}/.meeple-queue-deploy}"
 export DEPLOY_STATE_DIR
 
 # The image name without its tag, registry included: what build-image.sh tags and pushes and
-# what compose/the stack pull (as ${IMAGE}:${IMAGE_TAG}, and ${IMAGE}-web for Nginx).
+# what compose/the stack pull (as ${IMAGE}:${IMAGE_TAG}, and ${IMAGE}-web:${WEB_IMAGE_TAG} for Nginx).
 # IMAGE wins; otherwise REGISTRY (with its trailing slash) + IMAGE_REPO.
 app_image() { printf '%s' "${IMAGE:-${REGISTRY:-}${IMAGE_REPO:-meeple-queue}}"; }
+
+# web_tag_of IMAGE:TAG — the tag of the Nginx image (\$IMAGE-web) that goes with an app image
+# present on this engine: its label org.meeple-queue.web-tag (build-image.sh records the output
+# of web-image-tag.sh there); an image built before the label has a web image with its own tag.
+web_tag_of() {
+  local tag
+  tag="$(docker image inspect --format '{{index .Config.Labels "org.meeple-queue.web-tag"}}' "$1")" \
+    || die "cannot read the labels of $1"
+  [[ "$tag" == "<no value>" ]] && tag=""
+  printf '%s' "${tag:-${1##*:}}"
+}
 
 # state_get NAME / state_put NAME VALUE — one line files in DEPLOY_STATE_DIR.
 state_get() { cat "$DEPLOY_STATE_DIR/$1" 2>/dev/null || true; }

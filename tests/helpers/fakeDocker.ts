@@ -17,6 +17,13 @@ export interface FakeContainer {
   env?: Record<string, string>;
 }
 
+export interface FakeImage {
+  ref: string;
+  created: string;
+  /** The `--label`s it was built with. */
+  labels?: Record<string, string>;
+}
+
 export interface FakeService {
   spec: string;
   replicas: number;
@@ -31,7 +38,9 @@ export interface FakeDockerState {
   /** Swarm updates to these images fail and are rolled back. */
   failingImages?: string[];
   unhealthyImages?: string[];
-  images?: { ref: string; created: string }[];
+  images?: FakeImage[];
+  /** What was pushed, by reference (`docker pull` takes it from here). */
+  registry?: Record<string, FakeImage>;
   containers?: FakeContainer[];
   services?: Record<string, FakeService>;
   pushed?: string[];

@@ -11,6 +11,8 @@
  * A Swarm update starts only after `updateDelayPolls` polls of the service's UpdateStatus
  * (until then the old tasks run and UpdateStatus still says what the last update said), then
  * completes, or rolls back when the new image is one of `failingImages`.
+ * Images keep the `--label`s they were built with (`image inspect --format` reads them);
+ * `push` copies an image to `registry`, `pull` copies it back.
  */
 'use strict';
 const { appendFileSync, readFileSync, writeFileSync } = require('node:fs');
@@ -20,10 +22,11 @@ const statePath = process.env.FAKE_DOCKER_STATE;
 const args = process.argv.slice(2);
 appendFileSync(
   process.env.FAKE_DOCKER_LOG,
-  `${JSON.stringify({ args, env: { IMAGE: process.env.IMAGE, IMAGE_TAG: process.env.IMAGE_TAG, IMAGE_REPO: process.env.IMAGE_REPO, REGISTRY: process.env.REGISTRY } })}\n`,
+  `${JSON.stringify({ args, env: { IMAGE: process.env.IMAGE, IMAGE_TAG: process.env.IMAGE_TAG, WEB_IMAGE_TAG: process.env.WEB_IMAGE_TAG, IMAGE_REPO: process.env.IMAGE_REPO, REGISTRY: process.env.REGISTRY } })}\n`,
 );
 const state = JSON.parse(readFileSync(statePath, 'utf8'));
 state.images ??= [];
+state.registry ??= {};
 state.containers ??= [];
 state.services ??= {};
 state.clock ??= 0;
@@ -210,6 +213,17 @@ function image(list) {
     return out([`Untagged: ${ref}`]);
   }
   if (verb === 'prune') return out(['Total reclaimed space: 0B']);
+  if (verb === 'inspect') {
+    const format = option(more, '--format');
+    const ref = format.rest[0];
+    const found = state.images.find((i) => i.ref === ref);
+    if (!found) fail(`Error: No such image: ${ref}`);
+    if (format.value === undefined) return out([JSON.stringify([{ RepoTags: [ref], Config: { Labels: found.labels ?? null } }])]);
+    // {{index .Config.Labels "NAME"}}: the label's value, empty when the image has no such label.
+    const label = /^\{\{index \.Config\.Labels "([^"]+)"\}\}$/.exec(format.value);
+    if (!label) fail(`fake docker: unsupported image inspect format ${format.value}`);
+    return out([found.labels?.[label[1]] ?? '']);
+  }
   fail(`fake docker: unsupported image command ${verb}`);
 }
 
@@ -221,15 +235,31 @@ switch (command) {
   case 'login':
     break;
   case 'build': {
-    const ref = option(rest, '-t').value;
+    const tagged = option(rest, '-t');
+    const ref = tagged.value;
+    const labels = Object.fromEntries(options(tagged.rest, '--label').values.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     state.clock += 1;
-    state.images.push({ ref, created: `2026-11-29 20:${String(state.clock % 60).padStart(2, '0')}:00 +0000 UTC` });
+    // The tag moves to the new image.
+    state.images = state.images.filter((i) => i.ref !== ref);
+    state.images.push({ ref, labels, created: `2026-11-29 20:${String(state.clock % 60).padStart(2, '0')}:00 +0000 UTC` });
     break;
   }
-  case 'push':
-    if (!state.images.some((i) => i.ref === rest[0])) fail(`An image does not exist locally with the tag: ${rest[0]}`);
+  case 'push': {
+    const found = state.images.find((i) => i.ref === rest[0]);
+    if (!found) fail(`An image does not exist locally with the tag: ${rest[0]}`);
     state.pushed = [...(state.pushed ?? []), rest[0]];
+    state.registry[rest[0]] = found;
     break;
+  }
+  case 'pull': {
+    const ref = rest.filter((a) => !a.startsWith('-'))[0];
+    const found = state.registry[ref];
+    if (!found) fail(`Error response from daemon: manifest for ${ref} not found: manifest unknown`);
+    state.images = [...state.images.filter((i) => i.ref !== ref), found];
+    if (!rest.includes('-q')) out([`Status: Downloaded newer image for ${ref}`]);
+    out([ref]);
+    break;
+  }
   case 'compose':
     compose(rest);
     break;
