@@ -4,11 +4,11 @@
  * from the agent, Cleanup, JUnit; and the deploy/rollback/cleanup scripts run against a fake
  * `docker` (below).
  */
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FakeDocker } from '../helpers/fakeDocker';
+import { dirname, join } from 'node:path';
+import { FakeDocker, type FakeImage } from '../helpers/fakeDocker';
 
 const ROOT = join(__dirname, '..', '..');
 const jenkinsfile = readFileSync(join(ROOT, 'Jenkinsfile'), 'utf8');
@@ -122,8 +122,39 @@ describe('scripts/*.sh', () => {
  */
 describe('deploy, rollback and cleanup against a fake docker', () => {
   const REGISTRY_IMAGE = 'registry.example.com:5000/cafe/meeple-queue';
+  const WEB_LABEL = 'org.meeple-queue.web-tag';
   let fake: FakeDocker;
   let envFile: string;
+  /**
+   * A scratch repository build-image.sh reads the web image's inputs from (WEB_TAG_REPO):
+   * commit A, then B changes nginx/ (a new web tag), then C changes only the README (B's tag).
+   */
+  let repo: string;
+  const commits: Record<'A' | 'B' | 'C', string> = { A: '', B: '', C: '' };
+  const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
+  const commit = (file: string, text: string) => {
+    mkdirSync(dirname(join(repo, file)), { recursive: true });
+    writeFileSync(join(repo, file), text);
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', `change ${file}`);
+    return git('rev-parse', 'HEAD');
+  };
+  const webTag = (rev: string) => execFileSync(join(ROOT, 'scripts', 'web-image-tag.sh'), [rev], { env: { ...process.env, WEB_TAG_REPO: repo }, encoding: 'utf8' }).trim();
+
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'mq-pipeline-repo-'));
+    git('init', '-q');
+    for (const f of ['client/src/main.ts', 'package.json', 'package-lock.json', 'Dockerfile']) {
+      mkdirSync(dirname(join(repo, f)), { recursive: true });
+      writeFileSync(join(repo, f), `${f} v1\n`);
+    }
+    commits.A = commit('nginx/nginx.conf', 'v1\n');
+    commits.B = commit('nginx/nginx.conf', 'v2\n');
+    commits.C = commit('README.md', 'only the readme\n');
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+  /** App images already on the engine (built earlier), each naming its web image by its label. */
+  const appImages = (web: string, ...tags: string[]): FakeImage[] => tags.map((tag) => ({ ref: `${REGISTRY_IMAGE}:${tag}`, created: '2026-11-28 10:00:00 +0000 UTC', labels: { [WEB_LABEL]: web } }));
 
   beforeEach(() => {
     fake = new FakeDocker();
@@ -131,7 +162,7 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
     // The settings file Jenkins hands over; its stale image lines must not win.
     writeFileSync(
       envFile,
-      ['MYSQL_ROOT_PASSWORD=r00t', 'MYSQL_PASSWORD=pw', 'REDIS_PASSWORD=abc123', 'METRICS_TOKEN=0123456789abcdef', 'SESSION_SECRET=0123456789abcdef0123', 'ADMIN_PASSWORD=Sup3r-secret-pass', 'IMAGE_REPO=stale-name', 'IMAGE=stale/meeple-queue', 'IMAGE_TAG=old'].join('\n'),
+      ['MYSQL_ROOT_PASSWORD=r00t', 'MYSQL_PASSWORD=pw', 'REDIS_PASSWORD=abc123', 'METRICS_TOKEN=0123456789abcdef', 'SESSION_SECRET=0123456789abcdef0123', 'ADMIN_PASSWORD=Sup3r-secret-pass', 'IMAGE_REPO=stale-name', 'IMAGE=stale/meeple-queue', 'IMAGE_TAG=old', 'WEB_IMAGE_TAG=stale-web'].join('\n'),
     );
   });
   afterEach(() => fake.remove());
@@ -141,8 +172,9 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 60_000,
-      // What the Jenkinsfile's environment block gives every sh step, plus the old fixed IMAGE_REPO.
-      env: fake.env({ IMAGE: REGISTRY_IMAGE, IMAGE_REPO: 'meeple-queue', NGINX_RESOLVE_WAIT: '0', SWARM_POLL_SECONDS: '0', GIT_COMMIT: 'f'.repeat(40), ...env }),
+      // What the Jenkinsfile's environment block gives every sh step, plus the old fixed
+      // IMAGE_REPO and a WEB_IMAGE_TAG left in the shell (neither may name what runs).
+      env: fake.env({ IMAGE: REGISTRY_IMAGE, IMAGE_REPO: 'meeple-queue', WEB_IMAGE_TAG: 'shell-web', NGINX_RESOLVE_WAIT: '0', SWARM_POLL_SECONDS: '0', GIT_COMMIT: commits.A, WEB_TAG_REPO: repo, ...env }),
     });
   }
   function ok(name: string, args: string[], env: Record<string, string> = {}) {
@@ -153,12 +185,15 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
   const stateFile = (name: string) => readFileSync(join(fake.dir, '.meeple-queue-deploy', name), 'utf8').trim();
 
   test('compose: what is built and pushed is exactly what runs, whatever the shell and the settings file say', () => {
+    const web = webTag(commits.A);
+    expect(web).toMatch(/^web-[0-9a-f]{12}$/);
     ok('build-image.sh', ['aaa111'], { PUSH: 'true' });
-    expect(fake.state().pushed).toEqual([`${REGISTRY_IMAGE}:aaa111`, `${REGISTRY_IMAGE}-web:aaa111`]);
+    expect(fake.state().pushed).toEqual([`${REGISTRY_IMAGE}:aaa111`, `${REGISTRY_IMAGE}-web:${web}`]);
+    expect(fake.state().images!.find((i) => i.ref === `${REGISTRY_IMAGE}:aaa111`)!.labels![WEB_LABEL]).toBe(web);
 
     ok('deploy.sh', ['aaa111'], { ENV_FILE: envFile });
     expect(fake.composeImages('app')).toEqual([`${REGISTRY_IMAGE}:aaa111`, `${REGISTRY_IMAGE}:aaa111`]);
-    expect(fake.composeImages('nginx')).toEqual([`${REGISTRY_IMAGE}-web:aaa111`]);
+    expect(fake.composeImages('nginx')).toEqual([`${REGISTRY_IMAGE}-web:${web}`]);
     for (const image of [...fake.composeImages('app'), ...fake.composeImages('nginx')]) expect(fake.state().pushed).toContain(image);
     // The image variables never reach compose from the shell: the release's env file decides.
     const composeCalls = fake.calls().filter((c) => c.args[0] === 'compose');
@@ -170,16 +205,66 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
     expect(kept).not.toMatch(/stale/);
     expect(kept).toMatch(new RegExp(`^IMAGE=${REGISTRY_IMAGE}$`, 'm'));
     expect(kept).toMatch(/^IMAGE_TAG=aaa111$/m);
+    expect(kept).toMatch(new RegExp(`^WEB_IMAGE_TAG=${web}$`, 'm'));
+    expect(kept).not.toMatch(/shell-web/);
     expect(stateFile('current')).toBe('aaa111');
+
+    // The next commit leaves nginx/ and client/ alone: the web image is not built again.
+    const builds = () => fake.calls().filter((c) => c.args[0] === 'build' && c.args.includes('web')).length;
+    const before = builds();
+    ok('build-image.sh', ['aaa222'], { GIT_COMMIT: commits.A });
+    expect(builds()).toBe(before);
+  });
+
+  test('deploy then rollback: the Nginx image follows the app image, through the release env file and a pull', () => {
+    const [webA, webB] = [webTag(commits.A), webTag(commits.B)];
+    expect(webB).not.toBe(webA);
+    expect(webTag(commits.C)).toBe(webB); // C changes only the README
+    ok('build-image.sh', ['v1'], { GIT_COMMIT: commits.A, PUSH: 'true' });
+    ok('build-image.sh', ['v2'], { GIT_COMMIT: commits.B, PUSH: 'true' });
+    ok('build-image.sh', ['v3'], { GIT_COMMIT: commits.C, PUSH: 'true' });
+    const keptEnv = () => readFileSync(join(fake.dir, '.meeple-queue-deploy', 'deploy.env'), 'utf8');
+    const nginxIds = () => (fake.state().containers ?? []).filter((c) => c.labels['com.docker.compose.service'] === 'nginx').map((c) => c.id);
+
+    ok('deploy.sh', ['v1'], { ENV_FILE: envFile });
+    expect(fake.composeImages('nginx')).toEqual([`${REGISTRY_IMAGE}-web:${webA}`]);
+    ok('deploy.sh', ['v2']);
+    expect(fake.composeImages('nginx')).toEqual([`${REGISTRY_IMAGE}-web:${webB}`]);
+    const nginxOfV2 = nginxIds();
+    ok('deploy.sh', ['v3']);
+    expect(fake.composeImages('app')).toEqual(Array(2).fill(`${REGISTRY_IMAGE}:v3`));
+    expect(nginxIds()).toEqual(nginxOfV2); // same web image: Nginx not recreated
+    expect(keptEnv()).toMatch(new RegExp(`^WEB_IMAGE_TAG=${webB}$`, 'm'));
+
+    const back = ok('rollback.sh', ['--from', 'v3'], { HEALTH_URL: 'none' });
+    expect(back.stdout.trim()).toBe('v2');
+    expect(fake.composeImages('nginx')).toEqual([`${REGISTRY_IMAGE}-web:${webB}`]);
+
+    // v1 is no longer on this engine (pruned): the deploy host pulls it to read its label.
+    fake.set({ images: fake.state().images!.filter((i) => i.ref !== `${REGISTRY_IMAGE}:v1`) });
+    const further = ok('rollback.sh', ['v1'], { HEALTH_URL: 'none' });
+    expect(further.stdout.trim()).toBe('v1');
+    expect(fake.calls().some((c) => c.args[0] === 'pull' && c.args.includes(`${REGISTRY_IMAGE}:v1`))).toBe(true);
+    expect(fake.composeImages('app')).toEqual(Array(2).fill(`${REGISTRY_IMAGE}:v1`));
+    expect(fake.composeImages('nginx')).toEqual([`${REGISTRY_IMAGE}-web:${webA}`]);
+    expect(keptEnv()).toMatch(new RegExp(`^IMAGE_TAG=v1\nWEB_IMAGE_TAG=${webA}$`, 'm'));
+    for (const call of fake.calls().filter((c) => c.args[0] === 'compose')) expect(call.env).toEqual({});
+
+    // An app image that is nowhere cannot be deployed (and nothing changes).
+    const missing = script('deploy.sh', ['v9']);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/cannot pull .*:v9/);
+    expect(fake.composeImages('app')).toEqual(Array(2).fill(`${REGISTRY_IMAGE}:v1`));
+    expect(stateFile('current')).toBe('v1');
   });
 
   test('the mode comes from the engine: a Swarm manager deploys the stack, a worker refuses, DEPLOY_MODE wins', () => {
-    fake.set({ swarm: 'active true' });
+    fake.set({ swarm: 'active true', images: appImages('web-1', 'bbb222', 'bbb333', 'bbb444') });
     ok('deploy.sh', ['bbb222'], { ENV_FILE: envFile });
     expect(fake.calls().some((c) => c.args[0] === 'stack' && c.args[1] === 'deploy')).toBe(true);
     expect(fake.calls().some((c) => c.args[0] === 'compose')).toBe(false);
     expect(fake.state().services!.meeple_app!.spec).toBe(`${REGISTRY_IMAGE}:bbb222`);
-    expect(fake.state().services!.meeple_nginx!.spec).toBe(`${REGISTRY_IMAGE}-web:bbb222`);
+    expect(fake.state().services!.meeple_nginx!.spec).toBe(`${REGISTRY_IMAGE}-web:web-1`);
 
     fake.set({ swarm: 'active false' });
     const worker = script('deploy.sh', ['bbb333'], { ENV_FILE: envFile });
@@ -191,7 +276,7 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
   });
 
   test('swarm: not converged before the update has started and every task runs the new image', () => {
-    fake.set({ swarm: 'active true' });
+    fake.set({ swarm: 'active true', images: [...appImages('web-1', 'ccc111'), ...appImages('web-2', 'ccc222')] });
     ok('deploy.sh', ['ccc111'], { ENV_FILE: envFile });
     // The last update "completed"; the next one starts only after 3 polls.
     const services = fake.state().services!;
@@ -203,6 +288,8 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
     const app = fake.state().services!.meeple_app!;
     expect(app.pending).toBe(false); // the fake's update ran to its end before deploy.sh returned
     expect(app.tasks).toEqual(Array(3).fill(`${REGISTRY_IMAGE}:ccc222`));
+    expect(fake.state().services!.meeple_nginx!.tasks.every((t) => t === `${REGISTRY_IMAGE}-web:web-2`)).toBe(true);
+    expect(res.stderr).toMatch(/meeple_nginx converged: \d+\/\d+ tasks run .*-web:web-2/);
     const polls = fake.calls().filter((c) => c.args[0] === 'service' && c.args.some((a) => a.includes('UpdateStatus')) && c.args.includes('meeple_app'));
     // Not converged while the update had not started (3 polls), nor while it ran (1 more).
     expect(polls.length).toBeGreaterThan(4);
@@ -211,7 +298,7 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
   });
 
   test('swarm: an update Swarm rolled back fails the deploy and records nothing', () => {
-    fake.set({ swarm: 'active true' });
+    fake.set({ swarm: 'active true', images: appImages('web-1', 'ddd111', 'ddd222') });
     ok('deploy.sh', ['ddd111'], { ENV_FILE: envFile });
     fake.set({ failingImages: [`${REGISTRY_IMAGE}:ddd222`] });
     const res = script('deploy.sh', ['ddd222']);
@@ -228,6 +315,8 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
   });
 
   test('rollback restores the previous tag from the deploy host state, with the kept env file', () => {
+    // Images built before the web tag label: their web image has their own tag.
+    fake.set({ images: ['v1', 'v2', 'v3'].map((tag) => ({ ref: `${REGISTRY_IMAGE}:${tag}`, created: '2026-11-28 10:00:00 +0000 UTC' })) });
     ok('deploy.sh', ['v1'], { ENV_FILE: envFile });
     ok('deploy.sh', ['v2'], { ENV_FILE: envFile });
     expect(stateFile('previous')).toBe('v1');
@@ -268,9 +357,26 @@ describe('deploy, rollback and cleanup against a fake docker', () => {
     const res = ok('cleanup.sh', [], { KEEP_IMAGES: '2', JOB_NAME: 'meeple' });
     const tags = (repo: string) => fake.state().images!.filter((i) => i.ref.startsWith(`${repo}:`)).map((i) => i.ref.split(':').pop()).sort();
     expect(tags(REGISTRY_IMAGE)).toEqual(['t1', 't2', 't3', 't5', 't6']); // newest 2, current, previous, in use
-    expect(tags(`${REGISTRY_IMAGE}-web`)).toEqual(['t1', 't2', 't5', 't6']);
+    expect(tags(`${REGISTRY_IMAGE}-web`)).toEqual(['t1', 't2', 't3', 't5', 't6']); // those of the app tags kept (no label: the same tag)
     expect(res.stderr).toMatch(/could not remove .*:t3/);
     expect(fake.state().containers!.some((c) => c.id === 'c-ci')).toBe(false);
     expect(script('cleanup.sh', [], { KEEP_IMAGES: 'all' }).status).not.toBe(0);
+  });
+
+  test('cleanup keeps the web image a kept app tag names, however old', () => {
+    const at = (day: number) => `2026-11-${10 + day} 10:00:00 +0000 UTC`;
+    const app = (tag: string, web: string, day: number) => ({ ref: `${REGISTRY_IMAGE}:${tag}`, created: at(day), labels: { [WEB_LABEL]: web } });
+    const web = (tag: string, day: number) => ({ ref: `${REGISTRY_IMAGE}-web:${tag}`, created: at(day) });
+    fake.set({
+      images: [web('web-a', 0), app('t1', 'web-a', 1), web('web-b', 2), app('t2', 'web-b', 3), app('t3', 'web-b', 4), web('web-c', 5), web('web-d', 6), app('t4', 'web-d', 7), app('t5', 'web-d', 8)],
+    });
+    mkdirSync(join(fake.dir, '.meeple-queue-deploy'));
+    writeFileSync(join(fake.dir, '.meeple-queue-deploy', 'current'), 't1\n'); // the live release is old
+
+    ok('cleanup.sh', [], { KEEP_IMAGES: '2', JOB_NAME: 'meeple' });
+    const tags = (repo: string) => fake.state().images!.filter((i) => i.ref.startsWith(`${repo}:`)).map((i) => i.ref.split(':').pop()).sort();
+    expect(tags(REGISTRY_IMAGE)).toEqual(['t1', 't4', 't5']);
+    // web-a: the oldest web image, but the live t1 names it; web-b: only removed app tags named it.
+    expect(tags(`${REGISTRY_IMAGE}-web`)).toEqual(['web-a', 'web-c', 'web-d']);
   });
 });
