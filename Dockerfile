@@ -56,6 +56,8 @@ COPY nginx/optional /etc/nginx/optional
 COPY nginx/docker-entrypoint.d/15-meeple-tls.sh /docker-entrypoint.d/15-meeple-tls.sh
 RUN rm -f /etc/nginx/conf.d/default.conf && mkdir -p /var/www/acme
 COPY --from=build /app/dist/client /usr/share/nginx/html
+# Every ${NGINX_*} of the templates has a value here: the image's envsubst leaves an undefined
+# one as text, and Nginx would refuse it. NGINX_REAL_IP_FROM: no trusted hop unless one is set.
 ENV NGINX_PORT=80 \
     NGINX_TLS_PORT=443 \
     NGINX_TLS=false \
@@ -63,7 +65,8 @@ ENV NGINX_PORT=80 \
     NGINX_STATIC_ROOT=/usr/share/nginx/html \
     NGINX_RESOLVER=127.0.0.11 \
     NGINX_ACME_ROOT=/var/www/acme \
-    NGINX_UPSTREAM_SERVERS="server app:3000 resolve max_fails=2 fail_timeout=5s;"
+    NGINX_UPSTREAM_SERVERS="server app:3000 resolve max_fails=2 fail_timeout=5s;" \
+    NGINX_REAL_IP_FROM=""
 EXPOSE 80 443
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD wget -q -O /dev/null http://127.0.0.1/healthz || exit 1

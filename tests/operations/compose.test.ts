@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -118,6 +118,18 @@ describe('Dockerfile', () => {
     const runtime = dockerfile.slice(dockerfile.indexOf(' AS runtime'));
     const healthcheck = runtime.slice(runtime.indexOf('HEALTHCHECK'), runtime.indexOf('STOPSIGNAL'));
     expect(healthcheck).toMatch(/path:'\/health\/live'/);
+  });
+
+  test('the web image gives every ${NGINX_*} of the Nginx templates a value (envsubst leaves undefined ones as text)', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const web = dockerfile.slice(dockerfile.indexOf(' AS web'), dockerfile.indexOf(' AS runtime'));
+    const env = /^ENV ((?:.*\\\n)*.*)$/m.exec(web)![1]!;
+    const declared = new Set([...env.matchAll(/(?:^|\s)(NGINX_\w+)=/g)].map((m) => m[1]));
+    const dirs = ['nginx/templates', 'nginx/optional'];
+    const used = new Set(dirs.flatMap((d) => readdirSync(join(ROOT, d)).flatMap((f) => [...readFileSync(join(ROOT, d, f), 'utf8').matchAll(/\$\{(NGINX_\w+)\}/g)].map((m) => m[1]))));
+    expect(used).toContain('NGINX_REAL_IP_FROM');
+    expect([...used].filter((v) => !declared.has(v))).toEqual([]);
+    expect(env).toMatch(/NGINX_REAL_IP_FROM=""(\s|$)/); // no trusted hop by default
   });
 });
 
