@@ -62,7 +62,7 @@ describe("Nginx's service definition does not change with the commit", () => {
     });
   }
 
-  test('build-image.sh tags the web image with web-image-tag.sh, labels the app image with it; deploy.sh reads that label', () => {
+  test('build-image.sh tags the web image with web-image-tag.sh, labels the app image with it; deploy.sh reads that label into the release env file', () => {
     const build = readFileSync(join(ROOT, 'scripts', 'build-image.sh'), 'utf8');
     expect(build).toMatch(/WEB_TAG="\$\("\$\(dirname "\$0"\)\/web-image-tag\.sh" "\$sha"\)"/);
     expect(build).toMatch(/--label "org\.meeple-queue\.web-tag=\$WEB_TAG" --target runtime/);
@@ -71,8 +71,11 @@ describe("Nginx's service definition does not change with the commit", () => {
     const webBuild = build.split('\n').find((l) => l.includes('--target web'))!;
     expect(webBuild).toContain('"${web_args[@]}"');
     expect(build).toMatch(/web_args=\(--label "org\.opencontainers\.image\.source=\$\{GIT_URL:-\}"/);
+    // deploy.sh reads the label of $IMAGE:<tag> (lib.sh's web_tag_of) and writes WEB_IMAGE_TAG
+    // into the release's env file; tests/operations/pipeline.test.ts runs it and checks what runs.
+    expect(readFileSync(join(ROOT, 'scripts', 'lib.sh'), 'utf8')).toMatch(/web_tag_of\(\) \{[^}]*org\.meeple-queue\.web-tag/);
     const deploy = readFileSync(join(ROOT, 'scripts', 'deploy.sh'), 'utf8');
-    expect(deploy).toContain('org.meeple-queue.web-tag');
-    expect(deploy).toMatch(/export WEB_IMAGE_TAG=/);
+    expect(deploy).toMatch(/web_tag_of "\$image"/);
+    expect(deploy).toMatch(/printf 'IMAGE=%s\\nIMAGE_TAG=%s\\nWEB_IMAGE_TAG=%s\\n'/);
   });
 });
