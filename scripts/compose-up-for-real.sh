@@ -68,7 +68,7 @@ trap cleanup EXIT
 # 1. Bases: Debian bookworm, and Node 22 on it (stand-in for node:22-bookworm-slim).
 podman_base_image
 podman_node_image
-log "node base: $NODE_IMAGE ($("${PODMAN[@]}" run --rm "$NODE_IMAGE" node -v), npm $("${PODMAN[@]}" run --rm "$NODE_IMAGE" npm -v 2>/dev/null))"
+log "node base: $NODE_IMAGE ($(pm run --rm "$NODE_IMAGE" node -v), npm $(pm run --rm "$NODE_IMAGE" npm -v))"
 
 # 2. The context, and the image names compose and the Dockerfile use.
 podman_context "$CTX" "$SOURCE"
@@ -94,7 +94,7 @@ HTTPS_PORT="$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>
 secret() { node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))'; }
 ADMIN_PASSWORD="$(secret)"
 declare -A OVERRIDE=(
-  [IMAGE_REPO]=meeple-queue [IMAGE_TAG]="$TAG" [HTTP_PORT]="127.0.0.1:$HTTP_PORT" [HTTPS_PORT]="127.0.0.1:$HTTPS_PORT"
+  [IMAGE_REPO]=meeple-queue [IMAGE_TAG]="$TAG" [WEB_IMAGE_TAG]="$TAG" [HTTP_PORT]="127.0.0.1:$HTTP_PORT" [HTTPS_PORT]="127.0.0.1:$HTTPS_PORT"
   [MYSQL_PASSWORD]="$(secret)" [MYSQL_ROOT_PASSWORD]="$(secret)" [REDIS_PASSWORD]="$(secret)"
   [SESSION_SECRET]="$(secret)" [METRICS_TOKEN]="$(secret)" [ADMIN_PASSWORD]="$ADMIN_PASSWORD" [LOG_LEVEL]=warn
 )
@@ -128,7 +128,7 @@ log "podman build $WEB_IMAGE (target web, NGINX_IMAGE=$NGINX_NAME stand-in)"
 podman_build "$WEB_IMAGE" "$CTX" --build-arg "NODE_IMAGE=$NODE_IMAGE" --build-arg "NGINX_IMAGE=$NGINX_NAME" --target web
 podman_tag_as "$APP_IMAGE" "$APP_IMAGE"
 podman_tag_as "$WEB_IMAGE" "$WEB_IMAGE"
-log "images built in $(( $(date +%s) - t ))s: app $("${PODMAN[@]}" image inspect "$APP_IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}'), node in the app image: $("${PODMAN[@]}" run --rm --entrypoint node "$APP_IMAGE" -v)"
+log "images built in $(( $(date +%s) - t ))s: app $("${PODMAN[@]}" image inspect "$APP_IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}'), node in the app image: $(pm run --rm --entrypoint node "$APP_IMAGE" -v)"
 
 # 6. Podman's Docker API for docker-compose, and a healthcheck runner (podman runs
 #    healthchecks from systemd timers; there is no systemd here).
@@ -160,8 +160,8 @@ for _ in $(seq 1 90); do
 done
 health_table | sed 's/^/  /'
 [[ "$unhealthy" == 0 ]] || { compose logs --tail 30 2>&1 | tail -60; die "not every container became healthy"; }
-services="$(health_table | awk -F'\t' '{print $1}' | sed -E "s/^${PROJECT}_//; s/_[0-9]+$//" | sort -u | tr '\n' ' ')"
-[[ "$services" == "app mysql nginx redis " ]] || die "expected app mysql nginx redis, got: $services"
+services="$(health_table | awk -F'\t' '{print $1}' | sed -E "s/^${PROJECT}_//; s/_[0-9]+$//" | sort -u | paste -sd' ')"
+[[ "$services" == "app mysql nginx redis" ]] || die "expected app mysql nginx redis, got: $services"
 log "all healthy $(( $(date +%s) - t ))s after up: $(health_table | wc -l) containers ($services)"
 
 BASE="http://127.0.0.1:$HTTP_PORT"
@@ -172,8 +172,9 @@ log "join -> board update through Nginx, WebSocket client"
   || die "no live board update through Nginx"
 log "join -> board update through Nginx, ${POLLING_CLIENTS:-10} long-polling clients (two replicas behind one name)"
 polling_ok=true
-(cd "$REPO_ROOT" && npx tsx scripts/compose-probe.ts board "$BASE" "${POLLING_CLIENTS:-10}" polling) 2>&1 | sed 's/^/  /' \
+(cd "$REPO_ROOT" && npx tsx scripts/compose-probe.ts board "$BASE" "${POLLING_CLIENTS:-10}" polling) >"$WORK/polling.log" 2>&1 \
   || polling_ok=false
+sed 's/^/  /' "$WORK/polling.log"
 
 # 8. Each app replica restarted in turn under load; Nginx reloaded when a replica's address changed.
 STOP="$WORK/stop-load"
@@ -186,16 +187,20 @@ ip_of() { "${PODMAN[@]}" inspect "$1" --format '{{range .NetworkSettings.Network
 for ctr in $("${PODMAN[@]}" ps --filter "label=com.docker.compose.project=$PROJECT" --filter label=com.docker.compose.service=app --format '{{.Names}}' | sort); do
   before="$(ip_of "$ctr")"
   t=$(date +%s%N)
-  "${PODMAN[@]}" restart --time 30 "$ctr" >/dev/null
+  pm stop --time 30 "$ctr" >/dev/null
+  code="$("${PODMAN[@]}" inspect "$ctr" --format '{{.State.ExitCode}}')"
+  log "stopped $ctr in $(( ($(date +%s%N) - t) / 1000000 )) ms, exit code $code (SIGTERM: drain, then exit)"
+  [[ "$code" == 0 ]] || die "$ctr did not exit cleanly on SIGTERM (exit $code)"
+  pm start "$ctr" >/dev/null
   # Ready again: /health (readiness) answers 200 inside the container.
   for _ in $(seq 1 120); do
     "${PODMAN[@]}" exec "$ctr" node -e "$READY_JS" 2>/dev/null && break
     sleep 0.5
   done
   after="$(ip_of "$ctr")"
-  log "restarted $ctr: healthy again after $(( ($(date +%s%N) - t) / 1000000 )) ms, address ${before% } -> ${after% }"
+  log "restarted $ctr: /health 200 again $(( ($(date +%s%N) - t) / 1000000 )) ms after the stop began, address ${before% } -> ${after% }"
   if [[ "$before" != "$after" ]]; then
-    "${PODMAN[@]}" exec "$nginx_ctr" nginx -s reload && log "nginx reloaded (new upstream address)"
+    pm exec "$nginx_ctr" nginx -s reload 2>/dev/null && log "nginx reloaded (new upstream address)"
   fi
   sleep 5
 done
@@ -206,5 +211,6 @@ sed 's/^/  /' "$WORK/load.log"
 grep -q '^LOAD .* failed=0 ' "$WORK/load.log" || die "requests failed while the app replicas restarted"
 log "GET $BASE/health after the restarts: $(curl -fsS "$BASE/health")"
 
-echo "COMPOSE UP FOR REAL OK project=$PROJECT services=4 healthy $(grep -o '^LOAD.*seconds=[0-9.]*' "$WORK/load.log") polling_clients_ok=$polling_ok total=$(( $(date +%s) - T0 ))s"
-[[ "$polling_ok" == true ]] || die "long-polling clients did not all get the live update (Socket.IO pinning, docs/DEPLOY.md)"
+summary="project=$PROJECT services=4/4 healthy, websocket board update ok, $(grep -o 'live_update_with[^ ]*' "$WORK/polling.log" | sed 's/^/polling /'), restart $(grep -o '^LOAD.*seconds=[0-9.]*' "$WORK/load.log"), total=$(( $(date +%s) - T0 ))s"
+[[ "$polling_ok" == true ]] || die "COMPOSE UP FOR REAL FAILED (long-polling clients did not all get the live update: Socket.IO pinning, docs/DEPLOY.md): $summary"
+echo "COMPOSE UP FOR REAL OK $summary"

