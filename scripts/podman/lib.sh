@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Podman without a registry (sourced by container-smoke.sh and compose-up-for-real.sh, after
-# lib.sh): podman as root with runc, a Debian bookworm base image made with debootstrap, and a
+# scripts/lib.sh): podman as root with runc, a Debian bookworm base image made with debootstrap, and a
 # stand-in for node:22-bookworm-slim built on it. docs/DEPLOY.md#podman-without-a-docker-engine.
 # shellcheck shell=bash
 
