@@ -193,10 +193,12 @@ for ctr in $("${PODMAN[@]}" ps --filter "label=com.docker.compose.project=$PROJE
   [[ "$code" == 0 ]] || die "$ctr did not exit cleanly on SIGTERM (exit $code)"
   pm start "$ctr" >/dev/null
   # Ready again: /health (readiness) answers 200 inside the container.
+  ready=false
   for _ in $(seq 1 120); do
-    "${PODMAN[@]}" exec "$ctr" node -e "$READY_JS" 2>/dev/null && break
-    sleep 0.5
+    "${PODMAN[@]}" exec "$ctr" node -e "$READY_JS" 2>/dev/null && { ready=true; break; }
+    sleep 1
   done
+  [[ "$ready" == true ]] || die "$ctr did not answer /health 200 within about 2 minutes of its start"
   after="$(ip_of "$ctr")"
   log "restarted $ctr: /health 200 again $(( ($(date +%s%N) - t) / 1000000 )) ms after the stop began, address ${before% } -> ${after% }"
   if [[ "$before" != "$after" ]]; then
