@@ -77,7 +77,8 @@ log "podman build (runtime stage) with NODE_IMAGE=$NODE_IMAGE"
 podman_build "$APP_IMAGE" "$CTX" --build-arg "NODE_IMAGE=$NODE_IMAGE" --target runtime
 BUILD_LOG="$PODMAN_CACHE/build-$(printf '%s' "$APP_IMAGE" | tr -c 'A-Za-z0-9._-' '_').log"
 T_BUILD=$(( $(date +%s) - T0 ))
-if grep -q "argon2: prebuilt binary does not load here" "$BUILD_LOG"; then
+# The echo's own line, not the RUN command podman prints with its STEP line.
+if grep -q "^argon2: prebuilt binary does not load here" "$BUILD_LOG"; then
   log "build: argon2 prebuilt binary did NOT load in the prod-deps stage; it was compiled from source"
 else
   log "build: argon2 prebuilt binary loads in the prod-deps stage"
@@ -91,7 +92,7 @@ ADMIN_PASSWORD="$(node -e 'console.log(require("crypto").randomBytes(12).toStrin
 DB_URL="mysql://${MYSQL_ROOT_USER:-root}${MYSQL_ROOT_PASSWORD:+:$MYSQL_ROOT_PASSWORD}@${MYSQL_HOST:-127.0.0.1}:${MYSQL_PORT:-3306}/$DB"
 CTR="meeple-smoke-$RANDOM"
 log "podman run $CTR on 127.0.0.1:$PORT (network host)"
-"${PODMAN[@]}" run -d --name "$CTR" --network host \
+pm run -d --name "$CTR" --network host \
   -e HOST=127.0.0.1 -e PORT="$PORT" \
   -e DATABASE_URL="$DB_URL" -e REDIS_URL="$REDIS_URL" -e REDIS_PREFIX="$PREFIX" \
   -e SESSION_SECRET="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" \
@@ -115,9 +116,9 @@ SMOKE_PASSWORD="$ADMIN_PASSWORD" "$REPO_ROOT/scripts/smoke-test.sh" "http://127.
 
 # 6. Graceful stop: SIGTERM -> drain -> exit 0.
 t=$(date +%s%N)
-"${PODMAN[@]}" stop -t 30 "$CTR" >/dev/null
+pm stop -t 30 "$CTR" >/dev/null
 code="$("${PODMAN[@]}" inspect "$CTR" --format '{{.State.ExitCode}}')"
 log "stopped in $(( ($(date +%s%N) - t) / 1000000 )) ms, exit code $code"
 [[ "$code" == 0 ]] || die "app did not exit cleanly on SIGTERM (exit $code)"
 
-echo "CONTAINER SMOKE OK image=$APP_IMAGE node=$("${PODMAN[@]}" run --rm --entrypoint node "$APP_IMAGE" -v) build=${T_BUILD}s total=$(( $(date +%s) - T0 ))s"
+echo "CONTAINER SMOKE OK image=$APP_IMAGE node=$(pm run --rm --entrypoint node "$APP_IMAGE" -v) build=${T_BUILD}s total=$(( $(date +%s) - T0 ))s"
