@@ -1,12 +1,10 @@
-# syntax=docker/dockerfile:1
-#
 # Meeple Queue — multi-stage image.
 #   docker build -t meeple-queue:TAG .                    # the app (last stage, `runtime`)
 #   docker build --target web -t meeple-queue-web:TAG .   # Nginx + the built client
 #
 # The base images are build arguments so the image also builds where Docker Hub is out of
 # reach (scripts/container-smoke.sh builds it with podman on a debootstrapped Debian base).
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 ARG NGINX_IMAGE=nginx:1.28-alpine
 
 # ---- dependencies (all, for the build) ---------------------------------------------------
