@@ -27,8 +27,9 @@ export const reservationRoutes = [
     body: JoinBody,
     before: (ctx) => limitJoins(ctx.limits),
     responses: { 201: { description: 'In the queue', schema: CreatedReservationSchema }, ...errors(400, 404, 409, 429, 503) },
-    handler: async (ctx, { params, body }, req) => {
-      const { reservation, secret } = await joinQueue(ctx, params.id, body, actorOf(req));
+    handler: async (ctx, { params, body }, req, res) => {
+      const deviceId = (res.locals.deviceId as string | undefined) ?? null;
+      const { reservation, secret } = await joinQueue(ctx, params.id, { ...body, deviceId }, actorOf(req));
       return { status: 201, body: { ...reservation, secret } };
     },
   }),

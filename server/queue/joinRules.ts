@@ -1,0 +1,32 @@
+import { AppError, ValidationFailed } from '../errors';
+import type { Game } from '../models/Game';
+
+/**
+ * Who may be in a game's queue, beyond the shape of the request (docs/SPEC.md#joining): a party
+ * fits the game's table, and one phone holds one live ticket per game unless it says otherwise.
+ */
+
+/** A party larger than the game seats is refused, on joining and on a staff edit alike. */
+export function checkPartySize(game: Pick<Game, 'title' | 'maxPlayers'>, partySize: number): void {
+  if (partySize <= game.maxPlayers) return;
+  throw new ValidationFailed(`"${game.title}" seats at most ${game.maxPlayers} players; split into two parties or pick another game`, [
+    { path: 'partySize', message: `At most ${game.maxPlayers} for ${game.title}` },
+  ]);
+}
+
+/**
+ * 409 for a phone that already holds a live ticket for this game; `details` name the ticket
+ * (`existingCode`) so the join page can offer to open it.
+ */
+export class AlreadyInQueue extends AppError {
+  readonly status = 409;
+  readonly code = 'already_in_queue';
+  constructor(
+    gameTitle: string,
+    readonly existingCode: string,
+  ) {
+    super(`This phone already has ticket ${existingCode} for "${gameTitle}". Open it, or say you are another party to join again`, [
+      { path: 'existingCode', message: existingCode },
+    ]);
+  }
+}
