@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
-import { ADMIN, startTestService, type TestService } from '../helpers/testService';
+import { ADMIN, eventually, startTestService, type TestService } from '../helpers/testService';
 import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext } from '../helpers/browser';
 import { act, createGame, join } from '../helpers/api';
 
@@ -226,6 +226,8 @@ test('9. staff buttons are disabled, with the reason, while the dashboard is off
   const call = row(staff, party.code).getByTestId('row-action-call');
   await call.waitFor({ timeout: STEP_MS });
   expect(await call.isEnabled()).toBe(true);
+  // Cut once the socket runs over WebSocket (a long-poll already under way would linger).
+  await eventually(() => live.length > 0, STEP_MS);
 
   await log.expecting({ why: 'the socket is cut on purpose', match: (p) => p.kind === 'console' && /socket\.io|ERR_FAILED|WebSocket/i.test(`${p.text} ${p.url}`) }, async () => {
     offline = true;
