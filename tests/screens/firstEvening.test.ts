@@ -77,6 +77,67 @@ async function staffScreen(beforeLoad?: (page: Page) => Promise<void>): Promise<
 
 const row = (page: Page, code: string) => page.getByTestId(`queue-row-${code}`);
 
+// First, while only its own games exist, so the screenshots show a plausible /join.
+interface Box {
+  tag: string;
+  testid: string | null;
+  text: string;
+  left: number;
+  right: number;
+  clipped: boolean;
+}
+
+/** Everything that sticks out of a 195 px wide page, or whose own text is cut. */
+async function overflow(page: Page): Promise<{ pageWidth: number; viewport: number; out: Box[] }> {
+  return page.evaluate(() => {
+    interface El {
+      tagName: string;
+      scrollWidth: number;
+      clientWidth: number;
+      textContent: string | null;
+      getAttribute(name: string): string | null;
+      getBoundingClientRect(): { left: number; right: number; width: number };
+    }
+    const w = globalThis as unknown as { innerWidth: number; document: { scrollingElement: { scrollWidth: number }; querySelectorAll(s: string): Iterable<El> } };
+    const out = [...w.document.querySelectorAll('main *')]
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        const controls = ['BUTTON', 'A', 'INPUT', 'LABEL', 'H1', 'P', 'SPAN', 'DD', 'DT', 'LEGEND'];
+        return {
+          tag: el.tagName,
+          testid: el.getAttribute('data-testid'),
+          text: (el.textContent ?? '').trim().slice(0, 40),
+          left: Math.round(r.left),
+          right: Math.round(r.right),
+          clipped: controls.includes(el.tagName) && el.tagName !== 'INPUT' && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0,
+          width: r.width,
+        };
+      })
+      .filter((b) => b.width > 0 && (b.left < -1 || b.right > w.innerWidth + 1 || b.clipped))
+      .map(({ width: _width, ...b }) => b);
+    return { pageWidth: w.document.scrollingElement.scrollWidth, viewport: w.innerWidth, out };
+  });
+}
+
+test('8. /join and the ticket reflow at 195 CSS px (a 390 px phone at 200 % zoom)', async () => {
+  const game = await createGame(service, { copies: 1, autoAdvance: false, title: 'Ticket to Ride Europe' });
+  await createGame(service, { copies: 2, autoAdvance: false, title: 'Codenames Duet' });
+  const party = await join(service, game.id, 'Alexandra Rivers-Montgomery');
+  const phone = await open('phone', { width: 195, height: 422 }, phoneOptions);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  await phone.goto(`${service.url}/join?game=${game.id}`);
+  await phone.getByTestId(`join-game-${game.id}`).waitFor({ timeout: STEP_MS });
+  expect(await text(phone.getByTestId('join-submit'))).toBe('Join the queue');
+  expect(await overflow(phone)).toEqual({ pageWidth: 195, viewport: 195, out: [] });
+  await phone.screenshot({ path: joinPath(SCREENSHOTS, 'join-195px.png'), fullPage: true });
+
+  await phone.goto(`${service.url}/t/${party.code}`);
+  await phone.getByTestId('ticket-position').waitFor({ timeout: STEP_MS });
+  expect(await overflow(phone)).toEqual({ pageWidth: 195, viewport: 195, out: [] });
+  await phone.screenshot({ path: joinPath(SCREENSHOTS, 'ticket-195px.png'), fullPage: true });
+});
+
 test('1. the staff hold clock ticks every second, like the phone', async () => {
   const game = await createGame(service, { copies: 1, autoAdvance: false });
   const party = await join(service, game.id);
@@ -242,64 +303,4 @@ test('9. staff buttons are disabled, with the reason, while the dashboard is off
   });
   expect(await call.isEnabled()).toBe(true);
   expect(await staff.getByTestId('offline-reason').count()).toBe(0);
-});
-
-interface Box {
-  tag: string;
-  testid: string | null;
-  text: string;
-  left: number;
-  right: number;
-  clipped: boolean;
-}
-
-/** Everything that sticks out of a 195 px wide page, or whose own text is cut. */
-async function overflow(page: Page): Promise<{ pageWidth: number; viewport: number; out: Box[] }> {
-  return page.evaluate(() => {
-    interface El {
-      tagName: string;
-      scrollWidth: number;
-      clientWidth: number;
-      textContent: string | null;
-      getAttribute(name: string): string | null;
-      getBoundingClientRect(): { left: number; right: number; width: number };
-    }
-    const w = globalThis as unknown as { innerWidth: number; document: { scrollingElement: { scrollWidth: number }; querySelectorAll(s: string): Iterable<El> } };
-    const out = [...w.document.querySelectorAll('main *')]
-      .map((el) => {
-        const r = el.getBoundingClientRect();
-        const controls = ['BUTTON', 'A', 'INPUT', 'LABEL', 'H1', 'P', 'SPAN', 'DD', 'DT', 'LEGEND'];
-        return {
-          tag: el.tagName,
-          testid: el.getAttribute('data-testid'),
-          text: (el.textContent ?? '').trim().slice(0, 40),
-          left: Math.round(r.left),
-          right: Math.round(r.right),
-          clipped: controls.includes(el.tagName) && el.tagName !== 'INPUT' && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0,
-          width: r.width,
-        };
-      })
-      .filter((b) => b.width > 0 && (b.left < -1 || b.right > w.innerWidth + 1 || b.clipped))
-      .map(({ width: _width, ...b }) => b);
-    return { pageWidth: w.document.scrollingElement.scrollWidth, viewport: w.innerWidth, out };
-  });
-}
-
-test('8. /join and the ticket reflow at 195 CSS px (a 390 px phone at 200 % zoom)', async () => {
-  const game = await createGame(service, { copies: 1, autoAdvance: false, title: 'Ticket to Ride Europe' });
-  await createGame(service, { copies: 2, autoAdvance: false, title: 'Codenames Duet' });
-  const party = await join(service, game.id, 'Alexandra Rivers-Montgomery');
-  const phone = await open('phone', { width: 195, height: 422 }, phoneOptions);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-
-  await phone.goto(`${service.url}/join?game=${game.id}`);
-  await phone.getByTestId(`join-game-${game.id}`).waitFor({ timeout: STEP_MS });
-  expect(await text(phone.getByTestId('join-submit'))).toBe('Join the queue');
-  expect(await overflow(phone)).toEqual({ pageWidth: 195, viewport: 195, out: [] });
-  await phone.screenshot({ path: joinPath(SCREENSHOTS, 'join-195px.png'), fullPage: true });
-
-  await phone.goto(`${service.url}/t/${party.code}`);
-  await phone.getByTestId('ticket-position').waitFor({ timeout: STEP_MS });
-  expect(await overflow(phone)).toEqual({ pageWidth: 195, viewport: 195, out: [] });
-  await phone.screenshot({ path: joinPath(SCREENSHOTS, 'ticket-195px.png'), fullPage: true });
 });
