@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { ADMIN, eventually, startTestService, type TestService } from '../helpers/testService';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext } from '../helpers/browser';
+import { expectText as expectTextOf, failedRequest, launchChromium, ProblemLog, requireBuiltClient, textOf, VIEWPORTS, watchedContext } from '../helpers/browser';
 import { act, createGame, join } from '../helpers/api';
 
 jest.setTimeout(90_000);
@@ -45,21 +45,8 @@ async function open(label: string, viewport: { width: number; height: number }, 
 
 const phoneOptions = { isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
-async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent({ timeout: STEP_MS })) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** Polls `locator`'s text until it matches. */
-async function expectText(locator: Locator, pattern: RegExp, timeout = STEP_MS): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = ((await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
-    if (pattern.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`expected ${String(locator)} to match ${pattern} within ${timeout} ms; last text: ${JSON.stringify(last)}`);
-}
+const text = (locator: Locator) => textOf(locator, STEP_MS);
+const expectText = (locator: Locator, pattern: RegExp, timeout = STEP_MS) => expectTextOf(locator, pattern, timeout);
 
 /** A signed-in staff screen; `beforeLoad` may route its sockets first. */
 async function staffScreen(beforeLoad?: (page: Page) => Promise<void>): Promise<Page> {

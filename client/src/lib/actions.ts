@@ -38,7 +38,7 @@ const parties = (n: number) => `${n} ${n === 1 ? 'party' : 'parties'}`;
 
 /**
  * What saving `copies` would do to the people in the queue, said before saving; null when it
- * strands nobody (docs/SPEC.md#games).
+ * strands nobody (docs/SPEC.md#games-and-copies).
  */
 export function copiesWarning(game: { title: string; copiesInUse: number; waitingCount: number }, copies: number): string | null {
   if (copies === 0 && game.waitingCount > 0) {
