@@ -3,7 +3,7 @@ import { defineRoute, errors } from '../http/route';
 import { IdParams } from '../http/schemas';
 import { actorOf } from '../auth/guard';
 import { limitJoins } from '../http/rateLimits';
-import { JoinBody, CreatedReservationSchema, ReservationPatchBody, ReservationQuery, ReservationSchema } from './schemas';
+import { CallNextBody, JoinBody, CreatedReservationSchema, ReservationPatchBody, ReservationQuery, ReservationSchema } from './schemas';
 import { applyAction, callNextParty, deleteReservation, getReservation, joinQueue, listReservations, updateReservation } from './service';
 import type { QueueAction } from './states';
 
@@ -96,7 +96,8 @@ export const reservationRoutes = [
     tag: 'queue',
     access: 'staff',
     params: IdParams,
+    body: CallNextBody,
     responses: { 200: { description: 'The party called', schema: ReservationSchema }, ...errors(400, 401, 404, 409) },
-    handler: async (ctx, { params }, req) => ({ status: 200, body: await callNextParty(ctx, params.id, actorOf(req)) }),
+    handler: async (ctx, { params, body }, req) => ({ status: 200, body: await callNextParty(ctx, params.id, actorOf(req), body.seenInUse) }),
   }),
 ];

@@ -89,4 +89,14 @@ export const TicketSchema = z
   })
   .openapi('Ticket');
 
+export const CallNextBody = z
+  .strictObject({
+    seenInUse: z.number('A whole number').int('A whole number').min(0, 'At least 0').optional().openapi({
+      description:
+        'The copies in use the tablet showed when pressed; when more are in use by now, the 409 says the party was already called from another device',
+    }),
+  })
+  .default({})
+  .openapi('CallNext');
+
 export const CancelTicketBody = z.strictObject({ secret: z.string().min(1, 'The secret is required').max(200) });

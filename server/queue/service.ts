@@ -27,15 +27,16 @@ function requireFreeCopy(game: Game, inUse: number): void {
 }
 
 /**
- * A "Call next" that finds no free copy because a party was called a moment ago (a colleague's
- * tablet won the race, or auto-advance did) is told so, rather than only that every copy is in use.
+ * A "Call next" pressed while the tablet showed a free copy (`seenInUse`), that finds none because
+ * a party was called since (a colleague's tablet won the race, or auto-advance did), is told so,
+ * rather than only that every copy is in use.
  */
 const JUST_CALLED_MS = 10_000;
 
-async function requireFreeCopyForNext(trx: Knex.Transaction, game: Game): Promise<void> {
+async function requireFreeCopyForNext(trx: Knex.Transaction, game: Game, seenInUse: number | undefined): Promise<void> {
   const inUse = await repo.copiesInUse(trx, game.id);
   if (freeCopies(game.copies, inUse) > 0) return;
-  const recent = await repo.justCalled(trx, game.id, JUST_CALLED_MS);
+  const recent = seenInUse !== undefined && inUse > seenInUse ? await repo.justCalled(trx, game.id, JUST_CALLED_MS) : undefined;
   if (recent) {
     throw new Conflict(`Already called from another device: ${recent.code} ${displayName(recent.customerName)} took the last free copy of "${game.title}"`);
   }
@@ -89,10 +90,10 @@ export async function applyAction(ctx: AppContext, id: number, action: QueueActi
 }
 
 /** Staff "call next": the head of the queue, when a copy is free, however many tablets press at once. */
-export async function callNextParty(ctx: AppContext, gameId: number, actor: string): Promise<ReservationView> {
+export async function callNextParty(ctx: AppContext, gameId: number, actor: string, seenInUse?: number): Promise<ReservationView> {
   const { rows, effects } = await repo.inTransaction(ctx.knex, async (trx) => {
     const game = await repo.lockExistingGame(trx, gameId);
-    await requireFreeCopyForNext(trx, game);
+    await requireFreeCopyForNext(trx, game, seenInUse);
     const heads = await repo.lockQueueHeads(trx, gameId, 1);
     if (!heads.length) throw new Conflict(`Nobody is waiting for "${game.title}"`);
     return transition(trx, heads, 'call', actor, ctx.config.queue.holdMs);

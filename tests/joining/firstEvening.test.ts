@@ -131,9 +131,10 @@ describe('two tablets press "Call next" at once', () => {
     const party = await join(service, game.id);
     await join(service, game.id, 'Mei Chen');
     const tablet = await service.signIn();
+    // Both tablets showed the copy free when pressed.
     const [a, b] = await Promise.all([
-      service.staff.post(`/api/games/${game.id}/call-next`).send({}),
-      tablet.post(`/api/games/${game.id}/call-next`).send({}),
+      service.staff.post(`/api/games/${game.id}/call-next`).send({ seenInUse: 0 }),
+      tablet.post(`/api/games/${game.id}/call-next`).send({ seenInUse: 0 }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const lost = a.status === 409 ? a : b;
@@ -141,11 +142,25 @@ describe('two tablets press "Call next" at once', () => {
     expect(lost.body.error.message).toContain(party.code);
   });
 
-  test('with no recent call, a full game still says every copy is in use', async () => {
-    const game = await createGame(service, { copies: 0, autoAdvance: false });
-    const res = await service.staff.post(`/api/games/${game.id}/call-next`).send({});
-    expect(res.status).toBe(409);
-    expect(res.body.error.message).toMatch(/no free copy/i);
+  test('a tablet that already showed the copy in use is told every copy is in use', async () => {
+    const game = await createGame(service, { copies: 1, autoAdvance: false });
+    await join(service, game.id);
+    await join(service, game.id, 'Mei Chen');
+    expect((await service.staff.post(`/api/games/${game.id}/call-next`).send({ seenInUse: 0 })).status).toBe(200);
+    for (const body of [{ seenInUse: 1 }, {}]) {
+      const res = await service.staff.post(`/api/games/${game.id}/call-next`).send(body);
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toMatch(/no free copy/i);
+    }
+  });
+
+  test('a malformed seenInUse is a 400, and nobody is called', async () => {
+    const game = await createGame(service, { copies: 1, autoAdvance: false });
+    await join(service, game.id);
+    const res = await service.staff.post(`/api/games/${game.id}/call-next`).send({ seenInUse: -1 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('seenInUse');
+    expect((await service.staff.get('/api/reservations').query({ gameId: game.id, status: 'called' })).body).toEqual([]);
   });
 });
 

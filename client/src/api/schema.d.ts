@@ -1539,7 +1539,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CallNext"];
+                };
+            };
             responses: {
                 /** @description The party called */
                 200: {
@@ -2109,6 +2113,11 @@ export interface components {
             customerName?: string;
             partySize?: number;
             tableNumber?: number | null;
+        };
+        /** @default {} */
+        CallNext: {
+            /** @description The copies in use the tablet showed when pressed; when more are in use by now, the 409 says the party was already called from another device */
+            seenInUse?: number;
         };
         Ticket: {
             code: string;
