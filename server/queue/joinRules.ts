@@ -6,12 +6,18 @@ import type { Game } from '../models/Game';
  * fits the game's table, and one phone holds one live ticket per game unless it says otherwise.
  */
 
-/** A party larger than the game seats is refused, on joining and on a staff edit alike. */
-export function checkPartySize(game: Pick<Game, 'title' | 'maxPlayers'>, partySize: number): void {
-  if (partySize <= game.maxPlayers) return;
-  throw new ValidationFailed(`"${game.title}" seats at most ${game.maxPlayers} players; split into two parties or pick another game`, [
+/** Why a party of `partySize` cannot be in this game's queue (it does not fit the table), or null. */
+export function partySizeRefusal(game: Pick<Game, 'title' | 'maxPlayers'>, partySize: number): ValidationFailed | null {
+  if (partySize <= game.maxPlayers) return null;
+  return new ValidationFailed(`"${game.title}" seats at most ${game.maxPlayers} players; split into two parties or pick another game`, [
     { path: 'partySize', message: `At most ${game.maxPlayers} for ${game.title}` },
   ]);
+}
+
+/** A party larger than the game seats is refused, on joining and on a staff edit alike. */
+export function checkPartySize(game: Pick<Game, 'title' | 'maxPlayers'>, partySize: number): void {
+  const refusal = partySizeRefusal(game, partySize);
+  if (refusal) throw refusal;
 }
 
 /**

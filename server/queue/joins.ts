@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import { Conflict, NotFound, Unavailable } from '../errors';
-import { AlreadyInQueue, checkPartySize } from './joinRules';
+import { AlreadyInQueue, partySizeRefusal } from './joinRules';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Game } from '../models/Game';
 import type { Reservation } from '../models/Reservation';
@@ -56,6 +56,15 @@ const MAX_BATCH = 100;
 /** Joins from a phone that did not say they are another party are checked for a live ticket. */
 const checksDevice = (join: PendingJoin) => Boolean(join.input.deviceId) && !join.input.anotherParty;
 const deviceGame = (join: PendingJoin) => `${join.input.deviceId}:${join.gameId}`;
+
+/** Why this join cannot go into `game`'s queue, or null. */
+function refusalOf(join: PendingJoin, game: Game, alreadyIn: ReadonlyMap<string, string>): Error | null {
+  const existing = checksDevice(join) ? alreadyIn.get(deviceGame(join)) : undefined;
+  if (!game.active) return new Conflict(`"${game.title}" is not taking reservations right now`);
+  if (game.copies === 0) return new Conflict(`"${game.title}" has no copy to lend, so it has no queue`);
+  if (existing) return new AlreadyInQueue(game.title, existing);
+  return partySizeRefusal(game, join.input.partySize);
+}
 
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
@@ -139,22 +148,17 @@ export class JoinWriter {
     const later: PendingJoin[] = [];
     for (const join of batch) {
       const game = games.get(join.gameId);
-      const existing = checksDevice(join) ? alreadyIn.get(deviceGame(join)) : undefined;
       // One phone twice in one batch (a double tap): the second waits for the next batch,
       // where it finds the first one's ticket.
-      if (checksDevice(join) && inBatch.has(deviceGame(join))) later.push(join);
-      else if (!game) join.reject(new NotFound('No game with that id'));
-      else if (!game.active) join.reject(new Conflict(`"${game.title}" is not taking reservations right now`));
-      else if (game.copies === 0) join.reject(new Conflict(`"${game.title}" has no copy to lend, so it has no queue`));
-      else if (existing) join.reject(new AlreadyInQueue(game.title, existing));
+      if (checksDevice(join) && inBatch.has(deviceGame(join))) {
+        later.push(join);
+        continue;
+      }
+      const refusal = game ? refusalOf(join, game, alreadyIn) : new NotFound('No game with that id');
+      if (refusal) join.reject(refusal);
       else {
-        try {
-          checkPartySize(game, join.input.partySize);
-          accepted.push({ ...join, game });
-          if (checksDevice(join)) inBatch.add(deviceGame(join));
-        } catch (err) {
-          join.reject(err);
-        }
+        accepted.push({ ...join, game: game! });
+        if (checksDevice(join)) inBatch.add(deviceGame(join));
       }
     }
     this.waiting.unshift(...later);
