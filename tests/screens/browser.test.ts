@@ -177,11 +177,12 @@ test('staff edit a walk-in (name and party) and delete it; the board follows', a
   const dialog = staff.getByTestId('edit-dialog');
   await dialog.waitFor({ timeout: STEP_MS });
   await dialog.getByTestId('edit-name').fill('Samira Okafor');
-  await dialog.getByTestId('edit-party').fill('5');
+  // Quacks seats 4: a party of 4 fits (more is refused, docs/SPEC.md#joining).
+  await dialog.getByTestId('edit-party').fill('4');
   await dialog.getByTestId('edit-save').click();
   await dialog.waitFor({ state: 'hidden', timeout: STEP_MS });
   await expectText(row(code), /Samira Okafor/, LIVE_MS);
-  expect((await text(row(code).locator('td.num').first()))).toBe('5');
+  expect((await text(row(code).locator('td.num').first()))).toBe('4');
   await expectText(board.getByTestId(`board-entry-${code}`), /Samira O\./, LIVE_MS);
 
   await row(code).getByTestId('row-edit').click();
