@@ -164,7 +164,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mysql: { ...mysql, poolMax: env.MYSQL_POOL_MAX },
     redis: { url: redisUrl(env.REDIS_URL, env.REDIS_PASSWORD), prefix: env.REDIS_PREFIX },
     session: {
-      // Without a configured secret (development only) sessions do not survive a restart.
+      // Without a configured secret (development only) this draw gives way, at start-up, to the
+      // one stored in MySQL on first start (server/auth/sessionSecret.ts).
       secret: env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
       secretGenerated: !env.SESSION_SECRET,
       ttlSeconds: Math.round(env.SESSION_TTL_HOURS * 3600),

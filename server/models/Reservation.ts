@@ -13,6 +13,8 @@ export class Reservation extends Model {
   partySize!: number;
   tableNumber!: number | null;
   secretHash!: string;
+  /** the phone it joined from (signed device cookie id); null for walk-ins staff added */
+  deviceId!: string | null;
   status!: ReservationStatus;
   enqueuedAt!: Date;
   calledAt!: Date | null;

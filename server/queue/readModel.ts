@@ -23,6 +23,8 @@ export interface ReservationView {
   holdExpiresAt: string | null;
   seatedAt: string | null;
   finishedAt: string | null;
+  /** codes of this game's other live parties that joined from the same phone (staff's marker) */
+  sameDeviceAs: string[];
 }
 
 export interface GameQueue {
@@ -52,7 +54,22 @@ export function toReservationView(r: Reservation, position: number | null = null
     holdExpiresAt: iso(r.holdExpiresAt),
     seatedAt: iso(r.seatedAt),
     finishedAt: iso(r.finishedAt),
+    sameDeviceAs: [],
   };
+}
+
+/** Marks the live parties of one game that joined from one phone with each other's codes. */
+function markSharedDevices(queue: GameQueue, rows: readonly Reservation[]): GameQueue {
+  const byDevice = new Map<string, string[]>();
+  for (const r of rows) if (r.deviceId) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r.code]);
+  const shared = new Map<number, string[]>();
+  for (const r of rows) {
+    const codes = r.deviceId ? byDevice.get(r.deviceId)! : [];
+    if (codes.length > 1) shared.set(r.id, codes.filter((c) => c !== r.code));
+  }
+  if (!shared.size) return queue;
+  const mark = (v: ReservationView) => (shared.has(v.id) ? { ...v, sameDeviceAs: shared.get(v.id)! } : v);
+  return { ...queue, waiting: queue.waiting.map(mark), calling: queue.calling.map(mark), seated: queue.seated.map(mark) };
 }
 
 async function querySessions(knex: Knex, gameIds: number[]): Promise<Map<number, number[]>> {
@@ -131,13 +148,13 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
       busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt })),
       waitingCount: waitingRows.length,
     });
-    return {
+    return markSharedDevices({
       game,
       copiesInUse: busy.length,
       waiting: waitingRows.map((r, i) => toReservationView(r, i + 1, estimates[i] ?? null)),
       calling: rows.filter((r) => r.status === 'called').map((r) => toReservationView(r)),
       seated: rows.filter((r) => r.status === 'seated').map((r) => toReservationView(r)),
-    };
+    }, rows);
   });
 }
 

@@ -3,7 +3,7 @@ import { NotFound, Unavailable } from '../errors';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ReservationEvent } from '../models/ReservationEvent';
-import { USING_A_COPY, type MoveRule, type ReservationStatus } from './states';
+import { ACTIVE, USING_A_COPY, type MoveRule, type ReservationStatus } from './states';
 
 /**
  * Every query that changes the queue, and the lists staff read: the use cases in `service.ts`
@@ -76,6 +76,16 @@ export async function activeCount(trx: Knex, gameId: number, statuses: readonly 
 
 export function copiesInUse(trx: Knex, gameId: number): Promise<number> {
   return activeCount(trx, gameId, USING_A_COPY);
+}
+
+/** The party of this game called most recently, if that was within `withinMs` (database clock). */
+export async function justCalled(trx: Knex, gameId: number, withinMs: number): Promise<Reservation | undefined> {
+  return Reservation.query(trx)
+    .where('gameId', gameId)
+    .whereIn('status', USING_A_COPY)
+    .where('calledAt', '>=', trx.raw(`${NOW} - INTERVAL ? MICROSECOND`, [withinMs * 1000]))
+    .orderBy('calledAt', 'desc')
+    .first();
 }
 
 /** The first `count` waiting parties of a game, locked, in queue order. Caller holds the game lock. */
@@ -173,7 +183,7 @@ export async function releaseCodes(knex: Knex): Promise<number> {
  */
 export async function erasePersonalData(knex: Knex, days: number): Promise<number> {
   return Reservation.query(knex)
-    .patch({ customerName: '', tableNumber: null })
+    .patch({ customerName: '', tableNumber: null, deviceId: null })
     .whereNot('customerName', '')
     .whereRaw(`finished_at <= ${NOW} - INTERVAL ? DAY`, [days]);
 }
@@ -247,6 +257,13 @@ export interface NewReservation {
   partySize: number;
   tableNumber: number | null;
   secretHash: string;
+  deviceId: string | null;
+}
+
+/** The live tickets (waiting, called or seated) that these phones joined with. */
+export async function liveTicketsOfDevices(knex: Knex, deviceIds: readonly string[]): Promise<Array<{ deviceId: string; gameId: number; code: string }>> {
+  const rows = await Reservation.query(knex).whereIn('deviceId', [...deviceIds]).whereIn('status', ACTIVE).select('deviceId', 'gameId', 'code');
+  return rows.map((r) => ({ deviceId: r.deviceId!, gameId: r.gameId, code: r.code }));
 }
 
 /** One multi-row INSERT; the rows come back by code, in the order given. */

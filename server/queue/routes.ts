@@ -3,7 +3,7 @@ import { defineRoute, errors } from '../http/route';
 import { IdParams } from '../http/schemas';
 import { actorOf } from '../auth/guard';
 import { limitJoins } from '../http/rateLimits';
-import { JoinBody, CreatedReservationSchema, ReservationPatchBody, ReservationQuery, ReservationSchema } from './schemas';
+import { CallNextBody, JoinBody, CreatedReservationSchema, ReservationPatchBody, ReservationQuery, ReservationSchema } from './schemas';
 import { applyAction, callNextParty, deleteReservation, getReservation, joinQueue, listReservations, updateReservation } from './service';
 import type { QueueAction } from './states';
 
@@ -27,8 +27,9 @@ export const reservationRoutes = [
     body: JoinBody,
     before: (ctx) => limitJoins(ctx.limits),
     responses: { 201: { description: 'In the queue', schema: CreatedReservationSchema }, ...errors(400, 404, 409, 429, 503) },
-    handler: async (ctx, { params, body }, req) => {
-      const { reservation, secret } = await joinQueue(ctx, params.id, body, actorOf(req));
+    handler: async (ctx, { params, body }, req, res) => {
+      const deviceId = (res.locals.deviceId as string | undefined) ?? null;
+      const { reservation, secret } = await joinQueue(ctx, params.id, { ...body, deviceId }, actorOf(req));
       return { status: 201, body: { ...reservation, secret } };
     },
   }),
@@ -95,7 +96,8 @@ export const reservationRoutes = [
     tag: 'queue',
     access: 'staff',
     params: IdParams,
+    body: CallNextBody,
     responses: { 200: { description: 'The party called', schema: ReservationSchema }, ...errors(400, 401, 404, 409) },
-    handler: async (ctx, { params }, req) => ({ status: 200, body: await callNextParty(ctx, params.id, actorOf(req)) }),
+    handler: async (ctx, { params, body }, req) => ({ status: 200, body: await callNextParty(ctx, params.id, actorOf(req), body.seenInUse) }),
   }),
 ];

@@ -21,6 +21,9 @@ export const ReservationSchema = z
     holdExpiresAt: isoDate.nullable(),
     seatedAt: isoDate.nullable(),
     finishedAt: isoDate.nullable(),
+    sameDeviceAs: z.array(z.string()).openapi({
+      description: "Codes of this game's other live parties that joined from the same phone (empty when none)",
+    }),
   })
   .openapi('Reservation');
 
@@ -40,7 +43,14 @@ const partySize = z.number('A number from 1 to 20').int('A whole number').min(1,
 const tableNumber = z.number('A number from 1 to 999').int('A whole number').min(1, 'At least 1').max(999, 'At most 999').nullable();
 
 export const JoinBody = z
-  .strictObject({ customerName, partySize: partySize.default(1), tableNumber: tableNumber.default(null) })
+  .strictObject({
+    customerName,
+    partySize: partySize.default(1),
+    tableNumber: tableNumber.default(null),
+    anotherParty: z.boolean('true or false').default(false).openapi({
+      description: 'A second party on purpose: without it, a phone with a live ticket for this game gets 409 naming that ticket',
+    }),
+  })
   .openapi('JoinQueue');
 
 export const ReservationPatchBody = z
@@ -73,7 +83,20 @@ export const TicketSchema = z
     position: z.number().int().nullable(),
     estimatedWaitMinutes: z.number().int().nullable(),
     holdExpiresAt: isoDate.nullable(),
+    gameAvailable: z.boolean().openapi({
+      description: 'false while the game has no copy to lend or is switched off: the party keeps its place, but nobody is called',
+    }),
   })
   .openapi('Ticket');
+
+export const CallNextBody = z
+  .strictObject({
+    seenInUse: z.number('A whole number').int('A whole number').min(0, 'At least 0').optional().openapi({
+      description:
+        'The copies in use the tablet showed when pressed; when more are in use by now, the 409 says the party was already called from another device',
+    }),
+  })
+  .default({})
+  .openapi('CallNext');
 
 export const CancelTicketBody = z.strictObject({ secret: z.string().min(1, 'The secret is required').max(200) });

@@ -5,6 +5,8 @@ import { Conflict, Forbidden, NotFound } from '../errors';
 import type { Game } from '../models/Game';
 import type { Reservation } from '../models/Reservation';
 import { afterCommit } from './effects';
+import { checkPartySize } from './joinRules';
+import { displayName } from './ordering';
 import { hashSecret, JoinWriter, type JoinInput, type Joined } from './joins';
 import { loadQueues, toReservationView, viewReservation, type ReservationView } from './readModel';
 import * as repo from './repository';
@@ -22,6 +24,23 @@ export const SYSTEM_HOLD_EXPIRY = 'system:hold-expiry';
 
 function requireFreeCopy(game: Game, inUse: number): void {
   if (freeCopies(game.copies, inUse) === 0) throw new Conflict(`No free copy of "${game.title}": all ${game.copies} in use`);
+}
+
+/**
+ * A "Call next" pressed while the tablet showed a free copy (`seenInUse`), that finds none because
+ * a party was called since (a colleague's tablet won the race, or auto-advance did), is told so,
+ * rather than only that every copy is in use.
+ */
+const JUST_CALLED_MS = 10_000;
+
+async function requireFreeCopyForNext(trx: Knex.Transaction, game: Game, seenInUse: number | undefined): Promise<void> {
+  const inUse = await repo.copiesInUse(trx, game.id);
+  if (freeCopies(game.copies, inUse) > 0) return;
+  const recent = seenInUse !== undefined && inUse > seenInUse ? await repo.justCalled(trx, game.id, JUST_CALLED_MS) : undefined;
+  if (recent) {
+    throw new Conflict(`Already called from another device: ${recent.code} ${displayName(recent.customerName)} took the last free copy of "${game.title}"`);
+  }
+  requireFreeCopy(game, inUse);
 }
 
 async function lockReservation(trx: Knex.Transaction, id: number) {
@@ -71,10 +90,10 @@ export async function applyAction(ctx: AppContext, id: number, action: QueueActi
 }
 
 /** Staff "call next": the head of the queue, when a copy is free, however many tablets press at once. */
-export async function callNextParty(ctx: AppContext, gameId: number, actor: string): Promise<ReservationView> {
+export async function callNextParty(ctx: AppContext, gameId: number, actor: string, seenInUse?: number): Promise<ReservationView> {
   const { rows, effects } = await repo.inTransaction(ctx.knex, async (trx) => {
     const game = await repo.lockExistingGame(trx, gameId);
-    requireFreeCopy(game, await repo.copiesInUse(trx, gameId));
+    await requireFreeCopyForNext(trx, game, seenInUse);
     const heads = await repo.lockQueueHeads(trx, gameId, 1);
     if (!heads.length) throw new Conflict(`Nobody is waiting for "${game.title}"`);
     return transition(trx, heads, 'call', actor, ctx.config.queue.holdMs);
@@ -133,7 +152,8 @@ export type ReservationPatch = repo.DetailsPatch;
 /** Fixes a party's details; never touches enqueuedAt, so never changes the order. */
 export async function updateReservation(ctx: AppContext, id: number, patch: ReservationPatch, actor: string): Promise<ReservationView> {
   const updated = await repo.inTransaction(ctx.knex, async (trx) => {
-    const { reservation } = await lockReservation(trx, id);
+    const { game, reservation } = await lockReservation(trx, id);
+    if (patch.partySize !== undefined) checkPartySize(game, patch.partySize);
     const saved = await repo.saveDetails(trx, id, patch);
     await repo.logEvents(trx, [{ reservation: saved, type: 'updated', from: reservation.status, to: saved.status, actor }]);
     return saved;

@@ -2,7 +2,7 @@
 // playwright-core, the built client, and a record of everything a page complains about.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Locator } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CLIENT_DIR = resolve(__dirname, '../../dist/client');
@@ -95,6 +95,23 @@ export function failedRequest(why: string, path: string, status: number): Expect
     why,
     match: (p) => p.kind === 'console' && p.text.includes(`status of ${status}`) && new URL(p.url || 'http://x/').pathname === path,
   };
+}
+
+/** A locator's text, white space folded. */
+export async function textOf(locator: Locator, timeout = 10_000): Promise<string> {
+  return ((await locator.textContent({ timeout })) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Polls `locator`'s text (white space folded) until it matches, for at most `timeout` ms; returns it. */
+export async function expectText(locator: Locator, pattern: RegExp, timeout = 10_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = ((await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+    if (pattern.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`expected ${String(locator)} to match ${pattern} within ${timeout} ms; last text: ${JSON.stringify(last)}`);
 }
 
 /**

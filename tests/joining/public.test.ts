@@ -27,6 +27,7 @@ describe('tickets and the board', () => {
       position: 2,
       estimatedWaitMinutes: 30,
       holdExpiresAt: null,
+      gameAvailable: true,
     });
   });
 

@@ -96,7 +96,8 @@ export const api = {
     create: (input: GameInput) => call('POST /api/games', { body: input }),
     update: (id: number, patch: GamePatch) => call('PATCH /api/games/{id}', { path: { id }, body: patch }),
     remove: (id: number) => call('DELETE /api/games/{id}', { path: { id } }),
-    callNext: (id: number) => call('POST /api/games/{id}/call-next', { path: { id } }),
+    /** `seenInUse`: the copies in use this screen showed, so a lost race is worded as one. */
+    callNext: (id: number, seenInUse?: number) => call('POST /api/games/{id}/call-next', { path: { id }, body: { seenInUse } }),
   },
   reservations: {
     create: (gameId: number, input: ReservationInput) =>

@@ -1539,7 +1539,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CallNext"];
+                };
+            };
             responses: {
                 /** @description The party called */
                 200: {
@@ -2025,6 +2029,8 @@ export interface components {
              * @example 2026-11-22T19:30:00.000Z
              */
             finishedAt: string | null;
+            /** @description Codes of this game's other live parties that joined from the same phone (empty when none) */
+            sameDeviceAs: string[];
         };
         /** @enum {string} */
         ReservationStatus: "waiting" | "called" | "seated" | "finished" | "no_show" | "cancelled";
@@ -2097,11 +2103,21 @@ export interface components {
             partySize?: number;
             /** @default null */
             tableNumber?: number | null;
+            /**
+             * @description A second party on purpose: without it, a phone with a live ticket for this game gets 409 naming that ticket
+             * @default false
+             */
+            anotherParty?: boolean;
         };
         ReservationPatch: {
             customerName?: string;
             partySize?: number;
             tableNumber?: number | null;
+        };
+        /** @default {} */
+        CallNext: {
+            /** @description The copies in use the tablet showed when pressed; when more are in use by now, the 409 says the party was already called from another device */
+            seenInUse?: number;
         };
         Ticket: {
             code: string;
@@ -2117,6 +2133,8 @@ export interface components {
              * @example 2026-11-22T19:30:00.000Z
              */
             holdExpiresAt: string | null;
+            /** @description false while the game has no copy to lend or is switched off: the party keeps its place, but nobody is called */
+            gameAvailable: boolean;
         };
         Board: {
             version: number;

@@ -13,3 +13,13 @@ export const LEGAL_ACTIONS: Record<ReservationStatus, readonly Transition[]> = {
   no_show: [],
   cancelled: [],
 };
+
+/** The actions that take one of the game's copies (the server refuses them while none is free). */
+export const TAKES_A_COPY: Record<ReservationStatus, readonly Transition[]> = {
+  waiting: ['call'],
+  called: [],
+  seated: [],
+  finished: [],
+  no_show: [],
+  cancelled: [],
+};

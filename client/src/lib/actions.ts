@@ -3,7 +3,7 @@
 // stays the judge.
 
 import type { ReservationStatus, Transition } from '../api/types';
-import { LEGAL_ACTIONS } from '../api/transitions';
+import { LEGAL_ACTIONS, TAKES_A_COPY } from '../api/transitions';
 
 export function legalActions(status: ReservationStatus): readonly Transition[] {
   return LEGAL_ACTIONS[status] ?? [];
@@ -17,9 +17,43 @@ export const actionLabels: Record<Transition, string> = {
   cancel: 'Cancel',
 };
 
+/** Why no copy can be lent right now, or null when one is free. */
+function noFreeCopy(game: { copies: number; copiesInUse: number }): string | null {
+  if (game.copiesInUse >= game.copies) return game.copies === 0 ? 'No copies to lend' : 'All copies are in use';
+  return null;
+}
+
 /** Why "Call next" cannot work right now, or null when it can. */
 export function callNextBlocker(game: { copies: number; copiesInUse: number; waitingCount: number }): string | null {
   if (game.waitingCount === 0) return 'Nobody is waiting';
-  if (game.copiesInUse >= game.copies) return game.copies === 0 ? 'No copies to lend' : 'All copies are in use';
+  return noFreeCopy(game);
+}
+
+/** Why a row's `action` cannot work right now (it takes a copy and none is free), or null. */
+export function actionBlocker(status: ReservationStatus, action: Transition, game: { copies: number; copiesInUse: number }): string | null {
+  return TAKES_A_COPY[status]?.includes(action) ? noFreeCopy(game) : null;
+}
+
+const parties = (n: number) => `${n} ${n === 1 ? 'party' : 'parties'}`;
+
+/**
+ * What saving `copies` would do to the people in the queue, said before saving; null when it
+ * strands nobody (docs/SPEC.md#games-and-copies).
+ */
+export function copiesWarning(game: { title: string; copiesInUse: number; waitingCount: number }, copies: number): string | null {
+  if (copies === 0 && game.waitingCount > 0) {
+    return `${parties(game.waitingCount)} waiting for ${game.title}. With no copies nobody is called: they keep their place, their tickets and the TV say the game is not available right now, and new customers cannot join it.`;
+  }
+  if (copies < game.copiesInUse) {
+    return `${game.copiesInUse} copies of ${game.title} are out, more than ${copies}: nobody is called until enough come back${game.waitingCount ? ` (${parties(game.waitingCount)} waiting)` : ''}.`;
+  }
   return null;
+}
+
+/** Why a game cannot be deleted yet (parties still on the floor), or null. */
+export function deleteGameBlocker(game: { title: string; calling: readonly unknown[]; waiting: readonly unknown[]; seated: readonly unknown[] } | undefined): string | null {
+  const count = game ? game.calling.length + game.waiting.length + game.seated.length : 0;
+  return game && count > 0
+    ? `${game.title} cannot be deleted yet: ${parties(count)} waiting, called or seated. Finish or cancel them first.`
+    : null;
 }

@@ -128,7 +128,7 @@ export const useStaffStore = defineStore('staff', () => {
   const transition = (reservation: Reservation, action: Transition) =>
     guarded(`reservation:${reservation.id}`, () => api.reservations.transition(reservation.id, action));
 
-  const callNext = (gameId: number) => guarded(`call-next:${gameId}`, () => api.games.callNext(gameId));
+  const callNext = (gameId: number, seenInUse?: number) => guarded(`call-next:${gameId}`, () => api.games.callNext(gameId, seenInUse));
 
   const addWalkIn = (gameId: number, input: ReservationInput) =>
     guarded(`walk-in:${gameId}`, () => api.reservations.create(gameId, input));

@@ -40,7 +40,8 @@ export const useTicketStore = defineStore('ticket', () => {
       notFound.value = false;
       loadError.value = null;
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) notFound.value = true;
+      // A mistyped code ("A1") is refused as malformed (400): to the customer it is not found either.
+      if (err instanceof ApiError && (err.status === 404 || err.status === 400)) notFound.value = true;
       else loadError.value = errorMessage(err);
     }
   }

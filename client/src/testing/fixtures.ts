@@ -25,6 +25,7 @@ export function reservation(fields: Partial<Reservation> = {}): Reservation {
     holdExpiresAt: null,
     seatedAt: null,
     finishedAt: null,
+    sameDeviceAs: [],
     ...fields,
   };
 }
@@ -43,6 +44,7 @@ export function ticket(fields: Partial<Ticket> = {}): Ticket {
     position: 3,
     estimatedWaitMinutes: 25,
     holdExpiresAt: null,
+    gameAvailable: true,
     ...fields,
   };
 }
