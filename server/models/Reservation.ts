@@ -12,6 +12,8 @@ export class Reservation extends Model {
   customerName!: string;
   partySize!: number;
   tableNumber!: number | null;
+  /** E.164, for text messages when the café has a gateway; personal data, never on a public payload */
+  phone!: string | null;
   secretHash!: string;
   status!: ReservationStatus;
   enqueuedAt!: Date;

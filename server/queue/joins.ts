@@ -13,6 +13,8 @@ export interface JoinInput {
   customerName: string;
   partySize: number;
   tableNumber: number | null;
+  /** E.164, only when the café sends text messages */
+  phone?: string | null;
 }
 
 export interface Joined {
@@ -217,6 +219,7 @@ export class JoinWriter {
           customerName: join.input.customerName,
           partySize: join.input.partySize,
           tableNumber: join.input.tableNumber,
+          phone: join.input.phone ?? null,
           secretHash: hashSecret(join.secret),
         })),
       );

@@ -2,6 +2,7 @@ import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
 import { STATUSES } from './states';
 import { hasInvisibleCharacters, normalizeName } from './ordering';
+import { PhoneNumber } from '../notify/phone';
 
 export const StatusSchema = z.enum(STATUSES).openapi('ReservationStatus');
 
@@ -40,7 +41,7 @@ const partySize = z.number('A number from 1 to 20').int('A whole number').min(1,
 const tableNumber = z.number('A number from 1 to 999').int('A whole number').min(1, 'At least 1').max(999, 'At most 999').nullable();
 
 export const JoinBody = z
-  .strictObject({ customerName, partySize: partySize.default(1), tableNumber: tableNumber.default(null) })
+  .strictObject({ customerName, partySize: partySize.default(1), tableNumber: tableNumber.default(null), phone: PhoneNumber.nullable().default(null) })
   .openapi('JoinQueue');
 
 export const ReservationPatchBody = z

@@ -117,13 +117,19 @@ export async function expireHold(ctx: AppContext, reservationId: number): Promis
   return { outcome: result.outcome, holdExpiresAt: 'holdExpiresAt' in result ? result.holdExpiresAt : undefined };
 }
 
-/** A customer leaves the queue with the secret they got when joining. */
-export async function cancelByCustomer(ctx: AppContext, code: string, secret: string): Promise<ReservationView> {
+/** The live ticket with this code, when `secret` is the one its customer got on joining. */
+export async function ticketBySecret(ctx: AppContext, code: string, secret: string): Promise<Reservation> {
   const found = await repo.findByCode(ctx.knex, code);
   if (!found) throw new NotFound('No ticket with that code');
   const expected = Buffer.from(found.secretHash, 'hex');
   const given = Buffer.from(hashSecret(secret), 'hex');
   if (!timingSafeEqual(expected, given)) throw new Forbidden('That secret does not match this ticket');
+  return found;
+}
+
+/** A customer leaves the queue with the secret they got when joining. */
+export async function cancelByCustomer(ctx: AppContext, code: string, secret: string): Promise<ReservationView> {
+  const found = await ticketBySecret(ctx, code, secret);
   if (found.status === 'seated') throw new Conflict('You are already seated; ask staff to finish your game');
   return applyAction(ctx, found.id, 'cancel', 'customer');
 }

@@ -1,0 +1,44 @@
+import { z } from '../http/zod';
+import { CancelTicketBody } from '../queue/schemas';
+
+const base64url = (what: string, min: number, max: number) =>
+  z.string().regex(/^[A-Za-z0-9_-]+=*$/, `${what} must be base64url`).min(min).max(max);
+
+export const PushSubscriptionBody = z
+  .strictObject({
+    endpoint: z.string().url('The push service URL').max(1024),
+    expirationTime: z.number().nullable().optional(),
+    keys: z.strictObject({ p256dh: base64url('keys.p256dh', 80, 100), auth: base64url('keys.auth', 16, 32) }),
+  })
+  .openapi('PushSubscription', { description: 'What the browser’s PushSubscription.toJSON() gives' });
+
+export const SubscribeBody = CancelTicketBody.extend({ subscription: PushSubscriptionBody }).openapi('Subscribe');
+export const UnsubscribeBody = CancelTicketBody.extend({ endpoint: z.string().url().max(1024) }).openapi('Unsubscribe');
+
+export const NotifyOptionsSchema = z
+  .object({
+    pushPublicKey: z.string().openapi({ description: 'The VAPID public key (applicationServerKey), base64url' }),
+    textMessages: z.boolean().openapi({ description: 'Whether a phone number may be given at join' }),
+    almostPosition: z.number().int().openapi({ description: '"Almost your turn" at this place in line; 0: never' }),
+  })
+  .openapi('NotifyOptions');
+
+export const ChannelSchema = z.enum(['push', 'sms']).openapi('Channel');
+
+/** How staff see a party can be reached, and what became of the last message. */
+export const ContactSchema = z
+  .object({
+    reach: z.array(ChannelSchema).openapi({ description: 'Empty: screen only' }),
+    lastMessage: z
+      .object({
+        event: z.string().openapi({ example: 'called', description: 'called, almost or again-<n>' }),
+        channel: ChannelSchema,
+        status: z.enum(['queued', 'delivered', 'failed']),
+        error: z.string().nullable(),
+        at: z.string().openapi({ format: 'date-time' }),
+      })
+      .nullable(),
+  })
+  .openapi('Contact');
+
+export const NotifiedSchema = z.object({ channels: z.array(ChannelSchema) }).openapi('Notified');
