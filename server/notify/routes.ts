@@ -1,10 +1,9 @@
 import { defineRoute, errors } from '../http/route';
-import { IdParams } from '../http/schemas';
 import { actorOf } from '../auth/guard';
 import { lookUpTicket } from '../http/rateLimits';
 import { CodeParams } from '../queue/schemas';
 import { ticketBySecret } from '../queue/service';
-import { NotifiedSchema, NotifyOptionsSchema, SubscribeBody, UnsubscribeBody } from './schemas';
+import { NotifiedSchema, NotifyAgainBody, NotifyOptionsSchema, SubscribeBody, UnsubscribeBody } from './schemas';
 import { notifyAgain, subscribe, unsubscribe } from './service';
 import { vapidKeys } from './vapid';
 
@@ -57,12 +56,12 @@ export const notifyRoutes = [
   }),
   defineRoute({
     method: 'post',
-    path: '/api/reservations/:id/notify',
+    path: '/api/notifications',
     summary: 'Notify a waiting or called party again, on every channel it has (at most every NOTIFY_AGAIN_SECONDS)',
     tag: 'notifications',
     access: 'staff',
-    params: IdParams,
+    body: NotifyAgainBody,
     responses: { 202: { description: 'Queued', schema: NotifiedSchema }, ...errors(400, 401, 404, 409, 429) },
-    handler: async (ctx, { params }, req) => ({ status: 202, body: await notifyAgain(ctx, params.id, actorOf(req)) }),
+    handler: async (ctx, { body }, req) => ({ status: 202, body: await notifyAgain(ctx, body.reservationId, actorOf(req)) }),
   }),
 ];

@@ -1,5 +1,6 @@
 import { z } from '../http/zod';
 import { CancelTicketBody } from '../queue/schemas';
+import { ChannelSchema } from './contact';
 
 const base64url = (what: string, min: number, max: number) =>
   z.string().regex(/^[A-Za-z0-9_-]+=*$/, `${what} must be base64url`).min(min).max(max);
@@ -23,22 +24,6 @@ export const NotifyOptionsSchema = z
   })
   .openapi('NotifyOptions');
 
-export const ChannelSchema = z.enum(['push', 'sms']).openapi('Channel');
-
-/** How staff see a party can be reached, and what became of the last message. */
-export const ContactSchema = z
-  .object({
-    reach: z.array(ChannelSchema).openapi({ description: 'Empty: screen only' }),
-    lastMessage: z
-      .object({
-        event: z.string().openapi({ example: 'called', description: 'called, almost or again-<n>' }),
-        channel: ChannelSchema,
-        status: z.enum(['queued', 'delivered', 'failed']),
-        error: z.string().nullable(),
-        at: z.string().openapi({ format: 'date-time' }),
-      })
-      .nullable(),
-  })
-  .openapi('Contact');
+export const NotifyAgainBody = z.strictObject({ reservationId: z.number('A reservation id').int().positive() }).openapi('NotifyAgain');
 
 export const NotifiedSchema = z.object({ channels: z.array(ChannelSchema) }).openapi('Notified');

@@ -3,6 +3,7 @@ import { isoDate } from '../http/schemas';
 import { STATUSES } from './states';
 import { hasInvisibleCharacters, normalizeName } from './ordering';
 import { PhoneNumber } from '../notify/phone';
+import { ContactSchema } from '../notify/contact';
 
 export const StatusSchema = z.enum(STATUSES).openapi('ReservationStatus');
 
@@ -22,6 +23,7 @@ export const ReservationSchema = z
     holdExpiresAt: isoDate.nullable(),
     seatedAt: isoDate.nullable(),
     finishedAt: isoDate.nullable(),
+    contact: ContactSchema.optional().openapi({ description: 'On live queues (lists, the staff socket): how the party is reached, its last message' }),
   })
   .openapi('Reservation');
 

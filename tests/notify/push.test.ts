@@ -120,6 +120,14 @@ describe('called and almost your turn', () => {
     ]);
     // Ben had no subscription: nothing recorded for him.
     expect(await notificationsOf(ben)).toEqual([]);
+
+    // Staff see how each party is reached and what became of its last message.
+    const list = (await service.staff.get('/api/reservations').query({ gameId: game.id })).body as Array<{ id: number; contact?: unknown }>;
+    expect(list.find((r) => r.id === dan.id)!.contact).toEqual({
+      reach: ['push'],
+      lastMessage: { event: 'almost', channel: 'push', status: 'delivered', error: null, at: expect.stringMatching(/^\d{4}-.+Z$/) },
+    });
+    expect(list.find((r) => r.id === cat.id)!.contact).toMatchObject({ reach: ['push'], lastMessage: { event: 'called', status: 'delivered' } });
   });
 });
 
@@ -198,18 +206,18 @@ describe('staff notify again', () => {
     expect((await act(service, kim.id, 'call')).status).toBe(200);
     await eventually(() => push.to(device).length === 1);
 
-    const again = await service.staff.post(`/api/reservations/${kim.id}/notify`).send({});
+    const again = await service.staff.post('/api/notifications').send({ reservationId: kim.id });
     expect(again.status).toBe(202);
     expect(again.body).toEqual({ channels: ['push'] });
     await eventually(() => push.to(device).length === 2);
     expect(push.to(device)[1]!.payload).toMatchObject({ kind: 'called', code: kim.code });
 
-    const tooSoon = await service.staff.post(`/api/reservations/${kim.id}/notify`).send({});
+    const tooSoon = await service.staff.post('/api/notifications').send({ reservationId: kim.id });
     expect(tooSoon.status).toBe(429);
     expect(tooSoon.body.error.code).toBe('rate_limited');
-    const screenOnly = await service.staff.post(`/api/reservations/${lee.id}/notify`).send({});
+    const screenOnly = await service.staff.post('/api/notifications').send({ reservationId: lee.id });
     expect(screenOnly.status).toBe(409);
-    expect((await service.anon.post(`/api/reservations/${kim.id}/notify`).send({})).status).toBe(401);
+    expect((await service.anon.post('/api/notifications').send({ reservationId: kim.id })).status).toBe(401);
     expect(await notificationsOf(kim)).toEqual([
       { event: 'called', channel: 'push', status: 'delivered', attempts: 1, error: null },
       { event: 'again-1', channel: 'push', status: 'delivered', attempts: 1, error: null },

@@ -1,0 +1,20 @@
+// Registers the service worker (src/sw.ts, built to /sw.js by vite-plugin-pwa): the offline
+// shell, and the push handler that shows "your game is ready" with every page closed.
+
+export function serviceWorkerSupported(): boolean {
+  return typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
+}
+
+export function registerServiceWorker(): void {
+  if (!serviceWorkerSupported() || import.meta.env.DEV) return;
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((err: unknown) => {
+    // The app works without it (no offline ticket, no push); say so in the console only.
+    console.warn('Service worker not registered:', err);
+  });
+}
+
+/** The registration, once the worker is active; null where there is none. */
+export async function activeRegistration(): Promise<ServiceWorkerRegistration | null> {
+  if (!serviceWorkerSupported() || import.meta.env.DEV) return null;
+  return navigator.serviceWorker.ready;
+}
