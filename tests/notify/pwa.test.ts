@@ -6,7 +6,8 @@ import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 import { pushPayload } from '../../server/notify/messages';
 import { createGame, join } from '../helpers/api';
 import { launchChromium, requireBuiltClient, VIEWPORTS } from '../helpers/browser';
-import { eventually, startTestService, type TestService } from '../helpers/testService';
+import { LoopbackPushService } from '../helpers/pushService';
+import { ADMIN, eventually, startTestService, type TestService } from '../helpers/testService';
 
 jest.setTimeout(90_000);
 
@@ -14,15 +15,24 @@ const SCREENSHOTS = joinPath(__dirname, '../../docs/screenshots');
 
 let service: TestService;
 let browser: Browser;
+const push = new LoopbackPushService();
 
 beforeAll(async () => {
-  service = await startTestService('pwa', { SERVE_CLIENT: 'true', CLIENT_DIR: requireBuiltClient(), CAFE_NAME: 'Dice & Slice' });
+  await push.start();
+  service = await startTestService('pwa', {
+    SERVE_CLIENT: 'true',
+    CLIENT_DIR: requireBuiltClient(),
+    CAFE_NAME: 'Dice & Slice',
+    PUSH_ENDPOINT_HOSTS: '127.0.0.1',
+    NOTIFY_AGAIN_SECONDS: '0',
+  });
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
+  await push.stop();
 });
 
 interface ShownNotification {
@@ -134,4 +144,38 @@ it('opens offline from the service worker and shows the last known state, saying
   } finally {
     await context.close();
   }
+});
+
+it('shows staff how each party is reached and whether the last message was delivered, and notifies again', async () => {
+  const game = await createGame(service, { title: 'Ticket to Ride', autoAdvance: false, copies: 2 });
+  const pushed = await join(service, game.id, 'Priya Shah');
+  const screenOnly = await join(service, game.id, 'Tom Berg');
+  const device = push.device();
+  const res = await service.anon.post(`/api/tickets/${pushed.code}/push`).send({ secret: pushed.secret, subscription: device.subscription });
+  expect(res.status).toBe(204);
+
+  const context = await browser.newContext({ viewport: VIEWPORTS.laptop });
+  try {
+    const staff = await context.newPage();
+    await staff.goto(`${service.url}/staff`);
+    await staff.getByTestId('login-username').fill(ADMIN.username);
+    await staff.getByTestId('login-password').fill(ADMIN.password);
+    await staff.getByTestId('login-submit').click();
+    const row = (code: string) => staff.getByTestId(`queue-row-${code}`);
+    await row(pushed.code).getByTestId('row-reach').filter({ hasText: 'Push' }).waitFor();
+    expect(await row(screenOnly.code).getByTestId('row-reach').textContent()).toBe('Screen only');
+    expect(await row(screenOnly.code).getByTestId('row-notify-again').count()).toBe(0);
+
+    await row(pushed.code).getByTestId('row-action-call').click();
+    await row(pushed.code).getByTestId('row-last-message').filter({ hasText: 'Called: delivered' }).waitFor();
+    expect(push.to(device).map((p) => p.payload.kind)).toEqual(['called']);
+    await staff.getByTestId(`queue-table-${game.id}`).screenshot({ path: joinPath(SCREENSHOTS, 'staff-notify-delivered.png') });
+
+    await row(pushed.code).getByTestId('row-notify-again').click();
+    await eventually(() => push.to(device).length === 2);
+    await row(pushed.code).getByTestId('row-last-message').filter({ hasText: 'Again: delivered' }).waitFor();
+  } finally {
+    await context.close();
+  }
+  expect(push.problems).toEqual([]);
 });
