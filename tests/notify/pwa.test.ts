@@ -140,7 +140,7 @@ it('opens offline from the service worker and shows the last known state, saying
     await offline.getByTestId('ticket-offline').waitFor();
     expect(await offline.getByTestId('ticket-code').textContent()).toBe(party.code);
     expect(await offline.getByTestId('ticket-position').textContent()).toBe('1');
-    expect(await offline.getByTestId('ticket-offline').textContent()).toContain("You're offline");
+    expect(await offline.getByTestId('ticket-offline').textContent()).toContain("you're offline");
   } finally {
     await context.close();
   }
