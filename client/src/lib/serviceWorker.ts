@@ -6,15 +6,16 @@ export function serviceWorkerSupported(): boolean {
 }
 
 export function registerServiceWorker(): void {
-  if (!serviceWorkerSupported() || import.meta.env.DEV) return;
+  if (!serviceWorkerSupported()) return;
   navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((err: unknown) => {
-    // The app works without it (no offline ticket, no push); say so in the console only.
+    // The app works without it (no offline ticket, no push; `npm run dev:client` has none).
     console.warn('Service worker not registered:', err);
   });
 }
 
-/** The registration, once the worker is active; null where there is none. */
+/** The registration once its worker is active; null where there is none (unsupported, dev server). */
 export async function activeRegistration(): Promise<ServiceWorkerRegistration | null> {
-  if (!serviceWorkerSupported() || import.meta.env.DEV) return null;
-  return navigator.serviceWorker.ready;
+  if (!serviceWorkerSupported()) return null;
+  const registration = await navigator.serviceWorker.getRegistration();
+  return registration ? navigator.serviceWorker.ready : null;
 }
