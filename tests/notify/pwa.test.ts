@@ -58,7 +58,7 @@ async function registrationId(cdp: CDPSession, scopeURL: string): Promise<string
   cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: typeof registrations }) => registrations.push(...e.registrations));
   await cdp.send('ServiceWorker.enable');
   const found = await eventually(() => registrations.find((r) => r.scopeURL === scopeURL && !r.isDeleted));
-  return found.registrationId;
+  return found!.registrationId;
 }
 
 it('is installable: manifest with icons, a service worker that controls the ticket page', async () => {

@@ -140,15 +140,15 @@ describe('signed webhook gateway', () => {
     const game = await createGame(service, { title: 'Cascadia', autoAdvance: false });
     const party = await joinWithPhone(service, game.id, 'Hu Hook', '+33 6 12 34 56 78');
     expect((await act(service, party.id, 'call')).status).toBe(200);
-    const [request] = await eventually(() => (gateway.requests.length ? gateway.requests : null));
-    expect(request!.method).toBe('POST');
-    expect(request!.path).toBe('/hooks/sms');
-    expect(request!.headers['content-type']).toBe('application/json');
-    const timestamp = request!.headers['x-meeple-timestamp'] as string;
+    const request = (await eventually(() => gateway.requests[0]))!;
+    expect(request.method).toBe('POST');
+    expect(request.path).toBe('/hooks/sms');
+    expect(request.headers['content-type']).toBe('application/json');
+    const timestamp = request.headers['x-meeple-timestamp'] as string;
     expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(300);
-    const expected = `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${request!.body}`).digest('hex')}`;
-    expect(request!.headers['x-meeple-signature']).toBe(expected);
-    expect(JSON.parse(request!.body)).toEqual({
+    const expected = `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${request.body}`).digest('hex')}`;
+    expect(request.headers['x-meeple-signature']).toBe(expected);
+    expect(JSON.parse(request.body)).toEqual({
       to: '+33612345678',
       body: `Dice & Slice: your Cascadia is ready! Show ticket ${party.code} at the counter within 5 minutes.`,
       code: party.code,
