@@ -11,7 +11,12 @@ import { ADMIN, eventually, startTestService, type TestService } from '../helper
 
 jest.setTimeout(90_000);
 
+// `SAVE_SCREENSHOTS=1 npx jest tests/notify/pwa.test.ts` writes the opt-in and the delivered
+// state to docs/screenshots/ (as scripts/screenshots.ts does for the other screens); a plain run
+// leaves the tree as it was.
 const SCREENSHOTS = joinPath(__dirname, '../../docs/screenshots');
+const screenshot = (target: { screenshot(options: { path: string }): Promise<unknown> }, name: string) =>
+  process.env.SAVE_SCREENSHOTS ? target.screenshot({ path: joinPath(SCREENSHOTS, name) }) : Promise.resolve();
 
 let service: TestService;
 let browser: Browser;
@@ -100,7 +105,7 @@ it('shows a pushed "your game is ready" with the code, with the ticket page clos
       }),
     );
     await ticket.getByTestId('ticket-push').waitFor();
-    await ticket.screenshot({ path: joinPath(SCREENSHOTS, 'ticket-notify-opt-in.png') });
+    await screenshot(ticket, 'ticket-notify-opt-in.png');
 
     // Another tab of the same browser drives the worker; the ticket page is closed.
     const other = await context.newPage();
@@ -169,7 +174,7 @@ it('shows staff how each party is reached and whether the last message was deliv
     await row(pushed.code).getByTestId('row-action-call').click();
     await row(pushed.code).getByTestId('row-last-message').filter({ hasText: 'Called: delivered' }).waitFor();
     expect(push.to(device).map((p) => p.payload.kind)).toEqual(['called']);
-    await staff.getByTestId(`queue-table-${game.id}`).screenshot({ path: joinPath(SCREENSHOTS, 'staff-notify-delivered.png') });
+    await screenshot(staff.getByTestId(`queue-table-${game.id}`), 'staff-notify-delivered.png');
 
     await row(pushed.code).getByTestId('row-notify-again').click();
     await eventually(() => push.to(device).length === 2);
