@@ -11,6 +11,7 @@ import { authRoutes } from './auth/routes';
 import { gameRoutes } from './games/routes';
 import { reservationRoutes } from './queue/routes';
 import { ticketRoutes } from './tickets/routes';
+import { notifyRoutes } from './notify/routes';
 import { boardRoutes } from './board/routes';
 import { StaffGameSchema } from './board/board';
 import { statsRoutes } from './stats/routes';
@@ -30,6 +31,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...gameRoutes,
   ...reservationRoutes,
   ...ticketRoutes,
+  ...notifyRoutes,
   ...boardRoutes,
   ...statsRoutes,
 ];

@@ -20,6 +20,10 @@ export function clientRouter(dir: string): Router | null {
     '/assets',
     express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
   );
+  // The service worker and the web app manifest are revalidated like the shell (a deploy must reach installed tickets).
+  router.get(['/sw.js', '/manifest.webmanifest'], (req, res, next) => {
+    res.sendFile(path.join(dir, req.path), { headers: { 'Cache-Control': 'no-cache' }, cacheControl: false }, (err) => err && next());
+  });
   router.use(express.static(dir, { index: false, maxAge: '1h' }));
   router.get(SPA_ROUTES, (_req, res) => {
     res.set('Cache-Control', 'no-cache').sendFile(index);

@@ -14,12 +14,17 @@ import { watchRedis } from '../redisHealth';
  */
 export const QUEUE_NAME = 'queue-engine';
 export const MAINTENANCE_QUEUE_NAME = 'queue-maintenance';
+/** Messages to phones (push, texts): a queue of their own, so a slow push service never delays a call. */
+export const NOTIFY_QUEUE_NAME = 'queue-notify';
 
 export interface AdvanceData {
   gameId: number;
 }
 export interface HoldData {
   reservationId: number;
+}
+export interface NotifyData {
+  notificationId: number;
 }
 
 export interface QueueJobs {
@@ -30,6 +35,10 @@ export interface QueueJobs {
   requestAdvance(gameId: number): Promise<void>;
   scheduleHoldExpiry(reservation: Pick<Reservation, 'id' | 'holdExpiresAt'>): Promise<void>;
   cancelHoldExpiry(reservation: Pick<Reservation, 'id'>): Promise<void>;
+  /** the notify queue */
+  notify: Queue;
+  /** hand one recorded message (server/notify) to a worker; retried with backoff, at most one job per message */
+  sendNotification(notificationId: number): Promise<void>;
   /** reconcile every RECONCILE_SECONDS and housekeeping every hour, on the maintenance queue */
   scheduleMaintenance(): Promise<void>;
   /** true when someone paused the engine (Bull Board): reconcile still runs, at its own pace */
@@ -47,6 +56,7 @@ export const bullPrefix = (config: Config) => `${config.redis.prefix}:bull`;
 // BullMQ job ids may not contain ':'.
 const advanceJobId = (gameId: number) => `advance-${gameId}`;
 const holdJobId = (reservationId: number) => `hold-${reservationId}`;
+const notifyJobId = (notificationId: number) => `notify-${notificationId}`;
 
 export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
   // Fail fast while Redis is down: MySQL has the truth and reconcile re-creates the jobs.
@@ -58,8 +68,13 @@ export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
     defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 200 } },
   });
   const maintenance = new Queue(MAINTENANCE_QUEUE_NAME, { connection, prefix: bullPrefix(config) });
+  const notify = new Queue(NOTIFY_QUEUE_NAME, {
+    connection,
+    prefix: bullPrefix(config),
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: config.notify.attempts, backoff: { type: 'exponential', delay: config.notify.backoffMs } },
+  });
   // Connection trouble is reported by watchRedis; anything else the queues say is logged here.
-  for (const q of [queue, maintenance]) {
+  for (const q of [queue, maintenance, notify]) {
     q.on('error', (err) => {
       if (!isConnectionError(err)) logger.error({ err: err.message, queue: q.name }, 'queue error');
     });
@@ -89,6 +104,11 @@ export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
       // The job is idempotent anyway; removing it just saves the work.
       await queue.remove(holdJobId(reservation.id));
     },
+    notify,
+    async sendNotification(notificationId) {
+      // The job id makes a second request (reconcile re-queueing) a no-op while the first is pending.
+      await notify.add('notify', { notificationId } satisfies NotifyData, { jobId: notifyJobId(notificationId) });
+    },
     async scheduleMaintenance() {
       const opts = { removeOnComplete: true, removeOnFail: 100, attempts: 1 };
       await maintenance.upsertJobScheduler('reconcile', { every: config.queue.reconcileMs }, { name: 'reconcile', opts });
@@ -96,7 +116,7 @@ export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
     },
     enginePaused: () => queue.isPaused(),
     async close() {
-      await Promise.all([queue.close(), maintenance.close()]);
+      await Promise.all([queue.close(), maintenance.close(), notify.close()]);
       connection.disconnect();
     },
   };

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { Reservation } from '../models/Reservation';
 import { forgetRecentSessions } from './readModel';
+import { recordAfterCommit } from '../notify/service';
 
 /**
  * What a committed change of one game's queue sets off: metrics, the screens, and the jobs
@@ -50,6 +51,8 @@ export async function afterCommit(ctx: AppContext, effects: Effects): Promise<vo
     ...endedHolds.map((r) => ctx.jobs.cancelHoldExpiry(r)),
     ...(effects.mayAdvance ? [ctx.jobs.requestAdvance(gameId)] : []),
   ];
+  // Phones away from the screen: "called", and "almost your turn" when positions moved.
+  requests.push(recordAfterCommit(ctx, { gameId, called, joinOnly: (effects.joined ?? 0) > 0 }));
   const failed = (await Promise.allSettled(requests)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length) {
     // MySQL already holds the truth; the reconcile pass re-derives any job lost here.

@@ -18,6 +18,8 @@ export interface JoinInput {
   deviceId?: string | null;
   /** a second party from the same phone, on purpose */
   anotherParty?: boolean;
+  /** E.164, only when the café sends text messages */
+  phone?: string | null;
 }
 
 export interface Joined {
@@ -255,6 +257,7 @@ export class JoinWriter {
           customerName: join.input.customerName,
           partySize: join.input.partySize,
           tableNumber: join.input.tableNumber,
+          phone: join.input.phone ?? null,
           secretHash: hashSecret(join.secret),
           deviceId: join.input.deviceId ?? null,
         })),

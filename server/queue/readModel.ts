@@ -4,6 +4,7 @@ import { Reservation } from '../models/Reservation';
 import { ACTIVE, USING_A_COPY } from './states';
 import { estimateWaits, expectedPlayMs, type BusyCopy } from './estimates';
 import { compareQueueOrder } from './ordering';
+import { contactColumns, toContact, type Contact, type ContactColumns } from '../notify/contact';
 
 /** Recent finished sessions that feed the expected play time. */
 export const RECENT_SESSIONS = 10;
@@ -25,6 +26,8 @@ export interface ReservationView {
   finishedAt: string | null;
   /** codes of this game's other live parties that joined from the same phone (staff's marker) */
   sameDeviceAs: string[];
+  /** staff only: how the party is reached and what became of its last message (on live queues) */
+  contact?: Contact;
 }
 
 export interface GameQueue {
@@ -128,7 +131,7 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
   const ids = games.map((g) => g.id);
   if (!ids.length) return [];
   const [active, sessions] = await Promise.all([
-    Reservation.query(knex).whereIn('gameId', ids).whereIn('status', ACTIVE).orderBy([
+    Reservation.query(knex).select('reservations.*', ...contactColumns(knex)).whereIn('gameId', ids).whereIn('status', ACTIVE).orderBy([
       { column: 'enqueuedAt' },
       { column: 'id' },
     ]),
@@ -151,12 +154,14 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
     return markSharedDevices({
       game,
       copiesInUse: busy.length,
-      waiting: waitingRows.map((r, i) => toReservationView(r, i + 1, estimates[i] ?? null)),
-      calling: rows.filter((r) => r.status === 'called').map((r) => toReservationView(r)),
-      seated: rows.filter((r) => r.status === 'seated').map((r) => toReservationView(r)),
+      waiting: waitingRows.map((r, i) => withContact(toReservationView(r, i + 1, estimates[i] ?? null), r)),
+      calling: rows.filter((r) => r.status === 'called').map((r) => withContact(toReservationView(r), r)),
+      seated: rows.filter((r) => r.status === 'seated').map((r) => withContact(toReservationView(r), r)),
     }, rows);
   });
 }
+
+const withContact = (view: ReservationView, r: Reservation): ReservationView => ({ ...view, contact: toContact(r as Reservation & ContactColumns) });
 
 export async function loadQueue(knex: Knex, gameId: number): Promise<GameQueue | undefined> {
   const [queue] = await loadQueues(knex, [gameId]);

@@ -178,13 +178,14 @@ export async function releaseCodes(knex: Knex): Promise<number> {
 }
 
 /**
- * Erases the personal data of reservations that ended more than `days` ago: the name (and the
- * table). What happened and when stays, so statistics keep their history. Returns how many.
+ * Erases the personal data of reservations that ended more than `days` ago: the name, the phone
+ * number (and the table). What happened and when stays, so statistics keep their history.
+ * Returns how many.
  */
 export async function erasePersonalData(knex: Knex, days: number): Promise<number> {
   return Reservation.query(knex)
-    .patch({ customerName: '', tableNumber: null, deviceId: null })
-    .whereNot('customerName', '')
+    .patch({ customerName: '', tableNumber: null, deviceId: null, phone: null })
+    .where((q) => q.whereNot('customerName', '').orWhereNotNull('phone'))
     .whereRaw(`finished_at <= ${NOW} - INTERVAL ? DAY`, [days]);
 }
 
@@ -256,6 +257,7 @@ export interface NewReservation {
   customerName: string;
   partySize: number;
   tableNumber: number | null;
+  phone: string | null;
   secretHash: string;
   deviceId: string | null;
 }

@@ -3,6 +3,7 @@ import { defineRoute, errors } from '../http/route';
 import { IdParams } from '../http/schemas';
 import { actorOf } from '../auth/guard';
 import { limitJoins } from '../http/rateLimits';
+import { requireTextsOn } from '../notify/phone';
 import { CallNextBody, JoinBody, CreatedReservationSchema, ReservationPatchBody, ReservationQuery, ReservationSchema } from './schemas';
 import { applyAction, callNextParty, deleteReservation, getReservation, joinQueue, listReservations, updateReservation } from './service';
 import type { QueueAction } from './states';
@@ -28,6 +29,7 @@ export const reservationRoutes = [
     before: (ctx) => limitJoins(ctx.limits),
     responses: { 201: { description: 'In the queue', schema: CreatedReservationSchema }, ...errors(400, 404, 409, 429, 503) },
     handler: async (ctx, { params, body }, req, res) => {
+      requireTextsOn(ctx.config, body.phone);
       const deviceId = (res.locals.deviceId as string | undefined) ?? null;
       const { reservation, secret } = await joinQueue(ctx, params.id, { ...body, deviceId }, actorOf(req));
       return { status: 201, body: { ...reservation, secret } };

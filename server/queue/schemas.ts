@@ -2,6 +2,8 @@ import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
 import { STATUSES } from './states';
 import { hasInvisibleCharacters, normalizeName } from './ordering';
+import { PhoneNumber } from '../notify/phone';
+import { ContactSchema } from '../notify/contact';
 
 export const StatusSchema = z.enum(STATUSES).openapi('ReservationStatus');
 
@@ -24,6 +26,7 @@ export const ReservationSchema = z
     sameDeviceAs: z.array(z.string()).openapi({
       description: "Codes of this game's other live parties that joined from the same phone (empty when none)",
     }),
+    contact: ContactSchema.optional().openapi({ description: 'On live queues (lists, the staff socket): how the party is reached, its last message' }),
   })
   .openapi('Reservation');
 
@@ -50,6 +53,7 @@ export const JoinBody = z
     anotherParty: z.boolean('true or false').default(false).openapi({
       description: 'A second party on purpose: without it, a phone with a live ticket for this game gets 409 naming that ticket',
     }),
+    phone: PhoneNumber.nullable().default(null),
   })
   .openapi('JoinQueue');
 

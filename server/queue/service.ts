@@ -11,7 +11,7 @@ import { hashSecret, JoinWriter, type JoinInput, type Joined } from './joins';
 import { loadQueues, toReservationView, viewReservation, type ReservationView } from './readModel';
 import * as repo from './repository';
 import { transition } from './transition';
-import { decide, freeCopies, type QueueAction } from './states';
+import { decide, freeCopies, isTerminal, type QueueAction } from './states';
 
 /**
  * The queue's use cases. Each reads the same way: lock (the game row, then the reservation) →
@@ -136,13 +136,19 @@ export async function expireHold(ctx: AppContext, reservationId: number): Promis
   return { outcome: result.outcome, holdExpiresAt: 'holdExpiresAt' in result ? result.holdExpiresAt : undefined };
 }
 
-/** A customer leaves the queue with the secret they got when joining. */
-export async function cancelByCustomer(ctx: AppContext, code: string, secret: string): Promise<ReservationView> {
+/** The live ticket with this code, when `secret` is the one its customer got on joining. */
+export async function ticketBySecret(ctx: AppContext, code: string, secret: string): Promise<Reservation> {
   const found = await repo.findByCode(ctx.knex, code);
   if (!found) throw new NotFound('No ticket with that code');
   const expected = Buffer.from(found.secretHash, 'hex');
   const given = Buffer.from(hashSecret(secret), 'hex');
   if (!timingSafeEqual(expected, given)) throw new Forbidden('That secret does not match this ticket');
+  return found;
+}
+
+/** A customer leaves the queue with the secret they got when joining. */
+export async function cancelByCustomer(ctx: AppContext, code: string, secret: string): Promise<ReservationView> {
+  const found = await ticketBySecret(ctx, code, secret);
   if (found.status === 'seated') throw new Conflict('You are already seated; ask staff to finish your game');
   return applyAction(ctx, found.id, 'cancel', 'customer');
 }
@@ -171,13 +177,13 @@ export async function deleteReservation(ctx: AppContext, id: number, actor: stri
   await afterCommit(ctx, effects);
 }
 
-/** Staff's list of reservations in queue order; waiting parties carry their live position and estimate. */
+/** Staff's list of reservations in queue order; live parties carry their position and estimate (waiting) and how they are reached. */
 export async function listReservations(ctx: AppContext, filter: repo.ReservationFilter): Promise<ReservationView[]> {
   const rows = await repo.listReservations(ctx.knex, filter);
-  const waitingGames = [...new Set(rows.filter((r) => r.status === 'waiting').map((r) => r.gameId))];
+  const liveGames = [...new Set(rows.filter((r) => !isTerminal(r.status)).map((r) => r.gameId))];
   const live = new Map<number, ReservationView>();
-  for (const queue of waitingGames.length ? await loadQueues(ctx.knex, waitingGames) : []) {
-    for (const w of queue.waiting) live.set(w.id, w);
+  for (const queue of liveGames.length ? await loadQueues(ctx.knex, liveGames) : []) {
+    for (const w of [...queue.waiting, ...queue.calling, ...queue.seated]) live.set(w.id, w);
   }
   return rows.map((r) => live.get(r.id) ?? toReservationView(r));
 }

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { Reservation } from '../models/Reservation';
 import type { Effects } from './effects';
 import { logEvents, deleteReservations, saveMove } from './repository';
-import { decide, TRANSITIONS, type Move, type ReservationStatus } from './states';
+import { decide, isTerminal, TRANSITIONS, type Move, type ReservationStatus } from './states';
+import { dropSubscriptionsOf } from '../notify/repository';
 
 export interface Transitioned {
   /** the reservations as saved (as they were, for a delete) */
@@ -39,6 +40,8 @@ export async function transition(
   } else {
     const to = rule.to;
     rows = await saveMove(trx, ids, { ...rule, to }, consequences.startsHold ? { startsMs: holdMs } : null);
+    // An ended ticket is never pushed to again (a deleted one loses them by cascade).
+    if (isTerminal(to)) await dropSubscriptionsOf(trx, ids);
     await logEvents(
       trx,
       rows.map((r) => ({

@@ -87,6 +87,10 @@ const calls: Record<string, () => Promise<unknown>> = {
   'reservations.transition': () => Promise.all(transitionActions.map((action) => api.reservations.transition(3, action))),
   'tickets.get': () => api.tickets.get('K7 FA'),
   'tickets.cancel': () => api.tickets.cancel('K7FA', 'secret'),
+  'tickets.subscribe': () =>
+    api.tickets.subscribe('K7FA', 'secret', { endpoint: 'https://fcm.googleapis.com/fcm/send/x', keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } }),
+  'notifications.options': () => api.notifications.options(),
+  'notifications.again': () => api.notifications.again(3),
   'board.get': () => api.board.get(),
   'stats.today': () => api.stats.today(),
 };

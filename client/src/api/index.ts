@@ -1,6 +1,6 @@
 import { ApiError, toApiError } from './error';
 import type { paths } from './schema';
-import type { GameInput, GamePatch, ReservationInput, ReservationPatch, ReservationStatus, Transition } from './types';
+import type { GameInput, GamePatch, PushSubscriptionInput, ReservationInput, ReservationPatch, ReservationStatus, Transition } from './types';
 
 export { ApiError, errorMessage, formErrors } from './error';
 export type * from './types';
@@ -111,6 +111,13 @@ export const api = {
   tickets: {
     get: (code: string) => call('GET /api/tickets/{code}', { path: { code } }),
     cancel: (code: string, secret: string) => call('POST /api/tickets/{code}/cancel', { path: { code }, body: { secret } }),
+    subscribe: (code: string, secret: string, subscription: PushSubscriptionInput) =>
+      call('POST /api/tickets/{code}/push', { path: { code }, body: { secret, subscription } }),
+  },
+  notifications: {
+    options: () => call('GET /api/notifications/options'),
+    /** Staff: the party's news once more, on every channel it has. */
+    again: (reservationId: number) => call('POST /api/notifications', { body: { reservationId } }),
   },
   board: {
     get: () => call('GET /api/board'),

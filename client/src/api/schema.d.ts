@@ -1752,6 +1752,281 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a phone may turn on: the Web Push key, whether texts are sent */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The options */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotifyOptions"];
+                    };
+                };
+                /** @description A dependency (MySQL, Redis) cannot be reached, or no free ticket code was found; try again */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{code}/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn on push notifications for this ticket (with the secret from joining) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Subscribe"];
+                };
+            };
+            responses: {
+                /** @description Subscribed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Validation failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Turn push notifications off for this ticket in this browser */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Unsubscribe"];
+                };
+            };
+            responses: {
+                /** @description Unsubscribed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Validation failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Notify a waiting or called party again, on every channel it has (at most every NOTIFY_AGAIN_SECONDS) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["NotifyAgain"];
+                };
+            };
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Notified"];
+                    };
+                };
+                /** @description Validation failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No staff session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/board": {
         parameters: {
             query?: never;
@@ -2031,9 +2306,30 @@ export interface components {
             finishedAt: string | null;
             /** @description Codes of this game's other live parties that joined from the same phone (empty when none) */
             sameDeviceAs: string[];
+            contact?: components["schemas"]["Contact"];
         };
         /** @enum {string} */
         ReservationStatus: "waiting" | "called" | "seated" | "finished" | "no_show" | "cancelled";
+        /** @description On live queues (lists, the staff socket): how the party is reached, its last message */
+        Contact: {
+            /** @description Empty: screen only */
+            reach: components["schemas"]["Channel"][];
+            lastMessage: {
+                /**
+                 * @description called, almost or again-<n>
+                 * @example called
+                 */
+                event: string;
+                channel: components["schemas"]["Channel"];
+                /** @enum {string} */
+                status: "queued" | "delivered" | "failed";
+                error: string | null;
+                /** Format: date-time */
+                at: string;
+            } | null;
+        };
+        /** @enum {string} */
+        Channel: "push" | "sms";
         User: {
             id: number;
             username: string;
@@ -2108,6 +2404,12 @@ export interface components {
              * @default false
              */
             anotherParty?: boolean;
+            /**
+             * @description E.164; only when the café sends text messages. Never shown on any screen
+             * @default null
+             * @example +447700900123
+             */
+            phone?: string | null;
         };
         ReservationPatch: {
             customerName?: string;
@@ -2135,6 +2437,39 @@ export interface components {
             holdExpiresAt: string | null;
             /** @description false while the game has no copy to lend or is switched off: the party keeps its place, but nobody is called */
             gameAvailable: boolean;
+        };
+        NotifyOptions: {
+            /** @description The VAPID public key (applicationServerKey), base64url */
+            pushPublicKey: string;
+            /** @description Whether a phone number may be given at join */
+            textMessages: boolean;
+            /** @description "Almost your turn" at this place in line; 0: never */
+            almostPosition: number;
+        };
+        Subscribe: {
+            secret: string;
+            subscription: components["schemas"]["PushSubscription"];
+        };
+        /** @description What the browser’s PushSubscription.toJSON() gives */
+        PushSubscription: {
+            /** Format: uri */
+            endpoint: string;
+            expirationTime?: number | null;
+            keys: {
+                p256dh: string;
+                auth: string;
+            };
+        };
+        Unsubscribe: {
+            secret: string;
+            /** Format: uri */
+            endpoint: string;
+        };
+        Notified: {
+            channels: components["schemas"]["Channel"][];
+        };
+        NotifyAgain: {
+            reservationId: number;
         };
         Board: {
             version: number;
