@@ -14,6 +14,10 @@ import { ticketRoutes } from './tickets/routes';
 import { boardRoutes } from './board/routes';
 import { StaffGameSchema } from './board/board';
 import { statsRoutes } from './stats/routes';
+import { settingsRoutes } from './settings/routes';
+import { closeOutRoutes } from './closeout/routes';
+import { historyRoutes } from './history/routes';
+import { auditRoutes } from './audit/routes';
 import { healthDocs, healthRouter } from './health/routes';
 import { mountRoutes, type RouteDefinition } from './http/route';
 import { buildOpenApiDocument } from './http/openapi';
@@ -32,6 +36,10 @@ export const apiRoutes: RouteDefinition[] = [
   ...ticketRoutes,
   ...boardRoutes,
   ...statsRoutes,
+  ...settingsRoutes,
+  ...closeOutRoutes,
+  ...historyRoutes,
+  ...auditRoutes,
 ];
 
 export function openApiDocument() {

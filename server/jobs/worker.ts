@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import { advanceGame, expireHold } from '../queue/service';
 import { housekeeping } from '../queue/housekeeping';
 import { reconcile } from '../queue/reconcile';
+import { closeOutIfDue } from '../closeout/closeOut';
 import { watchRedis } from '../redisHealth';
 import { bullPrefix, isConnectionError, MAINTENANCE_QUEUE_NAME, QUEUE_NAME, type AdvanceData, type HoldData } from './producer';
 
@@ -47,6 +48,8 @@ function maintenanceJobs(ctx: AppContext): Processor {
         return reconcile(ctx);
       case 'housekeeping':
         return housekeeping(ctx);
+      case 'close-out':
+        return closeOutIfDue(ctx);
       default:
         throw new Error(`Unknown job ${job.name}`);
     }
