@@ -70,7 +70,7 @@ export async function historyStats(knex: Knex, range: DateRange, timeZone: strin
     .map(([gameId, title]) => {
       const own = events.filter((e) => e.gameId === gameId);
       const capacity = (copies.get(gameId) ?? 0) * openMs;
-      const utilisation = capacity > 0 ? Math.round(((held.get(gameId) ?? 0) / capacity) * 1000) / 1000 : null;
+      const utilisation = capacity > 0 ? (held.get(gameId) ?? 0) / capacity : null;
       return { gameId, title, copies: copies.get(gameId) ?? 0, ...numbersOf(own), utilisation };
     })
     .filter((g) => g.served + g.noShows + g.cancelled > 0 || (g.utilisation ?? 0) > 0)
