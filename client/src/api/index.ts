@@ -1,11 +1,11 @@
 import { ApiError, toApiError } from './error';
 import type { paths } from './schema';
-import type { GameInput, GamePatch, ReservationInput, ReservationPatch, ReservationStatus, Transition } from './types';
+import type { AuditFilter, DateRange, GameInput, GamePatch, OpeningHoursInput, ReservationInput, ReservationPatch, ReservationStatus, Role, Transition } from './types';
 
 export { ApiError, errorMessage, formErrors } from './error';
 export type * from './types';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 
 /** Every operation in the OpenAPI document as "METHOD /path", e.g. "PATCH /api/games/{id}". */
@@ -89,6 +89,21 @@ export const api = {
     list: () => call('GET /api/users'),
     /** Admins only; signs out every session of that account. */
     resetPassword: (id: number, password: string) => call('POST /api/users/{id}/password', { path: { id }, body: { password } }),
+    create: (username: string, password: string, role: Role) => call('POST /api/users', { body: { username, password, role } }),
+    remove: (id: number) => call('DELETE /api/users/{id}', { path: { id } }),
+    setRole: (id: number, role: Role) => call('PATCH /api/users/{id}', { path: { id }, body: { role } }),
+  },
+  settings: {
+    openingHours: () => call('GET /api/settings/opening-hours'),
+    saveOpeningHours: (hours: OpeningHoursInput) => call('PUT /api/settings/opening-hours', { body: hours }),
+    queueStatus: () => call('GET /api/queue-status'),
+    closeOuts: () => call('GET /api/close-outs'),
+  },
+  history: {
+    stats: (range: DateRange) => call('GET /api/history', { query: range }),
+    audit: (filter: AuditFilter) => call('GET /api/audit', { query: filter }),
+    /** The CSV downloads are plain links (the browser streams them to a file). */
+    csvUrl: (what: 'reservations' | 'events', range: DateRange) => `/api/history/${what}.csv?${new URLSearchParams({ from: range.from, to: range.to }).toString()}`,
   },
   games: {
     list: () => call('GET /api/games'),
