@@ -28,8 +28,8 @@ export const HistorySchema = z
 export type History = z.infer<typeof HistorySchema>;
 
 const numbersOf = (events: readonly CountedEvent[]) => {
-  const { perGame: _perGame, ...numbers } = summarise(events, new Map());
-  return numbers;
+  const { served, noShows, cancelled, meanWaitMinutes, p90WaitMinutes } = summarise(events, new Map());
+  return { served, noShows, cancelled, meanWaitMinutes, p90WaitMinutes };
 };
 
 /** Milliseconds each game's copies were held (called or seated) within [since, until). */

@@ -7,6 +7,13 @@ import { startTestService, type TestService } from '../helpers/testService';
 
 const ZONE = 'Europe/Berlin';
 
+/** A CSV answer read as text (supertest only buffers the types it knows). */
+const asText = (res: request.Response, done: (err: Error | null, body: unknown) => void) => {
+  let text = '';
+  res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  res.on('end', () => done(null, text));
+};
+
 describe('history, CSV exports and the audit log', () => {
   let service: TestService;
   let today: string;
@@ -65,11 +72,7 @@ describe('history, CSV exports and the audit log', () => {
   });
 
   test('the reservations CSV parses back to the rows, quotes and commas intact', async () => {
-    const res = await service.staff.get('/api/history/reservations.csv').query({ from: today, to: today }).buffer(true).parse((r, done) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString('utf8')));
-      r.on('end', () => done(null, text));
-    });
+    const res = await service.staff.get('/api/history/reservations.csv').query({ from: today, to: today }).buffer(true).parse(asText);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toBe(`attachment; filename="meeple-queue-reservations-${today}-to-${today}.csv"`);
@@ -84,11 +87,7 @@ describe('history, CSV exports and the audit log', () => {
   });
 
   test('the events CSV has every event of the range, with actors', async () => {
-    const res = await service.staff.get('/api/history/events.csv').query({ from: today, to: today }).buffer(true).parse((r, done) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString('utf8')));
-      r.on('end', () => done(null, text));
-    });
+    const res = await service.staff.get('/api/history/events.csv').query({ from: today, to: today }).buffer(true).parse(asText);
     expect(res.status).toBe(200);
     const rows = parse(res.body as string, { columns: true }) as Array<Record<string, string>>;
     const db = await service.ctx.knex('reservation_events').orderBy('id');
