@@ -102,8 +102,6 @@ export const api = {
   history: {
     stats: (range: DateRange) => call('GET /api/history', { query: range }),
     audit: (filter: AuditFilter) => call('GET /api/audit', { query: filter }),
-    /** The CSV downloads are plain links (the browser streams them to a file). */
-    csvUrl: (what: 'reservations' | 'events', range: DateRange) => `/api/history/${what}.csv?${new URLSearchParams({ from: range.from, to: range.to }).toString()}`,
   },
   games: {
     list: () => call('GET /api/games'),
@@ -133,3 +131,9 @@ export const api = {
     today: () => call('GET /api/stats/today'),
   },
 };
+
+/** The CSV downloads are plain links: the browser streams them to a file. */
+/** (tests/client/api-contract.test.ts checks both paths are in the OpenAPI document.) */
+export function csvDownloadUrl(what: 'reservations' | 'events', range: DateRange): string {
+  return `/api/history/${what}.csv?${new URLSearchParams({ from: range.from, to: range.to }).toString()}`;
+}
