@@ -3,7 +3,7 @@ import { Conflict } from '../errors';
 import { recordAudit } from '../audit/log';
 import { ALWAYS_OPEN, joinWindow, refusalMessage, type OpeningHours } from './hours';
 import { OpeningHoursBody } from './schemas';
-import { defineSetting, readSetting, writeSetting } from './store';
+import { defineSetting, forgetSetting, readSetting, writeSetting } from './store';
 
 /** The café's opening hours, a key of the settings store; off until an admin sets them. */
 export const OPENING_HOURS = defineSetting<OpeningHours>('opening_hours', OpeningHoursBody, ALWAYS_OPEN);
@@ -17,6 +17,7 @@ export async function saveOpeningHours(ctx: AppContext, hours: OpeningHours, act
     await writeSetting(trx, OPENING_HOURS, hours, actor);
     await recordAudit(trx, { actor, type: 'settings_changed', subject: OPENING_HOURS.key, details: { enabled: hours.enabled } });
   });
+  forgetSetting(ctx.knex, OPENING_HOURS);
 }
 
 /** Whether customers may join now, and the plain words for them when not. */

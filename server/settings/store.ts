@@ -43,7 +43,11 @@ function readRow(knex: Knex, key: string): Entry['row'] {
   if (cached && cached.expiresAt > now) return cached.row;
   const entry: Entry = {
     expiresAt: now + SETTINGS_CACHE_MS,
-    row: knex('cafe_settings').where({ key }).first('value', 'updatedBy', 'updatedAt'),
+    // A real promise (a knex builder would run its query again on every await).
+    row: knex('cafe_settings')
+      .where({ key })
+      .first('value', 'updatedBy', 'updatedAt')
+      .then((row: { value: string; updatedBy: string; updatedAt: Date } | undefined) => row),
   };
   cache.set(key, entry);
   // A failed read is not remembered: the next caller asks MySQL again.
@@ -64,9 +68,15 @@ export async function readSetting<T>(knex: Knex, setting: SettingKey<T>): Promis
   return { value: checked.success ? checked.data : setting.fallback, updatedBy: row.updatedBy, updatedAt: row.updatedAt };
 }
 
-/** Saves a value already checked by the key's schema (the route validated it). */
-export async function writeSetting<T>(knex: Knex, setting: SettingKey<T>, value: T, actor: string): Promise<void> {
-  const row = { key: setting.key, value: JSON.stringify(value), updatedBy: actor, updatedAt: knex.raw('CURRENT_TIMESTAMP(3)') };
-  await knex('cafe_settings').insert(row).onConflict('key').merge(['value', 'updatedBy', 'updatedAt']);
+/**
+ * Saves a value already checked by the key's schema (the route validated it), in the caller's
+ * transaction; once it has committed, `forgetSetting` makes this process read it again.
+ */
+export async function writeSetting<T>(trx: Knex, setting: SettingKey<T>, value: T, actor: string): Promise<void> {
+  const row = { key: setting.key, value: JSON.stringify(value), updatedBy: actor, updatedAt: trx.raw('CURRENT_TIMESTAMP(3)') };
+  await trx('cafe_settings').insert(row).onConflict('key').merge(['value', 'updatedBy', 'updatedAt']);
+}
+
+export function forgetSetting(knex: Knex, setting: SettingKey<unknown>): void {
   cacheOf(knex).delete(setting.key);
 }
