@@ -15,6 +15,10 @@ import { notifyRoutes } from './notify/routes';
 import { boardRoutes } from './board/routes';
 import { StaffGameSchema } from './board/board';
 import { statsRoutes } from './stats/routes';
+import { settingsRoutes } from './settings/routes';
+import { closeOutRoutes } from './closeout/routes';
+import { historyRoutes } from './history/routes';
+import { auditRoutes } from './audit/routes';
 import { healthDocs, healthRouter } from './health/routes';
 import { mountRoutes, type RouteDefinition } from './http/route';
 import { buildOpenApiDocument } from './http/openapi';
@@ -34,6 +38,10 @@ export const apiRoutes: RouteDefinition[] = [
   ...notifyRoutes,
   ...boardRoutes,
   ...statsRoutes,
+  ...settingsRoutes,
+  ...closeOutRoutes,
+  ...historyRoutes,
+  ...auditRoutes,
 ];
 
 export function openApiDocument() {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 
 /** Screens routed by the Vue app; everything else unknown stays a JSON 404. */
-const SPA_ROUTES = ['/', '/staff', '/board', '/join', /^\/t\/[^/]+$/];
+const SPA_ROUTES = ['/', '/staff', '/staff/settings', '/staff/accounts', '/staff/history', '/board', '/join', /^\/t\/[^/]+$/];
 
 export function defaultClientDir(): string {
   // dist/server/http → dist/client; server/http (tsx, Jest) → dist/client

@@ -39,7 +39,7 @@ export interface QueueJobs {
   notify: Queue;
   /** hand one recorded message (server/notify) to a worker; retried with backoff, at most one job per message */
   sendNotification(notificationId: number): Promise<void>;
-  /** reconcile every RECONCILE_SECONDS and housekeeping every hour, on the maintenance queue */
+  /** reconcile every RECONCILE_SECONDS, housekeeping every hour and the close-out check every minute, on the maintenance queue */
   scheduleMaintenance(): Promise<void>;
   /** true when someone paused the engine (Bull Board): reconcile still runs, at its own pace */
   enginePaused(): Promise<boolean>;
@@ -51,6 +51,8 @@ export const isConnectionError = (err: Error) => /ECONNREFUSED|ECONNRESET|ETIMED
 
 /** Codes of tickets ended a day ago are released, and names past RETENTION_DAYS erased, this often. */
 const HOUSEKEEPING_MS = 60 * 60_000;
+/** Whether the café day's closing time has passed (and its close-out is owed) is checked this often. */
+const CLOSE_OUT_CHECK_MS = 60_000;
 
 export const bullPrefix = (config: Config) => `${config.redis.prefix}:bull`;
 // BullMQ job ids may not contain ':'.
@@ -113,6 +115,7 @@ export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
       const opts = { removeOnComplete: true, removeOnFail: 100, attempts: 1 };
       await maintenance.upsertJobScheduler('reconcile', { every: config.queue.reconcileMs }, { name: 'reconcile', opts });
       await maintenance.upsertJobScheduler('housekeeping', { every: HOUSEKEEPING_MS }, { name: 'housekeeping', opts });
+      await maintenance.upsertJobScheduler('close-out', { every: CLOSE_OUT_CHECK_MS }, { name: 'close-out', opts });
     },
     enginePaused: () => queue.isPaused(),
     async close() {

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import { advanceGame, expireHold } from '../queue/service';
 import { housekeeping } from '../queue/housekeeping';
 import { reconcile } from '../queue/reconcile';
+import { closeOutIfDue } from '../closeout/closeOut';
 import { watchRedis } from '../redisHealth';
 import { deliverNotification } from '../notify/service';
 import { bullPrefix, isConnectionError, MAINTENANCE_QUEUE_NAME, NOTIFY_QUEUE_NAME, QUEUE_NAME, type AdvanceData, type HoldData, type NotifyData } from './producer';
@@ -48,6 +49,8 @@ function maintenanceJobs(ctx: AppContext): Processor {
         return reconcile(ctx);
       case 'housekeeping':
         return housekeeping(ctx);
+      case 'close-out':
+        return closeOutIfDue(ctx);
       default:
         throw new Error(`Unknown job ${job.name}`);
     }

@@ -98,6 +98,22 @@ export async function lockQueueHeads(trx: Knex.Transaction, gameId: number, coun
     .forUpdate();
 }
 
+/** Games with parties still waiting, called or seated that joined before `cutoff` (the close-out's work). */
+export async function gamesActiveBefore(trx: Knex, cutoff: Date): Promise<number[]> {
+  const rows = (await Reservation.query(trx).distinct('gameId').whereIn('status', ACTIVE).where('enqueuedAt', '<', cutoff).orderBy('gameId')) as Array<{ gameId: number }>;
+  return rows.map((r) => r.gameId);
+}
+
+/** Locks a game's active parties that joined before `cutoff` (the caller holds the game's lock). */
+export async function lockActiveBefore(trx: Knex.Transaction, gameId: number, cutoff: Date): Promise<Reservation[]> {
+  return Reservation.query(trx)
+    .where('gameId', gameId)
+    .whereIn('status', ACTIVE)
+    .where('enqueuedAt', '<', cutoff)
+    .orderBy([{ column: 'enqueuedAt' }, { column: 'id' }])
+    .forUpdate();
+}
+
 /**
  * Writes a move to locked reservations: the new status, the move's timestamps from the
  * database's clock and, when a hold starts, its end. Returns the rows as saved, in queue order.
@@ -122,6 +138,8 @@ export interface EventRow {
   to: ReservationStatus | null;
   actor: string;
   waitMs?: number | null;
+  /** JSON, e.g. `{"reason":"closed"}` */
+  details?: string | null;
 }
 
 /** The event log: who moved which party from what to what (one INSERT for any number). */
@@ -136,6 +154,7 @@ export async function logEvents(trx: Knex, events: readonly EventRow[]): Promise
       toStatus: e.to,
       actor: e.actor,
       waitMs: e.waitMs ?? null,
+      details: e.details ?? null,
     })),
   );
 }

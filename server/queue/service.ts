@@ -11,6 +11,7 @@ import { hashSecret, JoinWriter, type JoinInput, type Joined } from './joins';
 import { loadQueues, toReservationView, viewReservation, type ReservationView } from './readModel';
 import * as repo from './repository';
 import { transition } from './transition';
+import { refuseJoinWhenClosed } from '../settings/openingHours';
 import { decide, freeCopies, isTerminal, type QueueAction } from './states';
 
 /**
@@ -74,7 +75,8 @@ export function joinWriterOf(ctx: AppContext): JoinWriter {
 }
 
 /** A party joins a game's queue; answered once the join has committed. */
-export function joinQueue(ctx: AppContext, gameId: number, input: JoinInput, actor: string): Promise<Joined> {
+export async function joinQueue(ctx: AppContext, gameId: number, input: JoinInput, actor: string): Promise<Joined> {
+  if (actor === 'customer') await refuseJoinWhenClosed(ctx);
   return joinWriterOf(ctx).join(gameId, input, actor);
 }
 

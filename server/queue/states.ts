@@ -21,7 +21,7 @@ export const ACTIONS = ['call', 'seat', 'finish', 'no_show', 'cancel'] as const;
 export type QueueAction = (typeof ACTIONS)[number];
 
 /** Every move: the manual actions plus what the system and deletions do. */
-export const MOVES = [...ACTIONS, 'auto_call', 'expire_hold', 'delete'] as const;
+export const MOVES = [...ACTIONS, 'auto_call', 'expire_hold', 'delete', 'close_out', 'close_out_seated'] as const;
 export type Move = (typeof MOVES)[number];
 
 /** A timestamp column a move sets to the database's clock. */
@@ -37,6 +37,8 @@ export interface MoveRule {
   event: string;
   /** who makes the move */
   by: 'staff' | 'staff or customer' | 'system';
+  /** why the system made the move, logged with the event (`details.reason`) */
+  reason?: string;
 }
 
 /** The whole state machine: waiting → called → seated → finished, plus no_show, cancelled and delete. */
@@ -49,6 +51,11 @@ export const TRANSITIONS: Record<Move, MoveRule> = {
   expire_hold: { from: ['called'], to: 'no_show', stamps: ['finishedAt'], event: 'no_show', by: 'system' },
   cancel: { from: ['waiting', 'called'], to: 'cancelled', stamps: ['finishedAt'], event: 'cancelled', by: 'staff or customer' },
   delete: { from: STATUSES, to: null, stamps: [], event: 'deleted', by: 'staff' },
+  // The end-of-day close-out (server/closeout): nobody left waiting or called will be seated
+  // tonight, so both are cancelled (a called party is not a no-show: the café closed on them);
+  // a party still playing has finished.
+  close_out: { from: ['waiting', 'called'], to: 'cancelled', stamps: ['finishedAt'], event: 'cancelled', by: 'system', reason: 'closed' },
+  close_out_seated: { from: ['seated'], to: 'finished', stamps: ['finishedAt'], event: 'finished', by: 'system', reason: 'closed' },
 };
 
 /** What a move from one status does to the game's copies and to the party's hold. */
@@ -94,6 +101,8 @@ const MOVE_WORDS: Record<Move, string> = {
   expire_hold: 'marked as a no-show',
   cancel: 'cancelled',
   delete: 'deleted',
+  close_out: 'cancelled at closing',
+  close_out_seated: 'finished at closing',
 };
 
 export function isTerminal(status: ReservationStatus): boolean {

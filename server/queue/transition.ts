@@ -52,6 +52,7 @@ export async function transition(
         actor,
         // How long the party waited, for today's numbers: from joining to being called.
         waitMs: consequences.startsHold ? r.calledAt!.getTime() - r.enqueuedAt.getTime() : null,
+        details: rule.reason ? JSON.stringify({ reason: rule.reason }) : null,
       })),
     );
   }

@@ -46,17 +46,30 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** Today's numbers from the event log. */
-export async function statsToday(knex: Knex, timeZone: string, now = new Date()): Promise<Stats> {
-  const since = startOfDay(now, timeZone);
-  const events = (await knex('reservation_events')
+/** An event that moves the numbers: a call (with its wait), a seating, a no-show, a cancellation. */
+export interface CountedEvent {
+  gameId: number;
+  type: string;
+  waitMs: number | null;
+  createdAt: Date;
+}
+
+/** The events that count, from `since` up to (not including) `until`. */
+export async function countedEvents(knex: Knex, since: Date, until?: Date): Promise<CountedEvent[]> {
+  const query = knex('reservation_events')
     .where('created_at', '>=', since)
     .whereIn('type', ['seated', 'no_show', 'cancelled', 'called'])
-    .select('game_id as gameId', 'type', 'wait_ms as waitMs')) as Array<{ gameId: number; type: string; waitMs: number | null }>;
-  const titles = new Map(
-    ((await knex('games').select('id', 'title')) as Array<{ id: number; title: string }>).map((g) => [g.id, g.title]),
-  );
+    .select('game_id as gameId', 'type', 'wait_ms as waitMs', 'created_at as createdAt');
+  if (until) query.where('created_at', '<', until);
+  return (await query) as CountedEvent[];
+}
 
+export async function gameTitles(knex: Knex): Promise<Map<number, string>> {
+  return new Map(((await knex('games').select('id', 'title')) as Array<{ id: number; title: string }>).map((g) => [g.id, g.title]));
+}
+
+/** The numbers of a list of events: served, no-shows, cancellations, mean and p90 wait, per game. */
+export function summarise(events: readonly CountedEvent[], titles: ReadonlyMap<number, string>): Stats {
   const waits: number[] = [];
   const perGame = new Map<number, { served: number; waits: number[] }>();
   const game = (id: number) => perGame.get(id) ?? perGame.set(id, { served: 0, waits: [] }).get(id)!;
@@ -88,4 +101,10 @@ export async function statsToday(knex: Knex, timeZone: string, now = new Date())
       .map(([id, g]) => ({ gameId: id, title: titles.get(id)!, served: g.served, meanWaitMinutes: mean(g.waits) }))
       .sort((a, b) => b.served - a.served || a.title.localeCompare(b.title)),
   };
+}
+
+/** Today's numbers from the event log. */
+export async function statsToday(knex: Knex, timeZone: string, now = new Date()): Promise<Stats> {
+  const [events, titles] = await Promise.all([countedEvents(knex, startOfDay(now, timeZone)), gameTitles(knex)]);
+  return summarise(events, titles);
 }

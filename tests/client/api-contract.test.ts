@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApiDocument } from '../../server/app';
-import { api } from '../../client/src/api';
+import { api, csvDownloadUrl } from '../../client/src/api';
 import type * as Client from '../../client/src/api/types';
 import type * as Server from '../../server/realtime/contract';
 import type { BoardGame, StaffGame } from '../../server/board/board';
@@ -93,6 +93,20 @@ const calls: Record<string, () => Promise<unknown>> = {
   'notifications.again': () => api.notifications.again(3),
   'board.get': () => api.board.get(),
   'stats.today': () => api.stats.today(),
+  'users.create': () => api.users.create('sam', 'secret-secret', 'staff'),
+  'users.remove': () => api.users.remove(4),
+  'users.setRole': () => api.users.setRole(4, 'admin'),
+  'settings.openingHours': () => api.settings.openingHours(),
+  'settings.saveOpeningHours': () =>
+    api.settings.saveOpeningHours({
+      enabled: true,
+      closedMessage: 'Closed',
+      days: { mon: { open: '17:00', close: '23:00', lastJoin: null }, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null },
+    }),
+  'settings.queueStatus': () => api.settings.queueStatus(),
+  'settings.closeOuts': () => api.settings.closeOuts(),
+  'history.stats': () => api.history.stats({ from: '2026-11-01', to: '2026-11-30' }),
+  'history.audit': () => api.history.audit({ from: '2026-11-01', to: '2026-11-30', gameId: 7, actor: 'staff:ana', limit: 50 }),
 };
 
 describe('the client API contract', () => {
@@ -121,6 +135,16 @@ describe('the client API contract', () => {
       Object.keys(members).map((name) => `${group}.${name}`),
     );
     expect(Object.keys(calls).sort()).toEqual(functions.sort());
+  });
+
+  it('the CSV download links point at GET operations of the document, with its query parameters', () => {
+    for (const what of ['reservations', 'events'] as const) {
+      const url = new URL(csvDownloadUrl(what, { from: '2026-11-01', to: '2026-11-30' }), 'http://x');
+      const operation = document.paths[url.pathname]?.get;
+      expect(operation).toBeDefined();
+      const names = (operation?.parameters ?? []).map((p) => ('name' in p ? p.name : ''));
+      expect([...url.searchParams.keys()].every((k) => names.includes(k))).toBe(true);
+    }
   });
 
   it('the document still offers the five reservation transitions the client names', () => {

@@ -24,6 +24,9 @@ describe('the transition table', () => {
     'delete from finished': [],
     'delete from no_show': [],
     'delete from cancelled': [],
+    'close_out from waiting': [],
+    'close_out from called': ['freesCopy', 'endsHold'],
+    'close_out_seated from seated': ['freesCopy'],
   };
 
   test('the table offers exactly the moves the rules name', () => {

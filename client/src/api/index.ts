@@ -1,11 +1,11 @@
 import { ApiError, toApiError } from './error';
 import type { paths } from './schema';
-import type { GameInput, GamePatch, PushSubscriptionInput, ReservationInput, ReservationPatch, ReservationStatus, Transition } from './types';
+import type { AuditFilter, DateRange, GameInput, GamePatch, OpeningHoursInput, PushSubscriptionInput, ReservationInput, ReservationPatch, ReservationStatus, Role, Transition } from './types';
 
 export { ApiError, errorMessage, formErrors } from './error';
 export type * from './types';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 
 /** Every operation in the OpenAPI document as "METHOD /path", e.g. "PATCH /api/games/{id}". */
@@ -89,6 +89,19 @@ export const api = {
     list: () => call('GET /api/users'),
     /** Admins only; signs out every session of that account. */
     resetPassword: (id: number, password: string) => call('POST /api/users/{id}/password', { path: { id }, body: { password } }),
+    create: (username: string, password: string, role: Role) => call('POST /api/users', { body: { username, password, role } }),
+    remove: (id: number) => call('DELETE /api/users/{id}', { path: { id } }),
+    setRole: (id: number, role: Role) => call('PATCH /api/users/{id}', { path: { id }, body: { role } }),
+  },
+  settings: {
+    openingHours: () => call('GET /api/settings/opening-hours'),
+    saveOpeningHours: (hours: OpeningHoursInput) => call('PUT /api/settings/opening-hours', { body: hours }),
+    queueStatus: () => call('GET /api/queue-status'),
+    closeOuts: () => call('GET /api/close-outs'),
+  },
+  history: {
+    stats: (range: DateRange) => call('GET /api/history', { query: range }),
+    audit: (filter: AuditFilter) => call('GET /api/audit', { query: filter }),
   },
   games: {
     list: () => call('GET /api/games'),
@@ -126,3 +139,9 @@ export const api = {
     today: () => call('GET /api/stats/today'),
   },
 };
+
+/** The CSV downloads are plain links: the browser streams them to a file. */
+/** (tests/client/api-contract.test.ts checks both paths are in the OpenAPI document.) */
+export function csvDownloadUrl(what: 'reservations' | 'events', range: DateRange): string {
+  return `/api/history/${what}.csv?${new URLSearchParams({ from: range.from, to: range.to }).toString()}`;
+}

@@ -2108,6 +2108,439 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/queue-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether customers may join right now (opening hours), and why not in plain words */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Open or closed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueStatus"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/opening-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The café's opening hours, last-join times and closed message (in CAFE_TIMEZONE) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Opening hours */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpeningHours"];
+                    };
+                };
+                /** @description No staff session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set the opening hours (admin); customers are refused outside them and the day is closed out at closing */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["OpeningHoursInput"];
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpeningHours"];
+                    };
+                };
+                /** @description Validation failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No staff session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/close-outs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest end-of-day close-outs: what was left at closing and how it ended */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CloseOut"][];
+                    };
+                };
+                /** @description No staff session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Numbers for a range of café days (CAFE_TIMEZONE): served, no-shows, cancellations, waits, per game with copy utilisation, per hour of day */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description History */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["History"];
+                    };
+                };
+                /** @description Validation failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No staff session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history/reservations.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the reservations that joined in a range of café days (streamed CSV) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reservations as CSV (text/csv, a header line, one line per row; times in UTC and in CAFE_TIMEZONE) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Validation failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No staff session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency (MySQL, Redis) cannot be reached, or no free ticket code was found; try again */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history/events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the event log of a range of café days (streamed CSV) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Events as CSV (text/csv, a header line, one line per row; times in UTC and in CAFE_TIMEZONE) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Validation failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No staff session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency (MySQL, Redis) cannot be reached, or no free ticket code was found; try again */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who did what (admin): queue moves and account, settings and close-out changes, newest first, filtered by time, game and actor */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    /** @description Only moves of this game */
+                    gameId?: number;
+                    /** @description Only what this actor did, e.g. staff:alice or system:close-out */
+                    actor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Audit log */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                /** @description Validation failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No staff session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -2510,6 +2943,141 @@ export interface components {
                 served: number;
                 meanWaitMinutes: number | null;
             }[];
+        };
+        QueueStatus: {
+            /** @description Whether customers may join right now */
+            open: boolean;
+            /** @description Why not, in plain words (null when open) */
+            message: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T19:30:00.000Z
+             */
+            opensAt: string | null;
+        };
+        OpeningHours: components["schemas"]["OpeningHoursInput"] & {
+            updatedBy: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T19:30:00.000Z
+             */
+            updatedAt: string | null;
+        };
+        DayHours: {
+            /** @example 17:30 */
+            open: string;
+            /**
+             * @description At or before `open`: the next day (17:00–01:00)
+             * @example 17:30
+             */
+            close: string;
+            /**
+             * @description Last moment customers may join; null: until closing
+             * @example 17:30
+             */
+            lastJoin: string | null;
+        } | null;
+        OpeningHoursInput: {
+            /** @description false: the queue is always open and nothing is closed out automatically */
+            enabled: boolean;
+            /** @description Per weekday, null: closed all day */
+            days: {
+                mon: components["schemas"]["DayHours"];
+                tue: components["schemas"]["DayHours"];
+                wed: components["schemas"]["DayHours"];
+                thu: components["schemas"]["DayHours"];
+                fri: components["schemas"]["DayHours"];
+                sat: components["schemas"]["DayHours"];
+                sun: components["schemas"]["DayHours"];
+            };
+            closedMessage: string;
+        };
+        CloseOut: {
+            /** @description The café day closed out (CAFE_TIMEZONE) */
+            cafeDate: string;
+            /**
+             * Format: date-time
+             * @description Parties that joined before this were ended
+             */
+            cutoff: string;
+            /** Format: date-time */
+            closedAt: string;
+            actor: string;
+            cancelledWaiting: number;
+            cancelledCalled: number;
+            finished: number;
+            perGame: {
+                gameId: number;
+                title: string;
+                cancelled: number;
+                finished: number;
+            }[];
+        };
+        History: {
+            from: string;
+            to: string;
+            totals: {
+                /** @description Parties seated today */
+                served: number;
+                noShows: number;
+                cancelled: number;
+                /** @description Mean time from joining to being called, today */
+                meanWaitMinutes: number | null;
+                p90WaitMinutes: number | null;
+                joined: number;
+            };
+            perGame: {
+                /** @description Parties seated today */
+                served: number;
+                noShows: number;
+                cancelled: number;
+                /** @description Mean time from joining to being called, today */
+                meanWaitMinutes: number | null;
+                p90WaitMinutes: number | null;
+                gameId: number;
+                title: string;
+                copies: number;
+                /** @description Share (0–1) of the copies’ open hours a party held one (called or seated); null with no open hours in the range */
+                utilisation: number | null;
+            }[];
+            perHour: {
+                /** @description Parties seated today */
+                served: number;
+                noShows: number;
+                cancelled: number;
+                /** @description Mean time from joining to being called, today */
+                meanWaitMinutes: number | null;
+                p90WaitMinutes: number | null;
+                /** @description Hour of day in CAFE_TIMEZONE, 0–23 */
+                hour: number;
+                joined: number;
+            }[];
+        };
+        AuditPage: {
+            entries: components["schemas"]["AuditEntry"][];
+            /** @description Everyone who did something in the range (for the filter) */
+            actors: string[];
+            /** @description More entries matched than `limit`; narrow the range */
+            truncated: boolean;
+        };
+        AuditEntry: {
+            /**
+             * Format: date-time
+             * @example 2026-11-22T19:30:00.000Z
+             */
+            at: string;
+            actor: string;
+            /** @enum {string} */
+            kind: "queue" | "account" | "settings" | "close_out";
+            /** @description The event: called, seated, cancelled… or account_created, role_changed, settings_changed… */
+            type: string;
+            /** @description Whom or what: a ticket code, a username, a settings key, a café date */
+            subject: string | null;
+            gameId: number | null;
+            game: string | null;
+            fromStatus: string | null;
+            toStatus: string | null;
+            details: string | null;
         };
         Health: {
             /** @enum {string} */

@@ -35,6 +35,18 @@ export type Board = Schemas['Board'];
 export type Stats = Schemas['Stats'];
 export type GameStats = Stats['perGame'][number];
 
+export type OpeningHours = Schemas['OpeningHours'];
+export type OpeningHoursInput = Schemas['OpeningHoursInput'];
+export type DayHours = Schemas['DayHours'];
+export type CloseOut = Schemas['CloseOut'];
+export type History = Schemas['History'];
+export type AuditEntry = Schemas['AuditEntry'];
+export interface DateRange {
+  from: string;
+  to: string;
+}
+export type AuditFilter = NonNullable<paths['/api/audit']['get']['parameters']['query']>;
+
 export type ErrorBody = Schemas['Error'];
 export type ErrorDetail = ErrorBody['error']['details'][number];
 
