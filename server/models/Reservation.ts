@@ -15,6 +15,8 @@ export class Reservation extends Model {
   secretHash!: string;
   status!: ReservationStatus;
   enqueuedAt!: Date;
+  /** the party's place in the queue: `enqueuedAt` unless staff moved it (see ordering.ts) */
+  queueAt!: Date;
   calledAt!: Date | null;
   holdExpiresAt!: Date | null;
   seatedAt!: Date | null;

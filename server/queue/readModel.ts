@@ -112,7 +112,7 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
   if (!ids.length) return [];
   const [active, sessions] = await Promise.all([
     Reservation.query(knex).whereIn('gameId', ids).whereIn('status', ACTIVE).orderBy([
-      { column: 'enqueuedAt' },
+      { column: 'queueAt' },
       { column: 'id' },
     ]),
     recentSessions(knex, ids),
@@ -153,9 +153,9 @@ export async function viewReservation(knex: Knex, reservation: Reservation): Pro
   return queue?.waiting.find((w) => w.id === reservation.id) ?? toReservationView(reservation);
 }
 
-const AHEAD = '(enqueued_at < ? OR (enqueued_at = ? AND id < ?))';
-const FROM = '(enqueued_at > ? OR (enqueued_at = ? AND id >= ?))';
-const UP_TO = '(enqueued_at < ? OR (enqueued_at = ? AND id <= ?))';
+const AHEAD = '(queue_at < ? OR (queue_at = ? AND id < ?))';
+const FROM = '(queue_at > ? OR (queue_at = ? AND id >= ?))';
+const UP_TO = '(queue_at < ? OR (queue_at = ? AND id <= ?))';
 
 /**
  * Queue positions of waiting parties, in one statement whatever their number: per game, one
@@ -164,8 +164,8 @@ const UP_TO = '(enqueued_at < ? OR (enqueued_at = ? AND id <= ?))';
  * index range count per game, not one per party, and the positions are exact even when other
  * parties' rows fall between them.
  */
-export async function queuePositions(knex: Knex, rows: ReadonlyArray<Pick<Reservation, 'id' | 'gameId' | 'enqueuedAt'>>): Promise<Map<number, number>> {
-  const byGame = new Map<number, Array<Pick<Reservation, 'id' | 'gameId' | 'enqueuedAt'>>>();
+export async function queuePositions(knex: Knex, rows: ReadonlyArray<Pick<Reservation, 'id' | 'gameId' | 'queueAt'>>): Promise<Map<number, number>> {
+  const byGame = new Map<number, Array<Pick<Reservation, 'id' | 'gameId' | 'queueAt'>>>();
   for (const r of rows) byGame.set(r.gameId, [...(byGame.get(r.gameId) ?? []), r]);
   const parts: string[] = [];
   const bindings: Knex.RawBinding[] = [];
@@ -173,11 +173,11 @@ export async function queuePositions(knex: Knex, rows: ReadonlyArray<Pick<Reserv
     mine.sort(compareQueueOrder);
     const first = mine[0]!;
     const last = mine[mine.length - 1]!;
-    const key = (r: typeof first) => [r.enqueuedAt, r.enqueuedAt, r.id];
+    const key = (r: typeof first) => [r.queueAt, r.queueAt, r.id];
     parts.push(`SELECT game_id AS gameId, COUNT(*) AS ahead, NULL AS id, NULL AS spanRank FROM reservations
       WHERE game_id = ? AND status = 'waiting' AND ${AHEAD} GROUP BY game_id`);
     bindings.push(gameId, ...key(first));
-    parts.push(`SELECT game_id, NULL, id, ROW_NUMBER() OVER (ORDER BY enqueued_at, id) FROM reservations
+    parts.push(`SELECT game_id, NULL, id, ROW_NUMBER() OVER (ORDER BY queue_at, id) FROM reservations
       WHERE game_id = ? AND status = 'waiting' AND ${FROM} AND ${UP_TO}`);
     bindings.push(gameId, ...key(first), ...key(last));
   }

@@ -48,6 +48,19 @@ export const ReservationPatchBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'Send at least one field to change' })
   .openapi('ReservationPatch');
 
+export const ExtendHoldBody = z
+  .strictObject({
+    minutes: z
+      .number('A number of minutes from 1 to 60')
+      .int('A whole number of minutes')
+      .min(1, 'At least 1 minute')
+      .max(60, 'At most 60 minutes')
+      .optional()
+      .openapi({ description: 'minutes added to the hold (default HOLD_EXTENSION_MINUTES)' }),
+  })
+  .optional()
+  .openapi('ExtendHold');
+
 export const ReservationQuery = z.object({
   gameId: z.coerce.number().int().positive().optional(),
   status: StatusSchema.optional(),
