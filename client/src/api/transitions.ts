@@ -6,10 +6,21 @@ import type { ReservationStatus, Transition } from './types';
 
 /** The actions staff may take on a party in each status: the server's state machine. */
 export const LEGAL_ACTIONS: Record<ReservationStatus, readonly Transition[]> = {
-  waiting: ['call', 'cancel'],
-  called: ['seat', 'no-show', 'cancel'],
-  seated: ['finish'],
-  finished: [],
-  no_show: [],
-  cancelled: [],
+  waiting: ['call', 'cancel', 'move-up', 'move-down'],
+  called: ['seat', 'no-show', 'cancel', 'uncall', 'extend-hold'],
+  seated: ['finish', 'unseat'],
+  finished: ['unfinish'],
+  no_show: ['reinstate', 'requeue'],
+  cancelled: ['reinstate'],
+};
+
+/** The move that takes each action back (the undo toast); the server judges it like any other. */
+export const UNDO: Partial<Record<Transition, Transition>> = {
+  'call': 'uncall',
+  'seat': 'unseat',
+  'finish': 'unfinish',
+  'no-show': 'reinstate',
+  'cancel': 'reinstate',
+  'move-up': 'move-down',
+  'move-down': 'move-up',
 };
