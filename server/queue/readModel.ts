@@ -32,6 +32,8 @@ export interface GameQueue {
   waiting: ReservationView[];
   calling: ReservationView[];
   seated: ReservationView[];
+  /** the wait a party joining now would be quoted (the estimate one place behind the last) */
+  quotedWaitMinutes: number | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -129,7 +131,8 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
       copies: game.copies,
       expectedPlayMs: expectedPlayMs(game.playMinutes, sessions.get(game.id) ?? []),
       busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt })),
-      waitingCount: waitingRows.length,
+      // One more than wait: the last estimate is what a party joining now is quoted.
+      waitingCount: waitingRows.length + 1,
     });
     return {
       game,
@@ -137,6 +140,7 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
       waiting: waitingRows.map((r, i) => toReservationView(r, i + 1, estimates[i] ?? null)),
       calling: rows.filter((r) => r.status === 'called').map((r) => toReservationView(r)),
       seated: rows.filter((r) => r.status === 'seated').map((r) => toReservationView(r)),
+      quotedWaitMinutes: estimates[waitingRows.length] ?? null,
     };
   });
 }

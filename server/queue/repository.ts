@@ -223,6 +223,7 @@ export async function erasePersonalData(knex: Knex, days: number): Promise<numbe
 export interface ReservationFilter {
   gameId?: number;
   status?: ReservationStatus;
+  endedWithinMinutes?: number;
   limit: number;
 }
 
@@ -232,6 +233,7 @@ export async function listReservations(knex: Knex, filter: ReservationFilter): P
     .modify((q) => {
       if (filter.gameId) q.where('gameId', filter.gameId);
       if (filter.status) q.where('status', filter.status);
+      if (filter.endedWithinMinutes) q.whereRaw(`finished_at > ${NOW} - INTERVAL ? MINUTE`, [filter.endedWithinMinutes]);
     })
     .orderBy(QUEUE_ORDER)
     .limit(filter.limit);

@@ -64,6 +64,13 @@ export const ExtendHoldBody = z
 export const ReservationQuery = z.object({
   gameId: z.coerce.number().int().positive().optional(),
   status: StatusSchema.optional(),
+  endedWithinMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_080)
+    .optional()
+    .openapi({ description: 'only parties that ended this many minutes ago or less (what staff may still bring back)' }),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 

@@ -940,6 +940,8 @@ export interface paths {
                 query?: {
                     gameId?: number;
                     status?: components["schemas"]["ReservationStatus"];
+                    /** @description only parties that ended this many minutes ago or less (what staff may still bring back) */
+                    endedWithinMinutes?: number;
                     limit?: number;
                 };
                 header?: never;
@@ -2582,6 +2584,8 @@ export interface components {
             calling: components["schemas"]["Reservation"][];
             waiting: components["schemas"]["Reservation"][];
             seated: components["schemas"]["Reservation"][];
+            /** @description the wait a party joining now would be quoted; null without a copy to lend */
+            quotedWaitMinutes: number | null;
         };
         Reservation: {
             id: number;
