@@ -20,7 +20,7 @@ export const actionLabels: Record<Transition, string> = {
   unfinish: 'Back to seated',
   reinstate: 'Back in queue',
   requeue: 'To the back',
-  'extend-hold': 'More time',
+  'extend-hold': '+ Time',
   'move-up': '▲',
   'move-down': '▼',
 };
@@ -29,6 +29,7 @@ export const actionLabels: Record<Transition, string> = {
 export const actionNames: Record<Transition, string> = {
   ...actionLabels,
   uncall: 'Back to waiting',
+  'extend-hold': 'More time',
   unseat: 'Back to called',
   'move-up': 'Move up',
   'move-down': 'Move down',
@@ -55,7 +56,9 @@ export const actionDone: Record<Transition, string> = {
 export const DESTRUCTIVE: ReadonlySet<Transition> = new Set<Transition>(['cancel', 'no-show']);
 
 /** The moves a row in the live queue shows as buttons of its own; the steps back live in the undo toast and the ended list. */
-export const ROW_ACTIONS: ReadonlySet<Transition> = new Set<Transition>(['call', 'seat', 'finish', 'no-show', 'cancel', 'extend-hold', 'move-up', 'move-down']);
+export const ROW_ACTIONS: ReadonlySet<Transition> = new Set<Transition>(['call', 'seat', 'finish', 'no-show', 'cancel', 'extend-hold']);
+/** Moving a waiting party up or down: small buttons beside its position. */
+export const PLACE_ACTIONS: ReadonlySet<Transition> = new Set<Transition>(['move-up', 'move-down']);
 
 /** The move that takes `action` back, or null when it has none. */
 export function undoOf(action: Transition): Transition | null {
