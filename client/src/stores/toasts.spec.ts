@@ -2,8 +2,12 @@ import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globa
 import { UNDO_LIFETIME_MS, useToasts } from './toasts';
 
 describe('toasts', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   test('a toast with Undo stays at least ten seconds, then goes', () => {
     const toasts = useToasts();
