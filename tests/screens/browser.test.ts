@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ADMIN, startTestService, type TestService } from '../helpers/testService';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type Expected, type PageWindow } from '../helpers/browser';
+import { expectText as expectTextWithin, failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type Expected, type PageWindow } from '../helpers/browser';
 import { DEMO_GAMES, seedDemo } from '../helpers/demo';
 
 jest.setTimeout(90_000);
@@ -47,20 +47,11 @@ async function open(label: string, viewport: { width: number; height: number }, 
   return context.newPage();
 }
 
+/** Polls `locator`'s text until it matches, for at most `timeout` ms. */
+const expectText = (locator: Locator, pattern: RegExp, timeout = STEP_MS) => expectTextWithin(locator, pattern, timeout);
+
 async function text(locator: Locator): Promise<string> {
   return ((await locator.textContent({ timeout: STEP_MS })) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** Polls `locator`'s text until it matches, for at most `timeout` ms. */
-async function expectText(locator: Locator, pattern: RegExp, timeout = STEP_MS): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '')) ?? '';
-    if (pattern.test(last)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`expected ${String(locator)} to match ${pattern} within ${timeout} ms; last text: ${JSON.stringify(last.trim())}`);
 }
 
 /** Joins from the phone's /join page; returns the new code and when the server answered. */

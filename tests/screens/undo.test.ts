@@ -3,10 +3,10 @@
  * toast, confirm destructive ones, bring a no-show back later from "Ended today", and move a
  * party up; the TV follows each change. Needs the built client and Chromium.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN, startTestService, type TestService } from '../helpers/testService';
 import { createGame, join, type ReservationBody } from '../helpers/api';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext } from '../helpers/browser';
+import { expectText, launchChromium, ProblemLog, requireBuiltClient, signInToStaff, VIEWPORTS, watchedContext } from '../helpers/browser';
 
 jest.setTimeout(90_000);
 
@@ -34,12 +34,7 @@ beforeAll(async () => {
   board = await tv.newPage();
   await board.goto(`${service.url}/board`);
   staff = await tablet.newPage();
-  await log.expecting(failedRequest('nobody is signed in yet', '/api/auth/me', 401), async () => {
-    await staff.goto(`${service.url}/staff`);
-    await staff.getByTestId('login-username').fill(ADMIN.username);
-  });
-  await staff.getByTestId('login-password').fill(ADMIN.password);
-  await staff.getByTestId('login-submit').click();
+  await signInToStaff(staff, log, service.url, ADMIN);
   await staff.getByTestId(`queue-game-${gameId}`).waitFor({ timeout: STEP_MS });
 }, 60_000);
 
@@ -53,17 +48,6 @@ afterAll(async () => {
 const row = (code: string) => staff.getByTestId(`queue-row-${code}`);
 const boardEntry = (code: string) => board.getByTestId(`board-entry-${code}`);
 const undoToast = (text: RegExp) => staff.getByTestId('toast').filter({ hasText: text });
-
-async function expectText(locator: Locator, pattern: RegExp, timeout = STEP_MS): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '')) ?? '';
-    if (pattern.test(last)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`expected ${String(locator)} to match ${pattern}; last text: ${JSON.stringify(last.trim())}`);
-}
 
 /** The codes of the waiting rows, in the order the table shows them. */
 async function waitingCodes(): Promise<string[]> {
