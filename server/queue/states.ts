@@ -197,6 +197,9 @@ export function whyIllegal(status: ReservationStatus, move: Move): string | null
   return `Only a ${allowed} party can be ${MOVE_WORDS[move]}; ${now}`;
 }
 
+/** How long an ended ticket code still resolves (repository.ts releases it after a day). */
+const LIVE_TICKET_MS = 24 * 60 * 60_000;
+
 /**
  * Why a step back comes too late, or null: a finished party only within the revert window, an
  * ended one only while its ticket code still resolves (the code is released a day after).
@@ -208,7 +211,8 @@ export function whyTooLate(
   revertFinishedMs: number,
 ): string | null {
   const { window } = TRANSITIONS[move];
-  if (window === 'live-ticket' && party.liveCode === null) {
+  const ticketGone = party.liveCode === null || (party.finishedAt !== null && now.getTime() - party.finishedAt.getTime() > LIVE_TICKET_MS);
+  if (window === 'live-ticket' && ticketGone) {
     return 'This ticket ended over a day ago and its code was released; ask the party to join again';
   }
   if (window === 'revert-finished' && (!party.finishedAt || now.getTime() - party.finishedAt.getTime() > revertFinishedMs)) {

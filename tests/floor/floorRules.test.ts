@@ -51,6 +51,8 @@ describe('revert windows', () => {
     expect(whyTooLate('reinstate', { finishedAt: new Date(T0 - 600 * MIN), liveCode: 'K7FA' }, now, 0)).toBeNull();
     expect(whyTooLate('reinstate', { finishedAt: new Date(T0 - 2000 * MIN), liveCode: null }, now, 0)).toMatch(/over a day ago/);
     expect(whyTooLate('requeue', { finishedAt: new Date(T0 - 2000 * MIN), liveCode: null }, now, 0)).toMatch(/join again/);
+    // Over a day, even before the hourly housekeeping has released the code.
+    expect(whyTooLate('reinstate', { finishedAt: new Date(T0 - 1441 * MIN), liveCode: 'K7FA' }, now, 0)).toMatch(/over a day ago/);
   });
 
   test('moves without a window are never too late', () => {
