@@ -5,6 +5,7 @@ import * as liveCodesAndWaits from './20261129000000_live_codes_and_waits';
 import * as gameQueueLimit from './20261129000001_game_queue_limit';
 import * as staffSessionGeneration from './20261129000010_staff_session_generation';
 import * as notifications from './20261130000200_notifications';
+import * as floorTools from './20261130000300_floor_tools';
 import * as cafeSettings from './20261130000400_cafe_settings';
 import * as serviceSecrets from './20261130000600_service_secrets';
 import * as reservationDevice from './20261130000601_reservation_device';
@@ -20,6 +21,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261129000001_game_queue_limit': gameQueueLimit,
   '20261129000010_staff_session_generation': staffSessionGeneration,
   '20261130000200_notifications': notifications,
+  '20261130000300_floor_tools': floorTools,
   '20261130000400_cafe_settings': cafeSettings,
   '20261130000600_service_secrets': serviceSecrets,
   '20261130000601_reservation_device': reservationDevice,

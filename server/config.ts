@@ -68,6 +68,8 @@ const envSchema = z
     ADMIN_USERNAME: z.string().min(1).default('admin'),
     ADMIN_PASSWORD: PasswordRule.optional(),
     HOLD_MINUTES: z.coerce.number().positive().default(5),
+    HOLD_EXTENSION_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+    REVERT_FINISHED_MINUTES: z.coerce.number().int().min(0).default(15),
     AUTO_ADVANCE: bool.default(true),
     RUN_WORKERS: bool.default(true),
     WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -172,7 +174,19 @@ export interface Config {
   /** Where browsers may send state changes from; empty: the request's own host name. */
   publicOrigins: string[];
   admin: { username: string; password?: string };
-  queue: { holdMs: number; autoAdvance: boolean; runWorkers: boolean; reconcileMs: number; retentionDays: number; workerPort?: number; workerHost: string };
+  queue: {
+    holdMs: number;
+    /** staff's "+N min" on a called party, when the request names no other */
+    holdExtensionMs: number;
+    /** how long after finishing a party can still be put back to seated */
+    revertFinishedMs: number;
+    autoAdvance: boolean;
+    runWorkers: boolean;
+    reconcileMs: number;
+    retentionDays: number;
+    workerPort?: number;
+    workerHost: string;
+  };
   /** Per minute: joins per device, joins without a device cookie per address, all joins per address. */
   rateLimits: { joinsPerMinute: number; newDeviceJoinsPerMinute: number; addressJoinsPerMinute: number; loginFailures: number; ticketMissesPerMinute: number };
   metricsToken?: string;
@@ -251,6 +265,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     admin: { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
     queue: {
       holdMs: Math.round(env.HOLD_MINUTES * 60_000),
+      holdExtensionMs: env.HOLD_EXTENSION_MINUTES * 60_000,
+      revertFinishedMs: env.REVERT_FINISHED_MINUTES * 60_000,
       autoAdvance: env.AUTO_ADVANCE,
       runWorkers: env.RUN_WORKERS,
       reconcileMs: Math.round(env.RECONCILE_SECONDS * 1000),

@@ -38,6 +38,7 @@ export const StaffGameSchema = z
     calling: z.array(ReservationSchema),
     waiting: z.array(ReservationSchema),
     seated: z.array(ReservationSchema),
+    quotedWaitMinutes: z.number().int().nullable().openapi({ description: 'the wait a party joining now would be quoted; null without a copy to lend' }),
   })
   .openapi('StaffGame');
 
@@ -78,6 +79,7 @@ export function toStaffGame(q: GameQueue): StaffGame {
     calling: q.calling,
     waiting: q.waiting,
     seated: q.seated,
+    quotedWaitMinutes: q.quotedWaitMinutes,
   };
 }
 

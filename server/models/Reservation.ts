@@ -19,6 +19,8 @@ export class Reservation extends Model {
   deviceId!: string | null;
   status!: ReservationStatus;
   enqueuedAt!: Date;
+  /** the party's place in the queue: `enqueuedAt` unless staff moved it (see ordering.ts) */
+  queueAt!: Date;
   calledAt!: Date | null;
   holdExpiresAt!: Date | null;
   seatedAt!: Date | null;

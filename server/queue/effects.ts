@@ -12,6 +12,8 @@ export interface Effects {
   gameId: number;
   /** parties just called: their hold expiry is scheduled, their phones told */
   called?: readonly Reservation[];
+  /** the called parties were called before (a seating taken back): not counted as calls again */
+  recalled?: boolean;
   /** parties whose hold ended early: the expiry job is cancelled (it would find nothing to do) */
   endedHolds?: readonly Reservation[];
   /** reservations removed outright: a phone watching one of them learns it is gone */
@@ -40,7 +42,7 @@ export async function afterCommit(ctx: AppContext, effects: Effects): Promise<vo
   for (let i = 0; i < (effects.noShows ?? 0); i += 1) ctx.metrics.partyNoShow(gameId);
   if (effects.finished) forgetRecentSessions(ctx.knex, gameId);
   for (const r of called) {
-    ctx.metrics.partyCalled(r.gameId, r.calledAt!.getTime() - r.enqueuedAt.getTime());
+    if (!effects.recalled) ctx.metrics.partyCalled(r.gameId, r.calledAt!.getTime() - r.enqueuedAt.getTime());
     ctx.notifier.partyCalled({ id: r.id, gameId: r.gameId, code: r.code });
   }
   for (const r of removed) ctx.notifier.partyRemoved({ gameId: r.gameId, code: r.code });

@@ -37,6 +37,8 @@ export interface GameQueue {
   waiting: ReservationView[];
   calling: ReservationView[];
   seated: ReservationView[];
+  /** the wait a party joining now would be quoted (the estimate one place behind the last) */
+  quotedWaitMinutes: number | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -132,7 +134,7 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
   if (!ids.length) return [];
   const [active, sessions] = await Promise.all([
     Reservation.query(knex).select('reservations.*', ...contactColumns(knex)).whereIn('gameId', ids).whereIn('status', ACTIVE).orderBy([
-      { column: 'enqueuedAt' },
+      { column: 'queueAt' },
       { column: 'id' },
     ]),
     recentSessions(knex, ids),
@@ -149,7 +151,8 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
       copies: game.copies,
       expectedPlayMs: expectedPlayMs(game.playMinutes, sessions.get(game.id) ?? []),
       busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt })),
-      waitingCount: waitingRows.length,
+      // One more than wait: the last estimate is what a party joining now is quoted.
+      waitingCount: waitingRows.length + 1,
     });
     return markSharedDevices({
       game,
@@ -157,6 +160,7 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
       waiting: waitingRows.map((r, i) => withContact(toReservationView(r, i + 1, estimates[i] ?? null), r)),
       calling: rows.filter((r) => r.status === 'called').map((r) => withContact(toReservationView(r), r)),
       seated: rows.filter((r) => r.status === 'seated').map((r) => withContact(toReservationView(r), r)),
+      quotedWaitMinutes: estimates[waitingRows.length] ?? null,
     }, rows);
   });
 }
@@ -175,9 +179,9 @@ export async function viewReservation(knex: Knex, reservation: Reservation): Pro
   return queue?.waiting.find((w) => w.id === reservation.id) ?? toReservationView(reservation);
 }
 
-const AHEAD = '(enqueued_at < ? OR (enqueued_at = ? AND id < ?))';
-const FROM = '(enqueued_at > ? OR (enqueued_at = ? AND id >= ?))';
-const UP_TO = '(enqueued_at < ? OR (enqueued_at = ? AND id <= ?))';
+const AHEAD = '(queue_at < ? OR (queue_at = ? AND id < ?))';
+const FROM = '(queue_at > ? OR (queue_at = ? AND id >= ?))';
+const UP_TO = '(queue_at < ? OR (queue_at = ? AND id <= ?))';
 
 /**
  * Queue positions of waiting parties, in one statement whatever their number: per game, one
@@ -186,8 +190,8 @@ const UP_TO = '(enqueued_at < ? OR (enqueued_at = ? AND id <= ?))';
  * index range count per game, not one per party, and the positions are exact even when other
  * parties' rows fall between them.
  */
-export async function queuePositions(knex: Knex, rows: ReadonlyArray<Pick<Reservation, 'id' | 'gameId' | 'enqueuedAt'>>): Promise<Map<number, number>> {
-  const byGame = new Map<number, Array<Pick<Reservation, 'id' | 'gameId' | 'enqueuedAt'>>>();
+export async function queuePositions(knex: Knex, rows: ReadonlyArray<Pick<Reservation, 'id' | 'gameId' | 'queueAt'>>): Promise<Map<number, number>> {
+  const byGame = new Map<number, Array<Pick<Reservation, 'id' | 'gameId' | 'queueAt'>>>();
   for (const r of rows) byGame.set(r.gameId, [...(byGame.get(r.gameId) ?? []), r]);
   const parts: string[] = [];
   const bindings: Knex.RawBinding[] = [];
@@ -195,11 +199,11 @@ export async function queuePositions(knex: Knex, rows: ReadonlyArray<Pick<Reserv
     mine.sort(compareQueueOrder);
     const first = mine[0]!;
     const last = mine[mine.length - 1]!;
-    const key = (r: typeof first) => [r.enqueuedAt, r.enqueuedAt, r.id];
+    const key = (r: typeof first) => [r.queueAt, r.queueAt, r.id];
     parts.push(`SELECT game_id AS gameId, COUNT(*) AS ahead, NULL AS id, NULL AS spanRank FROM reservations
       WHERE game_id = ? AND status = 'waiting' AND ${AHEAD} GROUP BY game_id`);
     bindings.push(gameId, ...key(first));
-    parts.push(`SELECT game_id, NULL, id, ROW_NUMBER() OVER (ORDER BY enqueued_at, id) FROM reservations
+    parts.push(`SELECT game_id, NULL, id, ROW_NUMBER() OVER (ORDER BY queue_at, id) FROM reservations
       WHERE game_id = ? AND status = 'waiting' AND ${FROM} AND ${UP_TO}`);
     bindings.push(gameId, ...key(first), ...key(last));
   }

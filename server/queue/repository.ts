@@ -14,6 +14,8 @@ import { ACTIVE, USING_A_COPY, type MoveRule, type ReservationStatus } from './s
  * game run one after the other, and two on different games never wait for each other.
  */
 
+/** The queue order (see ordering.ts): the party's place, then id. */
+const QUEUE_ORDER = [{ column: 'queueAt' }, { column: 'id' }];
 /** The database's clock, so the order and the holds never depend on which instance asked. */
 const NOW = 'CURRENT_TIMESTAMP(3)';
 /** Read committed + a lock on the game row: every decision sees the latest commits, in turn. */
@@ -93,7 +95,7 @@ export async function lockQueueHeads(trx: Knex.Transaction, gameId: number, coun
   if (count <= 0) return [];
   return Reservation.query(trx)
     .where({ gameId, status: 'waiting' })
-    .orderBy([{ column: 'enqueuedAt' }, { column: 'id' }])
+    .orderBy(QUEUE_ORDER)
     .limit(count)
     .forUpdate();
 }
@@ -114,21 +116,49 @@ export async function lockActiveBefore(trx: Knex.Transaction, gameId: number, cu
     .forUpdate();
 }
 
+/** What a move writes besides its rule: the hold it starts, or the minutes it adds to one. */
+export interface MoveWrite {
+  startsHoldMs?: number;
+  extendsHoldMs?: number;
+}
+
 /**
  * Writes a move to locked reservations: the new status, the move's timestamps from the
- * database's clock and, when a hold starts, its end. Returns the rows as saved, in queue order.
+ * database's clock, the columns it empties, the hold it starts or extends and, for a party
+ * sent to the back, its new place. Returns the rows as saved, in queue order.
  */
 export async function saveMove(
   trx: Knex.Transaction,
   ids: readonly number[],
   rule: MoveRule & { to: ReservationStatus },
-  hold: { startsMs: number } | null,
+  write: MoveWrite,
 ): Promise<Reservation[]> {
-  const patch: Partial<Reservation> = { status: rule.to, updatedAt: dbClock(trx) };
+  const patch: Record<string, unknown> = { status: rule.to, updatedAt: dbClock(trx) };
   for (const stamp of rule.stamps) patch[stamp] = dbClock(trx);
-  if (hold) patch.holdExpiresAt = dbClock(trx, `${NOW} + INTERVAL ? MICROSECOND`, [hold.startsMs * 1000]);
-  await Reservation.query(trx).patch(patch).whereIn('id', ids);
-  return Reservation.query(trx).whereIn('id', ids).orderBy([{ column: 'enqueuedAt' }, { column: 'id' }]);
+  for (const column of rule.clears ?? []) patch[column] = null;
+  if (write.startsHoldMs !== undefined) patch.holdExpiresAt = dbClock(trx, `${NOW} + INTERVAL ? MICROSECOND`, [write.startsHoldMs * 1000]);
+  // A hold already over (the expiry job is late) is extended from now, not from its past end.
+  if (write.extendsHoldMs !== undefined) {
+    patch.holdExpiresAt = dbClock(trx, `GREATEST(COALESCE(hold_expires_at, ${NOW}), ${NOW}) + INTERVAL ? MICROSECOND`, [write.extendsHoldMs * 1000]);
+  }
+  if (rule.place === 'back') patch.queueAt = dbClock(trx);
+  await Reservation.query(trx).patch(patch as Partial<Reservation>).whereIn('id', ids);
+  return Reservation.query(trx).whereIn('id', ids).orderBy(QUEUE_ORDER);
+}
+
+/** A game's waiting parties, locked, in queue order. Caller holds the game lock. */
+export async function lockWaiting(trx: Knex.Transaction, gameId: number): Promise<Reservation[]> {
+  return Reservation.query(trx).where({ gameId, status: 'waiting' }).orderBy(QUEUE_ORDER).forUpdate();
+}
+
+/** New places in the queue (a party moved up or down), one statement. */
+export async function savePlaces(trx: Knex.Transaction, places: ReadonlyMap<number, Date>): Promise<void> {
+  if (!places.size) return;
+  const ids = [...places.keys()];
+  await trx.raw(
+    `UPDATE reservations SET queue_at = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END, updated_at = ${NOW} WHERE id IN (?)`,
+    [...ids.flatMap((id) => [id, places.get(id)!]), ids],
+  );
 }
 
 export interface EventRow {
@@ -138,11 +168,17 @@ export interface EventRow {
   to: ReservationStatus | null;
   actor: string;
   waitMs?: number | null;
-  /** JSON, e.g. `{"reason":"closed"}` */
-  details?: string | null;
+  /** what else the move needs to be understood later (minutes added, places moved), as JSON */
+  details?: Record<string, unknown> | null;
 }
 
-/** The event log: who moved which party from what to what (one INSERT for any number). */
+const STAFF_ACTOR = 'staff:';
+
+/**
+ * The event log: who moved which party from what to what (one INSERT for any number). A staff
+ * actor ("staff:<username>") is also stored as the account's id, read in the same statement,
+ * so the audit log knows who it was even after a rename or removal.
+ */
 export async function logEvents(trx: Knex, events: readonly EventRow[]): Promise<void> {
   if (!events.length) return;
   await trx(ReservationEvent.tableName).insert(
@@ -153,8 +189,11 @@ export async function logEvents(trx: Knex, events: readonly EventRow[]): Promise
       fromStatus: e.from,
       toStatus: e.to,
       actor: e.actor,
+      staffUserId: e.actor.startsWith(STAFF_ACTOR)
+        ? trx.raw('(SELECT id FROM staff_users WHERE username = ?)', [e.actor.slice(STAFF_ACTOR.length)])
+        : null,
       waitMs: e.waitMs ?? null,
-      details: e.details ?? null,
+      details: e.details ? JSON.stringify(e.details) : null,
     })),
   );
 }
@@ -211,6 +250,7 @@ export async function erasePersonalData(knex: Knex, days: number): Promise<numbe
 export interface ReservationFilter {
   gameId?: number;
   status?: ReservationStatus;
+  endedWithinMinutes?: number;
   limit: number;
 }
 
@@ -220,8 +260,9 @@ export async function listReservations(knex: Knex, filter: ReservationFilter): P
     .modify((q) => {
       if (filter.gameId) q.where('gameId', filter.gameId);
       if (filter.status) q.where('status', filter.status);
+      if (filter.endedWithinMinutes) q.whereRaw(`finished_at > ${NOW} - INTERVAL ? MINUTE`, [filter.endedWithinMinutes]);
     })
-    .orderBy([{ column: 'enqueuedAt' }, { column: 'id' }])
+    .orderBy(QUEUE_ORDER)
     .limit(filter.limit);
 }
 

@@ -62,9 +62,29 @@ export const ReservationPatchBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'Send at least one field to change' })
   .openapi('ReservationPatch');
 
+export const ExtendHoldBody = z
+  .strictObject({
+    minutes: z
+      .number('A number of minutes from 1 to 60')
+      .int('A whole number of minutes')
+      .min(1, 'At least 1 minute')
+      .max(60, 'At most 60 minutes')
+      .optional()
+      .openapi({ description: 'minutes added to the hold (default HOLD_EXTENSION_MINUTES)' }),
+  })
+  .optional()
+  .openapi('ExtendHold');
+
 export const ReservationQuery = z.object({
   gameId: z.coerce.number().int().positive().optional(),
   status: StatusSchema.optional(),
+  endedWithinMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_080)
+    .optional()
+    .openapi({ description: 'only parties that ended this many minutes ago or less (what staff may still bring back)' }),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 

@@ -12,7 +12,7 @@ import { loadQueues, toReservationView, viewReservation, type ReservationView } 
 import * as repo from './repository';
 import { transition } from './transition';
 import { refuseJoinWhenClosed } from '../settings/openingHours';
-import { decide, freeCopies, isTerminal, type QueueAction } from './states';
+import { decide, freeCopies, isTerminal, TRANSITIONS, whyTooLate, type QueueAction } from './states';
 
 /**
  * The queue's use cases. Each reads the same way: lock (the game row, then the reservation) →
@@ -80,12 +80,30 @@ export async function joinQueue(ctx: AppContext, gameId: number, input: JoinInpu
   return joinWriterOf(ctx).join(gameId, input, actor);
 }
 
-/** call, seat, finish, no_show or cancel one reservation, guarded by the game's row lock. */
-export async function applyAction(ctx: AppContext, id: number, action: QueueAction, actor: string): Promise<ReservationView> {
+/** A step back that comes too late (see `whyTooLate()`) is a Conflict saying why. */
+async function requireInWindow(trx: Knex.Transaction, ctx: AppContext, reservation: Reservation, action: QueueAction): Promise<void> {
+  if (!TRANSITIONS[action].window) return;
+  const late = whyTooLate(action, reservation, await repo.databaseNow(trx), ctx.config.queue.revertFinishedMs);
+  if (late) throw new Conflict(late);
+}
+
+export interface ActionOptions {
+  /** for extend_hold: how many minutes to add (default HOLD_EXTENSION_MINUTES) */
+  minutes?: number;
+}
+
+/**
+ * One staff (or customer) move on one reservation — a step forward, a step back, or a floor
+ * tool — guarded by the game's row lock: two tablets pressing at once apply one after the
+ * other, and the second is judged on what the first left (a 409 saying why).
+ */
+export async function applyAction(ctx: AppContext, id: number, action: QueueAction, actor: string, options: ActionOptions = {}): Promise<ReservationView> {
   const { rows, effects } = await repo.inTransaction(ctx.knex, async (trx) => {
     const { game, reservation } = await lockReservation(trx, id);
     if (decide(reservation.status, action).takesCopy) requireFreeCopy(game, await repo.copiesInUse(trx, game.id));
-    return transition(trx, [reservation], action, actor, ctx.config.queue.holdMs);
+    await requireInWindow(trx, ctx, reservation, action);
+    const extendMs = options.minutes !== undefined ? options.minutes * 60_000 : ctx.config.queue.holdExtensionMs;
+    return transition(trx, [reservation], action, actor, { holdMs: ctx.config.queue.holdMs, extendMs });
   });
   await afterCommit(ctx, effects);
   return viewReservation(ctx.knex, rows[0]!);

@@ -2,7 +2,7 @@
 // playwright-core, the built client, and a record of everything a page complains about.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Locator } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CLIENT_DIR = resolve(__dirname, '../../dist/client');
@@ -132,4 +132,17 @@ export interface PageWindow {
     scrollingElement: { scrollWidth: number; scrollHeight: number } | null;
     querySelectorAll(selector: string): Iterable<PageElement> & { length: number };
   };
+}
+
+/**
+ * Opens /staff and signs in. The login screen first asks the server who is signed in; nobody
+ * is, and Chromium logs that 401 as a failed resource, expected here.
+ */
+export async function signInToStaff(page: Page, log: ProblemLog, url: string, credentials: { username: string; password: string }): Promise<void> {
+  await log.expecting(failedRequest('the login screen asks who is signed in; nobody is yet', '/api/auth/me', 401), async () => {
+    await page.goto(`${url}/staff`);
+    await page.getByTestId('login-username').fill(credentials.username);
+  });
+  await page.getByTestId('login-password').fill(credentials.password);
+  await page.getByTestId('login-submit').click();
 }

@@ -164,10 +164,12 @@ test('staff call the party: the phone shows "ready", the board calls the code; t
 });
 
 test('staff edit a walk-in (name and party) and delete it; the board follows', async () => {
-  const card = staff.getByTestId(`queue-game-${gameId}`);
-  await card.getByTestId('walkin-name').fill('Sam Okafor');
-  await card.getByTestId('walkin-party').fill('2');
-  await card.getByTestId('walkin-submit').click();
+  // One "Add walk-in" for the floor: pick the game, then the party.
+  const panel = staff.getByTestId('walkin-panel');
+  await panel.getByTestId('walkin-game').selectOption(String(gameId));
+  await panel.getByTestId('walkin-name').fill('Sam Okafor');
+  await panel.getByTestId('walkin-party').fill('2');
+  await panel.getByTestId('walkin-submit').click();
   const walkIn = staff.locator('[data-testid^="queue-row-"]', { hasText: 'Sam Okafor' });
   await walkIn.waitFor({ timeout: STEP_MS });
   const code = (await walkIn.getAttribute('data-testid'))!.replace('queue-row-', '');

@@ -115,11 +115,14 @@ export const api = {
   reservations: {
     create: (gameId: number, input: ReservationInput) =>
       call('POST /api/games/{id}/reservations', { path: { id: gameId }, body: input }),
-    list: (filter: { gameId?: number; status?: ReservationStatus } = {}) => call('GET /api/reservations', { query: filter }),
+    list: (filter: { gameId?: number; status?: ReservationStatus; endedWithinMinutes?: number } = {}) => call('GET /api/reservations', { query: filter }),
     get: (id: number) => call('GET /api/reservations/{id}', { path: { id } }),
     update: (id: number, patch: ReservationPatch) => call('PATCH /api/reservations/{id}', { path: { id }, body: patch }),
     remove: (id: number) => call('DELETE /api/reservations/{id}', { path: { id } }),
-    transition: (id: number, action: Transition) => call(`POST /api/reservations/{id}/${action}`, { path: { id } }),
+    transition: (id: number, action: Exclude<Transition, 'extend-hold'>) => call(`POST /api/reservations/{id}/${action}`, { path: { id } }),
+    /** More time for a called party: `minutes`, or the server's HOLD_EXTENSION_MINUTES. */
+    extendHold: (id: number, minutes?: number) =>
+      call('POST /api/reservations/{id}/extend-hold', { path: { id }, body: minutes === undefined ? {} : { minutes } }),
   },
   tickets: {
     get: (code: string) => call('GET /api/tickets/{code}', { path: { code } }),

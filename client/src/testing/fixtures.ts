@@ -31,7 +31,7 @@ export function reservation(fields: Partial<Reservation> = {}): Reservation {
 }
 
 export function staffGame(fields: Partial<StaffGame> = {}): StaffGame {
-  return { id: 1, title: 'Catan', copies: 1, copiesInUse: 0, autoAdvance: false, calling: [], waiting: [], seated: [], ...fields };
+  return { id: 1, title: 'Catan', copies: 1, copiesInUse: 0, autoAdvance: false, calling: [], waiting: [], seated: [], quotedWaitMinutes: 0, ...fields };
 }
 
 export function ticket(fields: Partial<Ticket> = {}): Ticket {
