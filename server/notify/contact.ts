@@ -9,7 +9,7 @@ export const ContactSchema = z
     reach: z.array(ChannelSchema).openapi({ description: 'Empty: screen only' }),
     lastMessage: z
       .object({
-        event: z.string().openapi({ example: 'called', description: 'called, almost or again-<n>' }),
+        event: z.string().openapi({ example: 'called', description: 'called (called-<n> for a later call after an undo), almost or again-<n>' }),
         channel: ChannelSchema,
         status: z.enum(['queued', 'delivered', 'failed']),
         error: z.string().nullable(),

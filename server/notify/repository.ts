@@ -80,6 +80,20 @@ export async function reachOf(knex: Knex, reservationIds: readonly number[]): Pr
 }
 
 /**
+ * How many times each party has been called (its `called` events; a step back from seated is
+ * not a call). A party called again after an undo is owed a new "called" message.
+ */
+export async function callCounts(knex: Knex, reservationIds: readonly number[]): Promise<Map<number, number>> {
+  const rows = (await knex('reservation_events')
+    .whereIn('reservation_id', [...reservationIds])
+    .where('type', 'called')
+    .groupBy('reservation_id')
+    .select('reservation_id as reservationId')
+    .count({ n: '*' })) as Array<{ reservationId: number; n: number | string }>;
+  return new Map(rows.map((r) => [r.reservationId, Number(r.n)]));
+}
+
+/**
  * Records the messages owed, at most once per reservation, event and channel: a row that
  * exists already is left alone (INSERT IGNORE on the unique key). Returns the rows this call
  * created, which are the ones to send.

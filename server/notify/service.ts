@@ -49,7 +49,9 @@ async function recordAndQueue(ctx: AppContext, reservationIds: readonly number[]
  */
 export async function recordAfterCommit(ctx: AppContext, move: CommittedMove): Promise<void> {
   try {
-    await recordAndQueue(ctx, move.called.map((r) => r.id), () => 'called');
+    const calledIds = move.called.map((r) => r.id);
+    const calls = calledIds.length ? await repo.callCounts(ctx.knex, calledIds) : new Map<number, number>();
+    await recordAndQueue(ctx, calledIds, (id) => calledEvent(calls.get(id) ?? 1));
     if (!move.joinOnly) {
       const almost = await repo.almostCandidates(ctx.knex, move.gameId, ctx.config.notify.almostPosition, ctx.config.notify.sms !== null);
       await recordAndQueue(ctx, almost, () => 'almost');
@@ -81,9 +83,13 @@ export async function notifyAgain(ctx: AppContext, reservationId: number, actor:
   return { channels };
 }
 
+/** The event of a party's n-th call: "called", then "called-2"… (each call is told once). */
+export const calledEvent = (n: number) => (n <= 1 ? 'called' : `called-${n}`);
+
 /** What an event says: "again" repeats the party's current news. */
 function kindOf(event: string, reservation: Reservation): MessageKind {
   if (event === 'called' || event === 'almost') return event;
+  if (event.startsWith('called-')) return 'called';
   return reservation.status === 'called' ? 'called' : 'almost';
 }
 

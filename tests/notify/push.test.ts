@@ -131,6 +131,29 @@ describe('called and almost your turn', () => {
   });
 });
 
+describe('undo and a second call', () => {
+  it('tells a party called again after an undo, once per call; taking back a seating sends nothing', async () => {
+    const game = await createGame(service, { autoAdvance: false, copies: 1 });
+    const eve = await join(service, game.id, 'Eve Ellis');
+    const device = push.device();
+    expect((await subscribe(eve, device)).status).toBe(204);
+
+    expect((await act(service, eve.id, 'call')).status).toBe(200);
+    await eventually(() => push.to(device).length === 1);
+    // A mis-tap taken back, then the real call: a second "called", its own message.
+    expect((await act(service, eve.id, 'uncall')).status).toBe(200);
+    expect((await act(service, eve.id, 'call')).status).toBe(200);
+    // (Back at the head of the line after the uncall, she was also told "almost your turn".)
+    await eventually(() => push.to(device).filter((p) => p.payload.kind === 'called').length === 2);
+    // Seated, then the seating undone (seated → called with a fresh hold): not a new call.
+    expect((await act(service, eve.id, 'seat')).status).toBe(200);
+    expect((await act(service, eve.id, 'unseat')).status).toBe(200);
+    await sleep(300);
+    expect(push.to(device).map((p) => p.payload.kind).sort()).toEqual(['almost', 'called', 'called']);
+    expect((await notificationsOf(eve)).map((n) => n.event).sort()).toEqual(['almost', 'called', 'called-2']);
+  });
+});
+
 describe('delivery failures', () => {
   it('retries a push service error with backoff until it is taken', async () => {
     const game = await createGame(service, { autoAdvance: false });
