@@ -94,7 +94,7 @@ HTTPS_PORT="$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>
 secret() { node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))'; }
 ADMIN_PASSWORD="$(secret)"
 declare -A OVERRIDE=(
-  [IMAGE_REPO]=meeple-queue [IMAGE_TAG]="$TAG" [WEB_IMAGE_TAG]="$TAG" [HTTP_PORT]="127.0.0.1:$HTTP_PORT" [HTTPS_PORT]="127.0.0.1:$HTTPS_PORT"
+  [IMAGE]=meeple-queue [IMAGE_TAG]="$TAG" [WEB_IMAGE_TAG]="$TAG" [HTTP_PORT]="127.0.0.1:$HTTP_PORT" [HTTPS_PORT]="127.0.0.1:$HTTPS_PORT"
   [MYSQL_PASSWORD]="$(secret)" [MYSQL_ROOT_PASSWORD]="$(secret)" [REDIS_PASSWORD]="$(secret)"
   [SESSION_SECRET]="$(secret)" [METRICS_TOKEN]="$(secret)" [ADMIN_PASSWORD]="$ADMIN_PASSWORD" [LOG_LEVEL]=warn
 )
