@@ -3349,7 +3349,7 @@ export interface components {
             reach: components["schemas"]["Channel"][];
             lastMessage: {
                 /**
-                 * @description called, almost or again-<n>
+                 * @description called (called-<n> for a later call after an undo), almost or again-<n>
                  * @example called
                  */
                 event: string;
