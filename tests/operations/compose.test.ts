@@ -22,7 +22,7 @@ const load = (f: string): Obj => parse(readFileSync(join(ROOT, f), 'utf8'), { me
 const compose = load('docker-compose.yml');
 const stack = load('docker-stack.yml');
 const CORE = ['app', 'mysql', 'redis', 'nginx'];
-const SECRET_KEY = /(PASSWORD|SECRET|TOKEN|KEY)$/;
+const SECRET_KEY = /(PASSWORD|SECRET|TOKEN|(?<!PUBLIC_)KEY)$/;
 const REDIS_CLI = '/usr/bin/redis-cli';
 
 /** Services a plain `docker compose up` starts (not profile-gated). */

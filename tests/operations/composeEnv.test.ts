@@ -38,6 +38,8 @@ const FIXED_BY_LAYOUT: Record<string, string> = {
 const NOT_FOR_THE_APP: Record<string, string> = { MYSQL_ROOT_PASSWORD: 'mysql' };
 /** Swarm secrets: the stack gives NAME_FILE (the entrypoint reads it into NAME). */
 const SECRETS_IN_STACK = ['MYSQL_PASSWORD', 'REDIS_PASSWORD', 'METRICS_TOKEN', 'SESSION_SECRET', 'ADMIN_PASSWORD'];
+/** Optional secrets (off unless the café configures them): in both files only as NAME_FILE, passed through from .env. */
+const OPTIONAL_SECRETS = ['VAPID_PRIVATE_KEY', 'TWILIO_AUTH_TOKEN', 'SMS_WEBHOOK_SECRET'];
 
 const passesThrough = (name: string, value: unknown) => new RegExp(`^\\$\\{${name}(:?[-?][^}]*)?\\}$`).test(String(value));
 
@@ -47,6 +49,11 @@ function problems(file: string, env: Record<string, unknown>, doc: Obj, swarm: b
     if (NOT_FOR_THE_APP[name]) {
       if (!(name in (doc.services[NOT_FOR_THE_APP[name]!].environment ?? {})) && !(`${name}_FILE` in (doc.services[NOT_FOR_THE_APP[name]!].environment ?? {})))
         out.push(`${file}: ${name} does not reach ${NOT_FOR_THE_APP[name]}`);
+      continue;
+    }
+    if (OPTIONAL_SECRETS.includes(name)) {
+      if (!passesThrough(`${name}_FILE`, env[`${name}_FILE`])) out.push(`${file}: ${name}_FILE is not passed through`);
+      if (name in env) out.push(`${file}: ${name} is set inline; give it as ${name}_FILE`);
       continue;
     }
     if (swarm && SECRETS_IN_STACK.includes(name)) {

@@ -87,7 +87,7 @@ test('an admin resets a password from the accounts table; the staff member chang
   await new Promise((resolve) => setTimeout(resolve, ACCOUNT_CACHE_MS + SOCKET_RECHECK_MS + 1500));
   const created = await service.staff.post('/api/games').send({ title: 'Cascadia after the change', copies: 1 });
   expect(created.status).toBe(201);
-  await tablet.getByText('Cascadia after the change').first().waitFor({ timeout: STEP_MS });
+  await tablet.getByRole('heading', { name: 'Cascadia after the change' }).waitFor({ timeout: STEP_MS });
   await tablet.getByTestId('live-indicator').filter({ hasText: 'Live' }).waitFor({ timeout: STEP_MS });
   expect(await tablet.getByTestId('password-form').count()).toBe(1);
   expect((await attemptSignIn(service, { username: 'pia', password: 'pia-own-password' })).status).toBe(200);
