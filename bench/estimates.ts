@@ -32,7 +32,7 @@ const today: Estimator = (f) =>
   estimateWaits({
     now: f.now,
     copies: f.copies,
-    expectedPlayMs: expectedPlayMs(f.playMinutes, f.history.sessionsMs.slice(0, TODAY_RECENT_SESSIONS)),
+    expectedPlayMs: expectedPlayMs(f.playMinutes, f.sessionsMs.slice(0, TODAY_RECENT_SESSIONS)),
     busy: f.busy,
     waitingCount: f.waitingCount,
   });

@@ -4,6 +4,7 @@ import * as recentSessionsIndex from './20261122000001_recent_sessions_index';
 import * as liveCodesAndWaits from './20261129000000_live_codes_and_waits';
 import * as gameQueueLimit from './20261129000001_game_queue_limit';
 import * as staffSessionGeneration from './20261129000010_staff_session_generation';
+import * as waitQuotes from './20261130000500_wait_quotes';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, Jest and
@@ -15,4 +16,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261129000000_live_codes_and_waits': liveCodesAndWaits,
   '20261129000001_game_queue_limit': gameQueueLimit,
   '20261129000010_staff_session_generation': staffSessionGeneration,
+  '20261130000500_wait_quotes': waitQuotes,
 };

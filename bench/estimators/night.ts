@@ -6,22 +6,18 @@
  * give up. After every change to a game, each estimator quotes every waiting party from the
  * facts the service would have read at that moment.
  */
-import type { BusyCopy, GameHistory } from '../../server/queue/estimates';
-import { HISTORY_DEPTH } from '../../server/queue/estimates';
+import { historyOf, type BusyCopy, type EndedCall, type QueueFacts } from '../../server/queue/estimates';
 import type { GameSpec, Profile } from './profiles';
 
 const MINUTE = 60_000;
 export const HOLD_MS = 5 * MINUTE;
 
-/** What an estimator sees of one game at one moment: what the service reads from MySQL. */
-export interface GameFacts {
-  now: Date;
-  copies: number;
-  playMinutes: number;
-  busy: BusyCopy[];
-  waitingCount: number;
-  history: GameHistory;
-  holdMs: number;
+/**
+ * What an estimator sees of one game at one moment: what the service reads from MySQL, plus the
+ * finished sessions (most recent first) that today's estimator read.
+ */
+export interface GameFacts extends QueueFacts {
+  sessionsMs: number[];
 }
 
 /** An estimator under test: quotes in minutes (null: no estimate) for the waiting parties, in order. */
@@ -50,8 +46,8 @@ interface GameState {
   parties: Party[];
   /** durations of finished sessions, most recent first */
   sessions: number[];
-  /** outcomes of calls, most recent first: true for a no-show */
-  calls: boolean[];
+  /** ended calls, most recent first */
+  calls: EndedCall[];
 }
 
 type Random = () => number;
@@ -121,9 +117,13 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
   const records: PartyRecord[] = [];
   const games: GameState[] = profile.games.map((spec) => {
     const sessions: number[] = [];
-    const calls: boolean[] = [];
-    for (let i = 0; i < spec.historySessions; i += 1) sessions.push(sessionLength(random, { ...profile, longStart: undefined }, spec, Infinity));
-    for (let i = 0; i < Math.round(spec.historySessions * 1.1); i += 1) calls.push(random() < profile.noShow);
+    const calls: EndedCall[] = [];
+    for (let i = 0; i < spec.historySessions; i += 1) {
+      if (random() < profile.noShow) calls.push({ noShow: true, heldMs: HOLD_MS });
+      const playedMs = sessionLength(random, { ...profile, longStart: undefined }, spec, Infinity);
+      sessions.push(playedMs);
+      calls.push({ noShow: false, playedMs });
+    }
     return { spec, parties: [], sessions, calls };
   });
   const totalWeight = profile.games.reduce((s, g) => s + g.weight, 0);
@@ -136,12 +136,8 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
       playMinutes: game.spec.playMinutes,
       busy: busy.map((p) => ({ status: p.status as BusyCopy['status'], calledAt: new Date(p.calledAt!), seatedAt: p.seatedAt === null ? null : new Date(p.seatedAt) })),
       waitingCount: game.parties.filter((p) => p.status === 'waiting').length,
-      history: {
-        sessionsMs: game.sessions.slice(0, HISTORY_DEPTH.sessions),
-        calls: Math.min(game.calls.length, HISTORY_DEPTH.calls),
-        noShows: game.calls.slice(0, HISTORY_DEPTH.calls).filter(Boolean).length,
-      },
-      holdMs: HOLD_MS,
+      history: historyOf(game.calls),
+      sessionsMs: game.sessions,
     };
   };
 
@@ -183,8 +179,11 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
   };
 
   const leave = (game: GameState, party: Party, now: number, noShow: boolean) => {
-    if (party.status === 'seated') game.sessions.unshift(now - party.seatedAt!);
-    if (noShow || party.status === 'seated') game.calls.unshift(noShow);
+    if (party.status === 'seated') {
+      game.sessions.unshift(now - party.seatedAt!);
+      game.calls.unshift({ noShow: false, playedMs: now - party.seatedAt! });
+    }
+    if (noShow) game.calls.unshift({ noShow: true, heldMs: now - party.calledAt! });
     party.status = 'gone';
     game.parties = game.parties.filter((p) => p !== party);
     changed(game, now);

@@ -31,12 +31,30 @@ export interface GameHistory {
   calls: number;
   /** how many of those calls were no-shows */
   noShows: number;
+  /** how long the copy was held for each of those no-shows, called to marked no-show */
+  holdsMs: number[];
 }
 
-export const NO_HISTORY: GameHistory = { sessionsMs: [], calls: 0, noShows: 0 };
+export const NO_HISTORY: GameHistory = { sessionsMs: [], calls: 0, noShows: 0, holdsMs: [] };
 
-/** How much history is read per game: the latest finished sessions and the latest calls. */
-export const HISTORY_DEPTH = { sessions: 20, calls: 30 };
+/** How much history is read per game: its latest calls that have ended (finished or no-show). */
+export const HISTORY_CALLS = 30;
+
+/** One ended call of the game, most recent first: a no-show after `heldMs`, or a session of `playedMs`. */
+export type EndedCall = { noShow: true; heldMs: number } | { noShow: false; playedMs: number | null };
+
+/** The history of a game from its latest ended calls (beyond HISTORY_CALLS they are left out). */
+export function historyOf(ended: readonly EndedCall[]): GameHistory {
+  const recent = ended.slice(0, HISTORY_CALLS);
+  const history: GameHistory = { sessionsMs: [], calls: recent.length, noShows: 0, holdsMs: [] };
+  for (const call of recent) {
+    if (call.noShow) {
+      history.noShows += 1;
+      history.holdsMs.push(call.heldMs);
+    } else if (call.playedMs !== null) history.sessionsMs.push(call.playedMs);
+  }
+  return history;
+}
 
 /** The facts about one game that its estimates follow from. */
 export interface QueueFacts {
@@ -47,8 +65,6 @@ export interface QueueFacts {
   history: GameHistory;
   busy: BusyCopy[];
   waitingCount: number;
-  /** how long a called party's copy is held for them */
-  holdMs: number;
 }
 
 /** A quote in whole minutes: a single number when lowMinutes = highMinutes = minutes, else a range. */
@@ -148,6 +164,15 @@ export const RANGE_STEP_MINUTES = 5;
 /** "Now" is said only when nine scenarios in ten have the party called within a minute. */
 const NOW_QUANTILE = 0.9;
 
+/** How long a copy is held for a party that does not come, before a game has no-shows to learn from. */
+export const PRIOR_HOLD_MS = 5 * MINUTE;
+
+/** The game's hold: the median time its recent no-shows kept a copy, else PRIOR_HOLD_MS. */
+export function holdTime(history: Pick<GameHistory, 'holdsMs'>): number {
+  const holds = history.holdsMs.filter((ms) => Number.isFinite(ms) && ms >= 0).sort((a, b) => a - b);
+  return holds.length ? median(holds) : PRIOR_HOLD_MS;
+}
+
 /** Share of called parties who do not come, shrunk toward PRIOR_NO_SHOW while calls are few. */
 export function noShowRate(history: Pick<GameHistory, 'calls' | 'noShows'>): number {
   const calls = Math.max(0, history.calls);
@@ -240,7 +265,7 @@ export function estimateQueue(facts: QueueFacts): Array<WaitEstimate | null> {
   const scenario: Scenario = {
     play: learnPlayTime(facts.playMinutes, facts.history.sessionsMs),
     noShow: noShowRate(facts.history),
-    holdMs: Math.max(0, facts.holdMs),
+    holdMs: holdTime(facts.history),
     next: random,
   };
   const waits: number[][] = Array.from({ length: waitingCount }, () => []);

@@ -12,10 +12,12 @@ function recordingEffects() {
     joined: [] as Array<{ gameId: number; count: number; mayBeOwedACall: boolean }>,
     ranOut: [] as unknown[],
     readFailures: [] as unknown[],
+    quoteFailures: [] as unknown[],
   };
   const effects: JoinEffects = {
     joined: async (game: Game, count: number, mayBeOwedACall: boolean) => void recorded.joined.push({ gameId: game.id, count, mayBeOwedACall }),
     readFailed: (err) => void recorded.readFailures.push(err),
+    quotesNotRecorded: (err) => void recorded.quoteFailures.push(err),
     codesRanOut: (err) => void recorded.ranOut.push(err),
   };
   return { ...recorded, effects };
