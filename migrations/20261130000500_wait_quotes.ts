@@ -10,6 +10,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('quoted_wait_minutes').unsigned().nullable();
     t.integer('quoted_wait_low_minutes').unsigned().nullable();
     t.integer('quoted_wait_high_minutes').unsigned().nullable();
+    // Today's accuracy reads the parties called since midnight.
+    t.index(['called_at'], 'reservations_called_at');
   });
   await knex.raw(
     `ALTER TABLE reservations ADD COLUMN waited_ms BIGINT
@@ -19,6 +21,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('reservations', (t) => {
+    t.dropIndex(['called_at'], 'reservations_called_at');
     t.dropColumn('waited_ms');
     t.dropColumn('quoted_wait_high_minutes');
     t.dropColumn('quoted_wait_low_minutes');

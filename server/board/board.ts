@@ -2,7 +2,7 @@ import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
 import type { GameQueue, ReservationView } from '../queue/readModel';
 import { displayName } from '../queue/ordering';
-import { ReservationSchema } from '../queue/schemas';
+import { ReservationSchema, WaitEstimateSchema } from '../queue/schemas';
 
 export const EntrySchema = z
   .object({
@@ -11,6 +11,7 @@ export const EntrySchema = z
     partySize: z.number().int(),
     position: z.number().int().nullable(),
     estimatedWaitMinutes: z.number().int().nullable(),
+    estimatedWait: WaitEstimateSchema.nullable(),
     holdExpiresAt: isoDate.nullable(),
   })
   .openapi('BoardEntry');
@@ -53,6 +54,7 @@ export function toEntry(r: ReservationView): Entry {
     partySize: r.partySize,
     position: r.position,
     estimatedWaitMinutes: r.estimatedWaitMinutes,
+    estimatedWait: r.estimatedWait,
     holdExpiresAt: r.holdExpiresAt,
   };
 }

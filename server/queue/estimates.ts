@@ -193,8 +193,9 @@ function remainingPlay(play: PlayTime, elapsedMs: number, kind: number, u: numbe
     long: play.longShare * (1 - lognormalCdf(elapsedMs, long.median, long.sigma)),
   };
   const total = survives.short + survives.normal + survives.long;
-  // Beyond every plausible length: such a table is taken to need a tenth of a game more.
-  if (!(total > 1e-12)) return play.medianMs * 0.1 * (0.5 + u);
+  // Beyond every plausible length (a table nobody marked finished): taken to need a tenth of a
+  // game more, and never less than a few minutes, since nobody knows when staff will notice.
+  if (!(total > 1e-12)) return Math.max(play.medianMs * 0.1, 5 * MINUTE) * (0.5 + u);
   const pick = kind * total;
   if (pick < survives.short) return u * (play.shortestMs - elapsedMs);
   const law = pick < survives.short + survives.normal ? { median: play.medianMs, sigma: play.sigma } : long;

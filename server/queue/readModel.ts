@@ -235,3 +235,25 @@ export function viewNewcomers(
     : [];
   return joined.map(({ row, position }) => toReservationView(row, position, estimates[position - 1] ?? null));
 }
+
+/**
+ * The wait a party joining each game now would be quoted (the join page's game list): as if
+ * one more party stood at the end of its queue. Null for games with no copy to lend.
+ */
+export async function joinWaits(knex: Knex, games: ReadonlyArray<{ game: Game; waiting: number }>, now = new Date()): Promise<Map<number, WaitEstimate | null>> {
+  const ids = games.map((g) => g.game.id);
+  const [busy, histories] = await Promise.all([busyCopies(knex, ids), gameHistories(knex, ids)]);
+  return new Map(
+    games.map(({ game, waiting }) => {
+      const quotes = estimateQueue({
+        now,
+        copies: game.copies,
+        playMinutes: game.playMinutes,
+        history: histories.get(game.id) ?? NO_HISTORY,
+        busy: busy.get(game.id) ?? [],
+        waitingCount: waiting + 1,
+      });
+      return [game.id, quotes[waiting] ?? null];
+    }),
+  );
+}

@@ -19,6 +19,7 @@ export function toTicket(view: ReservationView, gameTitle: string): Ticket {
     status: view.status,
     position: view.position,
     estimatedWaitMinutes: view.estimatedWaitMinutes,
+    estimatedWait: view.estimatedWait,
     holdExpiresAt: view.holdExpiresAt,
   };
 }
