@@ -20,6 +20,7 @@ export function reservation(fields: Partial<Reservation> = {}): Reservation {
     status: 'waiting',
     position: null,
     estimatedWaitMinutes: null,
+    estimatedWait: null,
     enqueuedAt: minutesAgo(10),
     calledAt: null,
     holdExpiresAt: null,
@@ -42,6 +43,7 @@ export function ticket(fields: Partial<Ticket> = {}): Ticket {
     status: 'waiting',
     position: 3,
     estimatedWaitMinutes: 25,
+    estimatedWait: null,
     holdExpiresAt: null,
     ...fields,
   };
