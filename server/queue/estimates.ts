@@ -8,7 +8,7 @@
  * copy in use frees at a time drawn from the game's play time *given how long it has already
  * been out* (a session running over is not about to end), and each party ahead takes the copy
  * that frees first and keeps it for a play time of its own, or only for the hold when it turns
- * out a no-show. The quote is the median; the range its 20th to 80th percentile, shown only when
+ * out a no-show. The quote is the median; the range its first to third quartile, shown only when
  * that spread is wide.
  */
 
@@ -157,7 +157,9 @@ export const PRIOR_NO_SHOW = { rate: 0.1, weight: 10 };
 export const SHOW_UP_SHARE = 0.8;
 /** Scenarios drawn per estimate. */
 export const SCENARIOS = 400;
-/** A spread (80th minus 20th percentile) at least this wide is shown as a range. */
+/** The range shown: from the first to the third quartile of the wait (half the scenarios fall in it). */
+export const RANGE_QUANTILES = [0.25, 0.75] as const;
+/** A spread (third minus first quartile) at least this wide is shown as a range. */
 export const UNSURE_SPREAD_MINUTES = 10;
 /** Range ends are rounded outwards to this many minutes. */
 export const RANGE_STEP_MINUTES = 5;
@@ -241,8 +243,8 @@ function quantile(sorted: readonly number[], p: number): number {
 export function quoteFromScenarios(sortedWaitsMs: readonly number[]): WaitEstimate {
   if (quantile(sortedWaitsMs, NOW_QUANTILE) < MINUTE) return { minutes: 0, lowMinutes: 0, highMinutes: 0 };
   const minutes = Math.max(1, Math.round(quantile(sortedWaitsMs, 0.5) / MINUTE));
-  const low = quantile(sortedWaitsMs, 0.2) / MINUTE;
-  const high = quantile(sortedWaitsMs, 0.8) / MINUTE;
+  const low = quantile(sortedWaitsMs, RANGE_QUANTILES[0]) / MINUTE;
+  const high = quantile(sortedWaitsMs, RANGE_QUANTILES[1]) / MINUTE;
   if (high - low < UNSURE_SPREAD_MINUTES) return { minutes, lowMinutes: minutes, highMinutes: minutes };
   const step = RANGE_STEP_MINUTES;
   return {
