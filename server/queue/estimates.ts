@@ -153,8 +153,8 @@ export function learnPlayTime(playMinutes: number, sessionsMs: readonly number[]
 
 /** No-show rate before a game has history, and how many calls that prior weighs. */
 export const PRIOR_NO_SHOW = { rate: 0.1, weight: 10 };
-/** A party that comes does so within this share of the hold. */
-export const SHOW_UP_SHARE = 0.8;
+/** A party that comes does so within this share of the hold (any time until it runs out). */
+export const SHOW_UP_SHARE = 1;
 /** Scenarios drawn per estimate. */
 export const SCENARIOS = 400;
 /** The range shown: from the first to the third quartile of the wait (half the scenarios fall in it). */
