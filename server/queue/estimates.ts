@@ -156,7 +156,9 @@ export const PRIOR_NO_SHOW = { rate: 0.1, weight: 10 };
 /** A party that comes does so within this share of the hold (any time until it runs out). */
 export const SHOW_UP_SHARE = 1;
 /** Scenarios drawn per estimate. */
-export const SCENARIOS = 400;
+export const SCENARIOS = 256;
+/** Occupancies (a party ahead keeping a copy) drawn once per estimate, then picked from at random. */
+const OCCUPANCY_DRAWS = 512;
 /** The range shown: from the first to the third quartile of the wait (half the scenarios fall in it). */
 export const RANGE_QUANTILES = [0.25, 0.75] as const;
 /** A spread (third minus first quartile) at least this wide is shown as a range. */
@@ -235,12 +237,12 @@ function freesIn(copy: BusyCopy, nowMs: number, s: Scenario): number {
 }
 
 /** Nearest-rank quantile of an ascending list. */
-function quantile(sorted: readonly number[], p: number): number {
+function quantile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 
 /** The quote for one party from its waits across scenarios (ascending, in ms). */
-export function quoteFromScenarios(sortedWaitsMs: readonly number[]): WaitEstimate {
+export function quoteFromScenarios(sortedWaitsMs: ArrayLike<number>): WaitEstimate {
   if (quantile(sortedWaitsMs, NOW_QUANTILE) < MINUTE) return { minutes: 0, lowMinutes: 0, highMinutes: 0 };
   const minutes = Math.max(1, Math.round(quantile(sortedWaitsMs, 0.5) / MINUTE));
   const low = quantile(sortedWaitsMs, RANGE_QUANTILES[0]) / MINUTE;
@@ -271,7 +273,9 @@ export function estimateQueue(facts: QueueFacts): Array<WaitEstimate | null> {
     holdMs: holdTime(facts.history),
     next: random,
   };
-  const waits: number[][] = Array.from({ length: waitingCount }, () => []);
+  // The time a party ahead keeps a copy does not depend on the moment: drawn once, reused.
+  const occupancies = Float64Array.from({ length: OCCUPANCY_DRAWS }, () => occupancy(scenario));
+  const waits = Array.from({ length: waitingCount }, () => new Float64Array(SCENARIOS));
   for (let k = 0; k < SCENARIOS; k += 1) {
     const frees = busy.map((copy) => freesIn(copy, nowMs, scenario));
     while (frees.length < copies) frees.push(0);
@@ -282,11 +286,11 @@ export function estimateQueue(facts: QueueFacts): Array<WaitEstimate | null> {
       let earliest = 0;
       for (let c = 1; c < servers.length; c += 1) if (servers[c]! < servers[earliest]!) earliest = c;
       const start = servers[earliest]!;
-      waits[i]!.push(start);
-      servers[earliest] = start + occupancy(scenario);
+      waits[i]![k] = start;
+      servers[earliest] = start + occupancies[Math.floor(random() * OCCUPANCY_DRAWS)]!;
     }
   }
-  return waits.map((w) => quoteFromScenarios(w.sort((a, b) => a - b)));
+  return waits.map((w) => quoteFromScenarios(w.sort()));
 }
 
 /** Whether a party called after `waitedMinutes` was called within the band around its quote. */
