@@ -74,8 +74,9 @@ describe('estimated wait', () => {
 
   it('the join list says how long, not only how many', () => {
     expect(formatJoinWait(range(0, 0, 0))).toBe('No wait');
-    expect(formatJoinWait(range(12, 12, 12))).toBe('about 12 min wait');
-    expect(formatJoinWait(range(20, 15, 30))).toBe('15–30 min wait');
+    expect(formatJoinWait(range(12, 12, 12))).toBe('~12 min wait');
+    expect(formatJoinWait(range(20, 15, 30))).toBe('15–30m wait');
+    expect(formatJoinWait(range(150, 125, 170))).toBe('2–3h wait');
   });
 });
 

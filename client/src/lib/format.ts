@@ -87,12 +87,12 @@ export function formatEstimateShort(wait: Wait): string {
   return rest === 0 ? `~${hours}h` : `~${hours}h ${rest}m`;
 }
 
-/** The join page's game list: "No wait", "about 20 min wait", "15–25 min wait"; null: "—". */
+/** The join page's game list, where a phone has little room: "No wait", "~20 min wait", "15–25m wait", "1–1½h wait"; null: "—". */
 export function formatJoinWait(wait: Wait): string {
   const estimate = asEstimate(wait);
   if (!estimate) return '—';
   if (estimate.minutes < 1) return 'No wait';
-  return `${formatEstimate(estimate)} wait`;
+  return `${formatEstimateShort(estimate)} wait`;
 }
 
 /** "4:59" left on a hold, "0:00" once it has run out. */
