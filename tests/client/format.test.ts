@@ -61,8 +61,9 @@ describe('estimated wait', () => {
     expect(formatEstimate(range(75, 60, 95))).toBe('1 h – 1 h 35 min');
     expect(formatEstimate(range(0, 0, 0))).toBe('any minute now');
     expect(formatEstimateShort(range(20, 15, 25))).toBe('15–25m');
-    expect(formatEstimateShort(range(75, 50, 95))).toBe('50m–2h');
+    expect(formatEstimateShort(range(75, 50, 95))).toBe('50–95m');
     expect(formatEstimateShort(range(100, 75, 130))).toBe('1–2½h');
+    expect(formatEstimateShort(range(100, 25, 130))).toBe('½–2½h');
     expect(formatEstimateShort(range(20, 20, 20))).toBe('~20 min');
   });
 
@@ -77,6 +78,7 @@ describe('estimated wait', () => {
     expect(formatJoinWait(range(12, 12, 12))).toBe('~12 min wait');
     expect(formatJoinWait(range(20, 15, 30))).toBe('15–30m wait');
     expect(formatJoinWait(range(150, 125, 170))).toBe('2–3h wait');
+    expect(formatJoinWait(range(80, 55, 95))).toBe('55–95m wait');
   });
 });
 

@@ -69,15 +69,14 @@ function halfHours(minutes: number, round: (x: number) => number): string {
 
 /**
  * Shorter form for the TV, where a column has room for seven characters: "~12 min", "~1h 15m",
- * "~2h", "now", and for an unsure estimate "15–25m", "50m–2h" or "1–1½h".
+ * "~2h", "now", and for an unsure estimate "15–25m", "50–90m" or "1–2½h".
  */
 export function formatEstimateShort(wait: Wait): string {
   const estimate = asEstimate(wait);
   if (!estimate) return '—';
   if (estimate.minutes < 1) return 'now';
   if (isRange(estimate)) {
-    if (estimate.highMinutes < 60) return `${Math.round(estimate.lowMinutes)}–${Math.round(estimate.highMinutes)}m`;
-    if (estimate.lowMinutes < 60) return `${Math.round(estimate.lowMinutes)}m–${halfHours(estimate.highMinutes, Math.ceil)}h`;
+    if (estimate.highMinutes < 120) return `${Math.round(estimate.lowMinutes)}–${Math.round(estimate.highMinutes)}m`;
     return `${halfHours(estimate.lowMinutes, Math.floor)}–${halfHours(estimate.highMinutes, Math.ceil)}h`;
   }
   const rounded = roundEstimate(estimate.minutes);
