@@ -94,12 +94,18 @@ export function forgetGameHistory(knex: Knex, gameId: number): void {
 export async function gameHistories(knex: Knex, gameIds: number[]): Promise<Map<number, GameHistory>> {
   const cache = historyCache.get(knex) ?? historyCache.set(knex, new Map()).get(knex)!;
   const now = Date.now();
-  const stale = gameIds.filter((id) => (cache.get(id)?.readAt ?? -Infinity) < now - HISTORY_TTL_MS);
+  // What the cache held when asked: a game forgotten while the query runs keeps this answer.
+  const known = new Map(gameIds.map((id) => [id, cache.get(id)]));
+  const stale = gameIds.filter((id) => (known.get(id)?.readAt ?? -Infinity) < now - HISTORY_TTL_MS);
   if (stale.length) {
     const fresh = await queryHistory(knex, stale);
-    for (const id of stale) cache.set(id, { history: fresh.get(id) ?? NO_HISTORY, readAt: now });
+    for (const id of stale) {
+      const entry = { history: fresh.get(id) ?? NO_HISTORY, readAt: now };
+      cache.set(id, entry);
+      known.set(id, entry);
+    }
   }
-  return new Map(gameIds.map((id) => [id, cache.get(id)!.history]));
+  return new Map(gameIds.map((id) => [id, known.get(id)!.history]));
 }
 
 /**
