@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startTestService, type TestService } from '../helpers/testService';
-import { forgetGameHistory } from '../../server/queue/readModel';
+import { forgetGameHistory, gameHistories } from '../../server/queue/readModel';
+import { NO_HISTORY } from '../../server/queue/estimates';
 
 describe('reservations', () => {
   let service: TestService;
@@ -204,6 +205,20 @@ describe('wait estimates from measured play time, and their accuracy', () => {
     service = await startTestService('estimates', { AUTO_ADVANCE: 'false' });
   });
   afterAll(() => service.stop());
+
+  test('a game whose history is forgotten while it is being read still gets the history read', async () => {
+    const knex = service.ctx.knex;
+    const cached = (await service.staff.post('/api/games').send({ title: 'Patchwork', copies: 1, playMinutes: 30 })).body;
+    const other = (await service.staff.post('/api/games').send({ title: 'Splendor', copies: 1, playMinutes: 30 })).body;
+    await gameHistories(knex, [cached.id]);
+    forgetGameHistory(knex, other.id);
+    // `other` must be read from MySQL; meanwhile a call of `cached` ends and forgets it.
+    const reading = gameHistories(knex, [cached.id, other.id]);
+    forgetGameHistory(knex, cached.id);
+    const histories = await reading;
+    expect(histories.get(cached.id)).toEqual(NO_HISTORY);
+    expect(histories.get(other.id)).toEqual(NO_HISTORY);
+  });
 
   test('finished sessions pull the estimate from the nominal play time toward the measured one', async () => {
     const game = (await service.staff.post('/api/games').send({ title: 'Brass', copies: 1, playMinutes: 60 })).body;
