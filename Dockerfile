@@ -1,12 +1,10 @@
-# syntax=docker/dockerfile:1
-#
 # Meeple Queue — multi-stage image.
 #   docker build -t meeple-queue:TAG .                    # the app (last stage, `runtime`)
 #   docker build --target web -t meeple-queue-web:TAG .   # Nginx + the built client
 #
 # The base images are build arguments so the image also builds where Docker Hub is out of
 # reach (scripts/container-smoke.sh builds it with podman on a debootstrapped Debian base).
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 ARG NGINX_IMAGE=nginx:1.28-alpine
 
 # ---- dependencies (all, for the build) ---------------------------------------------------
@@ -56,6 +54,8 @@ COPY nginx/optional /etc/nginx/optional
 COPY nginx/docker-entrypoint.d/15-meeple-tls.sh /docker-entrypoint.d/15-meeple-tls.sh
 RUN rm -f /etc/nginx/conf.d/default.conf && mkdir -p /var/www/acme
 COPY --from=build /app/dist/client /usr/share/nginx/html
+# Every ${NGINX_*} of the templates has a value here: the image's envsubst leaves an undefined
+# one as text, and Nginx would refuse it. NGINX_REAL_IP_FROM: no trusted hop unless one is set.
 ENV NGINX_PORT=80 \
     NGINX_TLS_PORT=443 \
     NGINX_TLS=false \
@@ -63,7 +63,8 @@ ENV NGINX_PORT=80 \
     NGINX_STATIC_ROOT=/usr/share/nginx/html \
     NGINX_RESOLVER=127.0.0.11 \
     NGINX_ACME_ROOT=/var/www/acme \
-    NGINX_UPSTREAM_SERVERS="server app:3000 resolve max_fails=2 fail_timeout=5s;"
+    NGINX_UPSTREAM_SERVERS="server app:3000 resolve max_fails=2 fail_timeout=5s;" \
+    NGINX_REAL_IP_FROM=""
 EXPOSE 80 443
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD wget -q -O /dev/null http://127.0.0.1/healthz || exit 1
@@ -83,9 +84,10 @@ COPY --from=build /app/dist ./dist
 COPY scripts/docker-entrypoint.sh /usr/local/bin/meeple-entrypoint
 USER meeple:meeple
 EXPOSE 3000
-# Node, not curl: slim images have no curl.
+# Node, not curl: slim images have no curl. Liveness (/health/live), not readiness: a MySQL
+# or Redis blip must not get the container killed (docs/DEPLOY.md, "Liveness and readiness").
 HEALTHCHECK --interval=10s --timeout=4s --start-period=40s --retries=3 \
-  CMD ["node", "-e", "require('http').get({host:'127.0.0.1',port:process.env.PORT||3000,path:'/health',timeout:3000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1)).on('timeout',()=>process.exit(1))"]
+  CMD ["node", "-e", "require('http').get({host:'127.0.0.1',port:process.env.PORT||3000,path:'/health/live',timeout:3000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1)).on('timeout',()=>process.exit(1))"]
 # The app drains on SIGTERM (stops accepting, finishes in-flight requests, closes sockets).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["meeple-entrypoint"]

@@ -31,6 +31,11 @@ module.exports = {
   collectCoverageFrom: ['server/**/*.ts'],
   coverageReporters: ['text-summary', 'text', 'lcov'],
   coverageThreshold: { global: { lines: 80 } },
+  // In CI (scripts/ci-test.sh sets CI) the results also go to
+  // test-results/junit.xml, which the Jenkinsfile's junit step publishes.
+  reporters: process.env.CI
+    ? ['default', ['jest-junit', { outputDirectory: 'test-results', outputName: 'junit.xml', suiteName: 'meeple-queue', suiteNameTemplate: '{filepath}', classNameTemplate: '{classname}', titleTemplate: '{title}', addFileAttribute: 'true' }]]
+    : ['default'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -9,12 +9,13 @@ usage() {
 Usage: $0 [BACKUP_DIR]
   BACKUP_DIR    default \$BACKUP_DIR or ./backups
 Environment:
-  BACKUP_VIA    compose (default when docker-compose.yml's mysql runs here: dumps inside the
-                container with its root password) | swarm (the stack's mysql task on this node)
-                | host (mysqldump on this machine to MYSQL_HOST)
+  BACKUP_VIA    compose (default: the compose project's mysql container on this host, found
+                by its labels; dumps inside it with its own root password, so no compose file or
+                env file is needed) | swarm (the stack's mysql task on this node, root password
+                from its secret) | host (mysqldump on this machine to MYSQL_HOST)
   MYSQL_HOST MYSQL_PORT MYSQL_USER MYSQL_PASSWORD MYSQL_DATABASE   for BACKUP_VIA=host
                 (default 127.0.0.1 3306 root "" meeple_queue)
-  ENV_FILE      compose: .env to read (default .env)
+  COMPOSE_PROJECT_NAME  compose: project name (default meeple-queue)
   STACK_NAME    swarm: stack name (default meeple)
   BACKUP_KEEP   number of backups to keep (default 14)
 Restore with scripts/restore-mysql.sh FILE. Cron example (daily 03:15):
@@ -31,27 +32,20 @@ mkdir -p "$OUT"
 chmod 700 "$OUT"
 umask 077
 
-case "$VIA" in
-  host)
-    need mysqldump gzip
-    DB="${MYSQL_DATABASE:-meeple_queue}"
-    dump() { MYSQL_PWD="${MYSQL_PASSWORD:-}" mysqldump -h "${MYSQL_HOST:-127.0.0.1}" -P "${MYSQL_PORT:-3306}" -u "${MYSQL_USER:-root}" $DUMP_OPTS "$DB"; } ;;
-  compose)
-    need docker gzip
-    DB="$(docker compose --env-file "${ENV_FILE:-.env}" exec -T mysql sh -c 'printf %s "$MYSQL_DATABASE"')"
-    dump() { docker compose --env-file "${ENV_FILE:-.env}" exec -T mysql sh -c "MYSQL_PWD=\"\$MYSQL_ROOT_PASSWORD\" mysqldump -uroot $DUMP_OPTS \"\$MYSQL_DATABASE\""; } ;;
-  swarm)
-    need docker gzip
-    ctr="$(docker ps -q --filter "label=com.docker.swarm.service.name=${STACK_NAME:-meeple}_mysql" | head -1)"
-    [[ -n "$ctr" ]] || die "no ${STACK_NAME:-meeple}_mysql task on this node (run this on the node labelled meeple.db=true)"
-    DB="$(docker exec "$ctr" sh -c 'printf %s "$MYSQL_DATABASE"')"
-    dump() { docker exec "$ctr" sh -c "MYSQL_PWD=\"\$(cat /run/secrets/meeple_mysql_root_password)\" mysqldump -uroot $DUMP_OPTS \"\$MYSQL_DATABASE\""; } ;;
-  *) die "BACKUP_VIA must be compose, swarm or host" ;;
-esac
+mysql_target "$VIA"
+DB="$MYSQL_DB"
+need gzip
+if [[ "$VIA" == host ]]; then
+  need mysqldump
+  # shellcheck disable=SC2086 # DUMP_OPTS is a list of options
+  dump() { MYSQL_PWD="${MYSQL_PASSWORD:-}" mysqldump -h "${MYSQL_HOST:-127.0.0.1}" -P "${MYSQL_PORT:-3306}" -u "${MYSQL_USER:-root}" $DUMP_OPTS "$DB"; }
+else
+  dump() { in_mysql_ctr "mysqldump -uroot $DUMP_OPTS $DB"; }
+fi
 
 file="$OUT/meeple-${DB}-$(date -u +%Y%m%dT%H%M%SZ).sql.gz"
 log "dumping $DB ($VIA) to $file"
-dump | gzip -9 > "$file.partial"
+dump | gzip -9 > "$file.partial" || { rm -f "$file.partial"; die "mysqldump of $DB failed"; }
 gzip -t "$file.partial" || die "gzip check failed"
 # mysqldump writes this trailer only when the dump finished.
 gzip -dc "$file.partial" | tail -n 3 | grep -q -- '-- Dump completed' || { rm -f "$file.partial"; die "dump incomplete"; }

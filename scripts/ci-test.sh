@@ -23,10 +23,10 @@ if [[ "$CI_SERVICES" == docker ]]; then
   tag="ci-${BUILD_TAG:-local}-$$"
   tag="${tag//[^a-zA-Z0-9_.-]/-}"
   pw="$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
-  docker run -d --name "mysql-$tag" -e MYSQL_ROOT_PASSWORD="$pw" -p 127.0.0.1::3306 mysql:8.4 \
+  docker run -d --name "mysql-$tag" --label "$(ci_job_label)" -e MYSQL_ROOT_PASSWORD="$pw" -p 127.0.0.1::3306 mysql:8.4 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci >/dev/null
   started+=("mysql-$tag")
-  docker run -d --name "redis-$tag" -p 127.0.0.1::6379 redis:7-alpine >/dev/null
+  docker run -d --name "redis-$tag" --label "$(ci_job_label)" -p 127.0.0.1::6379 redis:7-alpine >/dev/null
   started+=("redis-$tag")
   export MYSQL_HOST=127.0.0.1 MYSQL_USER=root MYSQL_PASSWORD="$pw"
   MYSQL_PORT="$(docker port "mysql-$tag" 3306/tcp | head -1 | sed 's/.*://')"
@@ -47,5 +47,7 @@ enc_pw="$(node -e 'process.stdout.write(encodeURIComponent(process.argv[1] || ""
 export TEST_MYSQL_URL="mysql://${MYSQL_USER}${enc_pw:+:$enc_pw}@${MYSQL_HOST}:${MYSQL_PORT}"
 export DEPLOY_TEST_MYSQL="$TEST_MYSQL_URL" DEPLOY_TEST_REDIS="$REDIS_URL"
 log "tests against MySQL $MYSQL_HOST:$MYSQL_PORT and Redis $REDIS_URL"
+# CI mode: jest.config.js adds the jest-junit reporter (test-results/junit.xml, for the junit step).
+export CI=true
 mkdir -p test-results
 npm test -- --ci "$@"

@@ -4,7 +4,7 @@
 # receives SIGTERM directly and can drain.
 # Usage: meeple-entrypoint node dist/server/main.js   (or: node dist/server/worker.js)
 set -eu
-for var in SESSION_SECRET ADMIN_PASSWORD MYSQL_PASSWORD DATABASE_URL REDIS_URL REDIS_PASSWORD METRICS_TOKEN; do
+for var in SESSION_SECRET ADMIN_PASSWORD MYSQL_PASSWORD DATABASE_URL REDIS_URL REDIS_PASSWORD METRICS_TOKEN VAPID_PRIVATE_KEY TWILIO_AUTH_TOKEN SMS_WEBHOOK_SECRET; do
   eval "file=\${${var}_FILE:-}"
   if [ -n "$file" ]; then
     eval "already=\${${var}:-}"

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { openApiDocument } from '../server/app';
 import { ACTION_PATHS } from '../server/queue/routes';
-import { legalActions, STATUSES } from '../server/queue/states';
+import { consequencesOf, legalActions, STATUSES, UNDO } from '../server/queue/states';
 
 const SCHEMA_FILE = join(__dirname, '../client/src/api/schema.d.ts');
 const TRANSITIONS_FILE = join(__dirname, '../client/src/api/transitions.ts');
@@ -37,6 +37,10 @@ async function generateApiTypes(): Promise<string> {
 export function generateTransitions(): string {
   const pathOf = new Map(ACTION_PATHS.map((a) => [a.action, a.path]));
   const rows = STATUSES.map((status) => `  ${status}: [${legalActions(status).map((a) => `'${pathOf.get(a)}'`).join(', ')}],`);
+  const copyRows = STATUSES.map(
+    (status) => `  ${status}: [${legalActions(status).filter((a) => consequencesOf(status, a).takesCopy).map((a) => `'${pathOf.get(a)}'`).join(', ')}],`,
+  );
+  const undo = Object.entries(UNDO).map(([action, back]) => `  '${pathOf.get(action as keyof typeof UNDO)}': '${pathOf.get(back)}',`);
   return `// GENERATED FILE, do not edit by hand. Source: TRANSITIONS in server/queue/states.ts and
 // ACTION_PATHS in server/queue/routes.ts. Regenerate with \`npm run api:types\`;
 // tests/client/api-contract.test.ts fails while this file is out of date.
@@ -46,6 +50,16 @@ import type { ReservationStatus, Transition } from './types';
 /** The actions staff may take on a party in each status: the server's state machine. */
 export const LEGAL_ACTIONS: Record<ReservationStatus, readonly Transition[]> = {
 ${rows.join('\n')}
+};
+
+/** The actions that take one of the game's copies (the server refuses them while none is free). */
+export const TAKES_A_COPY: Record<ReservationStatus, readonly Transition[]> = {
+${copyRows.join('\n')}
+};
+
+/** The move that takes each action back (the undo toast); the server judges it like any other. */
+export const UNDO: Partial<Record<Transition, Transition>> = {
+${undo.join('\n')}
 };
 `;
 }

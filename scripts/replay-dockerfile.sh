@@ -21,9 +21,8 @@ Environment:
   RUN_AS       unprivileged user for the runtime command (default: nobody)
   MYSQL_HOST/MYSQL_PORT/MYSQL_ROOT_USER/MYSQL_ROOT_PASSWORD  (default 127.0.0.1:3306 root, no password)
   REDIS_URL    (default redis://127.0.0.1:6379)
-  REPLAY_NPM   npm command for the build stages (default "npx -y npm@10": node:20-bookworm-slim
-               ships npm 10; npm 11 rejects this lock file, which lists only some of @swc/core's
-               platform packages, in "npm ci")
+  REPLAY_NPM   npm command for the build stages (default "npx -y npm@10": node:22-bookworm-slim
+               ships npm 10)
 USAGE
 }
 SOURCE=head KEEP=false

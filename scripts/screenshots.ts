@@ -8,8 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ADMIN, startTestService } from '../tests/helpers/testService';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type PageWindow } from '../tests/helpers/browser';
-import { seedDemo } from '../tests/helpers/demo';
+import { launchChromium, signInToStaff, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type PageWindow } from '../tests/helpers/browser';
+import { DEMO_GAMES, DEMO_GAMES_40, seedDemo } from '../tests/helpers/demo';
 
 const OUT = resolve(__dirname, '../docs/screenshots');
 
@@ -67,14 +67,23 @@ async function main() {
     for (const [name, viewport] of [['staff-desktop.png', VIEWPORTS.laptop], ['staff-tablet.png', VIEWPORTS.tablet]] as const) {
       const tablet = await watchedContext(browser, name, log, { viewport });
       const staff = await tablet.newPage();
-      await log.expecting(failedRequest('the login screen asks who is signed in; nobody is yet', '/api/auth/me', 401), async () => {
-        await staff.goto(`${service.url}/staff`);
-        await staff.getByTestId('login-username').fill(ADMIN.username);
-      });
-      await staff.getByTestId('login-password').fill(ADMIN.password);
-      await staff.getByTestId('login-submit').click();
+      await signInToStaff(staff, log, service.url, ADMIN);
       await staff.getByTestId(`queue-game-${games[0]!.id}`).waitFor();
       await staff.getByTestId('stats-served').waitFor();
+      await shot(staff, name);
+      await tablet.close();
+    }
+
+    // A café with 40 games: the extra 34 join the six above; staff find, fold and sort them.
+    const more = await seedDemo(service, DEMO_GAMES_40.slice(DEMO_GAMES.length));
+    const busiest = games.find((g) => g.title === 'Catan')!;
+    for (const [name, viewport] of [['staff-40-games-desktop.png', VIEWPORTS.laptop], ['staff-40-games-tablet.png', VIEWPORTS.tablet]] as const) {
+      const tablet = await watchedContext(browser, name, log, { viewport, hasTouch: name.includes('tablet') });
+      const staff = await tablet.newPage();
+      await signInToStaff(staff, log, service.url, ADMIN);
+      await staff.getByTestId(`queue-game-${more[0]!.id}`).waitFor();
+      await staff.getByTestId('stats-served').waitFor();
+      await staff.getByTestId('walkin-game').selectOption(String(busiest.id));
       await shot(staff, name);
       await tablet.close();
     }

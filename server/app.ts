@@ -11,9 +11,14 @@ import { authRoutes } from './auth/routes';
 import { gameRoutes } from './games/routes';
 import { reservationRoutes } from './queue/routes';
 import { ticketRoutes } from './tickets/routes';
+import { notifyRoutes } from './notify/routes';
 import { boardRoutes } from './board/routes';
 import { StaffGameSchema } from './board/board';
 import { statsRoutes } from './stats/routes';
+import { settingsRoutes } from './settings/routes';
+import { closeOutRoutes } from './closeout/routes';
+import { historyRoutes } from './history/routes';
+import { auditRoutes } from './audit/routes';
 import { healthDocs, healthRouter } from './health/routes';
 import { mountRoutes, type RouteDefinition } from './http/route';
 import { buildOpenApiDocument } from './http/openapi';
@@ -30,8 +35,13 @@ export const apiRoutes: RouteDefinition[] = [
   ...gameRoutes,
   ...reservationRoutes,
   ...ticketRoutes,
+  ...notifyRoutes,
   ...boardRoutes,
   ...statsRoutes,
+  ...settingsRoutes,
+  ...closeOutRoutes,
+  ...historyRoutes,
+  ...auditRoutes,
 ];
 
 export function openApiDocument() {

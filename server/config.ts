@@ -31,6 +31,20 @@ const originList = z
   .transform((value) => value.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean))
   .refine((origins) => origins.every(isOrigin), 'Each entry must be an origin like https://queue.example.com');
 
+/** Placeholders a message text may use (docs/NOTIFICATIONS.md). */
+export const MESSAGE_PLACEHOLDERS = ['cafe', 'code', 'game', 'name', 'minutes'] as const;
+
+const messageText = z
+  .string()
+  .max(300)
+  .refine(
+    (text) => [...text.matchAll(/\{(\w+)\}/g)].every((m) => (MESSAGE_PLACEHOLDERS as readonly string[]).includes(m[1]!)),
+    `Unknown placeholder; use ${MESSAGE_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,
+  );
+
+/** Host names (or parent domains) push subscriptions may point at: the browsers' push services. */
+const DEFAULT_PUSH_HOSTS = 'fcm.googleapis.com,updates.push.services.mozilla.com,push.apple.com,notify.windows.com';
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -54,6 +68,8 @@ const envSchema = z
     ADMIN_USERNAME: z.string().min(1).default('admin'),
     ADMIN_PASSWORD: PasswordRule.optional(),
     HOLD_MINUTES: z.coerce.number().positive().default(5),
+    HOLD_EXTENSION_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+    REVERT_FINISHED_MINUTES: z.coerce.number().int().min(0).default(15),
     AUTO_ADVANCE: bool.default(true),
     RUN_WORKERS: bool.default(true),
     WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -73,11 +89,71 @@ const envSchema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10000),
     CAFE_TIMEZONE: z.string().refine(isTimeZone, 'Unknown IANA time zone').default('UTC'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CAFE_NAME: z.string().min(1).max(60).default('Meeple Queue'),
+    VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{80,100}$/, 'a base64url P-256 public key (npx web-push generate-vapid-keys)').optional(),
+    VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{40,50}$/, 'a base64url P-256 private key (npx web-push generate-vapid-keys)').optional(),
+    VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'mailto:you@example.com or an https:// URL').default('mailto:admin@example.com'),
+    PUSH_ENDPOINT_HOSTS: z.string().default(DEFAULT_PUSH_HOSTS),
+    ALMOST_POSITION: z.coerce.number().int().min(0).max(20).default(2),
+    MESSAGE_CALLED: messageText.default('{cafe}: your {game} is ready! Show ticket {code} at the counter within {minutes} minutes.'),
+    MESSAGE_ALMOST: messageText.default('{cafe}: almost your turn for {game} (ticket {code}). Please head back to the café.'),
+    NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    NOTIFY_BACKOFF_MS: z.coerce.number().int().min(1).default(5000),
+    NOTIFY_AGAIN_SECONDS: z.coerce.number().int().min(0).default(60),
+    SMS_PROVIDER: z.enum(['none', 'twilio', 'webhook']).default('none'),
+    TWILIO_API_URL: z.string().url().default('https://api.twilio.com'),
+    TWILIO_ACCOUNT_SID: z.string().regex(/^[A-Za-z0-9]{8,64}$/).optional(),
+    TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
+    TWILIO_FROM: z.string().min(2).max(40).optional(),
+    SMS_WEBHOOK_URL: z.string().url().optional(),
+    SMS_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters (openssl rand -hex 32)').optional(),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.SESSION_SECRET, {
     message: 'SESSION_SECRET is required when NODE_ENV=production',
     path: ['SESSION_SECRET'],
+  })
+  .refine((env) => !env.VAPID_PUBLIC_KEY === !env.VAPID_PRIVATE_KEY, {
+    message: 'set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither (keys are then generated once and kept in MySQL)',
+    path: ['VAPID_PRIVATE_KEY'],
+  })
+  .refine((env) => env.SMS_PROVIDER !== 'twilio' || (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM), {
+    message: 'SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM',
+    path: ['SMS_PROVIDER'],
+  })
+  .refine((env) => env.SMS_PROVIDER !== 'webhook' || (env.SMS_WEBHOOK_URL && env.SMS_WEBHOOK_SECRET), {
+    message: 'SMS_PROVIDER=webhook needs SMS_WEBHOOK_URL and SMS_WEBHOOK_SECRET',
+    path: ['SMS_PROVIDER'],
   });
+
+/** The text gateway, when the café has one (off unless configured). */
+export type SmsConfig =
+  | { provider: 'twilio'; apiUrl: string; accountSid: string; authToken: string; from: string }
+  | { provider: 'webhook'; url: string; secret: string };
+
+export interface NotifyConfig {
+  cafeName: string;
+  /** from the environment; unset: generated once and kept in MySQL (server/notify/vapid.ts) */
+  vapid: { publicKey: string; privateKey: string } | null;
+  vapidSubject: string;
+  /** hosts (or parent domains) a push subscription's endpoint may point at */
+  pushHosts: string[];
+  /** "almost your turn" when a party becomes this many-th in line; 0: never */
+  almostPosition: number;
+  messages: { called: string; almost: string };
+  attempts: number;
+  backoffMs: number;
+  /** staff "notify again" at most this often per party */
+  againMs: number;
+  sms: SmsConfig | null;
+}
+
+function smsConfig(env: z.infer<typeof envSchema>): SmsConfig | null {
+  if (env.SMS_PROVIDER === 'twilio') {
+    return { provider: 'twilio', apiUrl: env.TWILIO_API_URL.replace(/\/$/, ''), accountSid: env.TWILIO_ACCOUNT_SID!, authToken: env.TWILIO_AUTH_TOKEN!, from: env.TWILIO_FROM! };
+  }
+  if (env.SMS_PROVIDER === 'webhook') return { provider: 'webhook', url: env.SMS_WEBHOOK_URL!, secret: env.SMS_WEBHOOK_SECRET! };
+  return null;
+}
 
 export interface MysqlConnection {
   host: string;
@@ -98,7 +174,19 @@ export interface Config {
   /** Where browsers may send state changes from; empty: the request's own host name. */
   publicOrigins: string[];
   admin: { username: string; password?: string };
-  queue: { holdMs: number; autoAdvance: boolean; runWorkers: boolean; reconcileMs: number; retentionDays: number; workerPort?: number; workerHost: string };
+  queue: {
+    holdMs: number;
+    /** staff's "+N min" on a called party, when the request names no other */
+    holdExtensionMs: number;
+    /** how long after finishing a party can still be put back to seated */
+    revertFinishedMs: number;
+    autoAdvance: boolean;
+    runWorkers: boolean;
+    reconcileMs: number;
+    retentionDays: number;
+    workerPort?: number;
+    workerHost: string;
+  };
   /** Per minute: joins per device, joins without a device cookie per address, all joins per address. */
   rateLimits: { joinsPerMinute: number; newDeviceJoinsPerMinute: number; addressJoinsPerMinute: number; loginFailures: number; ticketMissesPerMinute: number };
   metricsToken?: string;
@@ -107,6 +195,7 @@ export interface Config {
   shutdownGraceMs: number;
   logLevel: string;
   timeZone: string;
+  notify: NotifyConfig;
 }
 
 function mysqlFromUrl(url: string): MysqlConnection {
@@ -164,7 +253,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mysql: { ...mysql, poolMax: env.MYSQL_POOL_MAX },
     redis: { url: redisUrl(env.REDIS_URL, env.REDIS_PASSWORD), prefix: env.REDIS_PREFIX },
     session: {
-      // Without a configured secret (development only) sessions do not survive a restart.
+      // Without a configured secret (development only) this draw gives way, at start-up, to the
+      // one stored in MySQL on first start (server/auth/sessionSecret.ts).
       secret: env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
       secretGenerated: !env.SESSION_SECRET,
       ttlSeconds: Math.round(env.SESSION_TTL_HOURS * 3600),
@@ -175,6 +265,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     admin: { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
     queue: {
       holdMs: Math.round(env.HOLD_MINUTES * 60_000),
+      holdExtensionMs: env.HOLD_EXTENSION_MINUTES * 60_000,
+      revertFinishedMs: env.REVERT_FINISHED_MINUTES * 60_000,
       autoAdvance: env.AUTO_ADVANCE,
       runWorkers: env.RUN_WORKERS,
       reconcileMs: Math.round(env.RECONCILE_SECONDS * 1000),
@@ -195,5 +287,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     logLevel: env.LOG_LEVEL,
     timeZone: env.CAFE_TIMEZONE,
+    notify: {
+      cafeName: env.CAFE_NAME,
+      vapid: env.VAPID_PUBLIC_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY! } : null,
+      vapidSubject: env.VAPID_SUBJECT,
+      pushHosts: env.PUSH_ENDPOINT_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+      almostPosition: env.ALMOST_POSITION,
+      messages: { called: env.MESSAGE_CALLED, almost: env.MESSAGE_ALMOST },
+      attempts: env.NOTIFY_ATTEMPTS,
+      backoffMs: env.NOTIFY_BACKOFF_MS,
+      againMs: env.NOTIFY_AGAIN_SECONDS * 1000,
+      sms: smsConfig(env),
+    },
   };
 }

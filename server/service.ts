@@ -10,6 +10,8 @@ import { ensureDatabase } from './db/knex';
 import { runMigrations } from './db/migrate';
 import { ensureFirstAdmin } from './auth/users';
 import { createSessionMiddleware } from './auth/session';
+import { settleSessionSecret } from './auth/sessionSecret';
+import { createRateLimiters } from './http/rateLimits';
 import { startQueueWorkers, type QueueWorkers } from './jobs/worker';
 import { attachRealtime, type Realtime } from './realtime/realtime';
 
@@ -37,7 +39,7 @@ export async function prepareDatabase(config: Config, logger: Logger, ctx: AppCo
     // Managed databases often forbid CREATE DATABASE; the migration below says if it is missing.
     logger.debug({ err: (err as Error).message }, 'could not ensure the database exists');
   }
-  const applied = await runMigrations(ctx.knex);
+  const applied = await runMigrations(ctx.knex, logger);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await ensureFirstAdmin(ctx.knex, config.admin, logger);
 }
@@ -47,7 +49,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const ctx = createContext(config, logger);
   await Promise.all([waitForRedis(ctx.redis, logger), ctx.jobs.queue.waitUntilReady().catch(() => undefined)]);
   await prepareDatabase(config, logger, ctx);
-  if (config.session.secretGenerated) logger.warn('SESSION_SECRET is not set: sessions will not survive a restart');
+  if (config.session.secretGenerated) {
+    // The secret drawn at load time gives way to the one stored at first start.
+    ctx.config = { ...config, session: { ...config.session, secret: await settleSessionSecret(ctx.knex, config.session, logger) } };
+    ctx.limits = createRateLimiters(ctx.redis, ctx.config);
+  }
 
   let shuttingDown = false;
   const session = createSessionMiddleware(ctx);

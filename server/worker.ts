@@ -16,7 +16,7 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel).child({ role: 'worker' });
   const ctx = createContext(config, logger);
-  await runMigrations(ctx.knex);
+  await runMigrations(ctx.knex, logger);
   // No Socket.IO server here: the worker's changes reach screens through the Redis emitter.
   const realtime = startRealtimeEmitter(ctx);
   const workers = startQueueWorkers(ctx, logger);

@@ -6,6 +6,9 @@ export const router = createRouter({
   routes: [
     { path: '/', redirect: '/join' },
     { path: '/staff', name: 'staff', component: () => import('./pages/StaffPage.vue'), meta: { title: 'Staff' } },
+    { path: '/staff/settings', name: 'settings', component: () => import('./pages/SettingsPage.vue'), meta: { title: 'Hours & limits' } },
+    { path: '/staff/accounts', name: 'accounts', component: () => import('./pages/AccountsPage.vue'), meta: { title: 'Staff accounts' } },
+    { path: '/staff/history', name: 'history', component: () => import('./pages/HistoryPage.vue'), meta: { title: 'History' } },
     { path: '/board', name: 'board', component: () => import('./pages/BoardPage.vue'), meta: { title: 'Board' } },
     { path: '/join', name: 'join', component: () => import('./pages/JoinPage.vue'), meta: { title: 'Join the queue' } },
     {

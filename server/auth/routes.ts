@@ -7,7 +7,8 @@ import { StaffUser } from '../models/StaffUser';
 import { dummyVerify, verifyPassword } from './passwords';
 import { PasswordRule } from './passwordRule';
 import { createStaffUser, deleteStaffUser, setStaffPassword, setStaffRole, toUser } from './users';
-import { sessionUser } from './guard';
+import { actorOf, sessionUser } from './guard';
+import { recordAudit } from '../audit/log';
 import { sessionUserOf } from './accounts';
 import { startSession } from './session';
 import { beginPasswordAttempt, forgetTrustedDevices } from './loginThrottle';
@@ -121,6 +122,7 @@ export const authRoutes = [
       await startSession(req, sessionUserOf(updated));
       await accountChanged(ctx, updated, { forgetDevices: true });
       await attempt.succeeded(res);
+      await recordAudit(ctx.knex, { actor: actorOf(req), type: 'password_changed', subject: updated.username });
       ctx.logger.info({ user: updated.username }, 'staff changed their password');
       return { status: 204 };
     },
@@ -145,8 +147,9 @@ export const authRoutes = [
     access: 'admin',
     body: NewUserBody,
     responses: { 201: { description: 'Created', schema: UserSchema }, ...errors(400, 401, 403, 409) },
-    handler: async (ctx, { body }) => {
+    handler: async (ctx, { body }, req) => {
       const user = await createStaffUser(ctx.knex, body.username, body.password, body.role);
+      await recordAudit(ctx.knex, { actor: actorOf(req), type: 'account_created', subject: user.username, details: { role: user.role } });
       return { status: 201, body: toUser(user) };
     },
   }),
@@ -161,6 +164,7 @@ export const authRoutes = [
     handler: async (ctx, { params }, req) => {
       const deleted = await deleteStaffUser(ctx.knex, params.id, sessionUser(req)!.id);
       await accountChanged(ctx, deleted, { forgetDevices: true });
+      await recordAudit(ctx.knex, { actor: actorOf(req), type: 'account_deleted', subject: deleted.username });
       ctx.logger.info({ user: deleted.username, by: sessionUser(req)!.username }, 'staff account deleted');
       return { status: 204 };
     },
@@ -177,6 +181,7 @@ export const authRoutes = [
     handler: async (ctx, { params, body }, req) => {
       const user = await setStaffRole(ctx.knex, params.id, body.role, sessionUser(req)!.id);
       await accountChanged(ctx, user, { forgetDevices: false });
+      await recordAudit(ctx.knex, { actor: actorOf(req), type: 'role_changed', subject: user.username, details: { role: user.role } });
       ctx.logger.info({ user: user.username, role: user.role, by: sessionUser(req)!.username }, 'staff role changed');
       return { status: 200, body: toUser(user) };
     },
@@ -196,6 +201,7 @@ export const authRoutes = [
       if (params.id === me.id) throw new Conflict('Change your own password with your current one (Account)');
       const user = await setStaffPassword(ctx.knex, params.id, body.password);
       await accountChanged(ctx, user, { forgetDevices: true });
+      await recordAudit(ctx.knex, { actor: actorOf(req), type: 'password_reset', subject: user.username });
       ctx.logger.info({ user: user.username, by: me.username }, 'staff password reset');
       return { status: 204 };
     },

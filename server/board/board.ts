@@ -39,6 +39,8 @@ export const StaffGameSchema = z
     calling: z.array(ReservationSchema),
     waiting: z.array(ReservationSchema),
     seated: z.array(ReservationSchema),
+    quotedWaitMinutes: z.number().int().nullable().openapi({ description: 'the wait a party joining now would be quoted; null without a copy to lend' }),
+    quotedWait: WaitEstimateSchema.nullable().openapi({ description: 'The same quote with its range; null when quotedWaitMinutes is' }),
   })
   .openapi('StaffGame');
 
@@ -80,6 +82,8 @@ export function toStaffGame(q: GameQueue): StaffGame {
     calling: q.calling,
     waiting: q.waiting,
     seated: q.seated,
+    quotedWaitMinutes: q.quotedWaitMinutes,
+    quotedWait: q.quotedWait,
   };
 }
 

@@ -11,7 +11,7 @@ async function main(command: string | undefined) {
   await ensureDatabase(config.mysql).catch(() => undefined);
   const knex = createKnex(config.mysql);
   try {
-    const applied = await runMigrations(knex);
+    const applied = await runMigrations(knex, logger);
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database is up to date');
     if (command === 'seed') logger.info({ added: await seedDemoGames(knex) }, 'demo games seeded');
   } finally {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 
 /** Screens routed by the Vue app; everything else unknown stays a JSON 404. */
-const SPA_ROUTES = ['/', '/staff', '/board', '/join', /^\/t\/[^/]+$/];
+const SPA_ROUTES = ['/', '/staff', '/staff/settings', '/staff/accounts', '/staff/history', '/board', '/join', /^\/t\/[^/]+$/];
 
 export function defaultClientDir(): string {
   // dist/server/http → dist/client; server/http (tsx, Jest) → dist/client
@@ -20,6 +20,10 @@ export function clientRouter(dir: string): Router | null {
     '/assets',
     express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
   );
+  // The service worker and the web app manifest are revalidated like the shell (a deploy must reach installed tickets).
+  router.get(['/sw.js', '/manifest.webmanifest'], (req, res, next) => {
+    res.sendFile(path.join(dir, req.path), { headers: { 'Cache-Control': 'no-cache' }, cacheControl: false }, (err) => err && next());
+  });
   router.use(express.static(dir, { index: false, maxAge: '1h' }));
   router.get(SPA_ROUTES, (_req, res) => {
     res.set('Cache-Control', 'no-cache').sendFile(index);

@@ -172,6 +172,7 @@ export function limitJoins(limiters: RateLimiters) {
       return next(tooMany(`joins (at most ${limiter.options.points} joins a minute from ${from})`, longest));
     }
     if (!known) limiters.devices.issue(req, res, device);
+    res.locals.deviceId = device;
     return next();
   };
 }

@@ -6,7 +6,7 @@ import { requireRole, type Access } from '../auth/guard';
 import { ErrorBody } from './schemas';
 import { SerialisedJson } from './serialised';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteInput<P, Q, B> {
   params: P;
@@ -66,6 +66,8 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: RouteDefini
         body: parse(route.body, req.body, 'body'),
       };
       const result = await route.handler(ctx, input, req, res);
+      // A handler that streamed its answer (CSV exports) has already sent it.
+      if (res.headersSent) return;
       if (result.body === undefined) res.status(result.status).end();
       // Sent as `json` would, without serialising or hashing it again (a matching If-None-Match still gets a 304).
       else if (result.body instanceof SerialisedJson) res.status(result.status).set('ETag', result.body.etag).type('json').send(result.body.text);

@@ -14,12 +14,17 @@ import { watchRedis } from '../redisHealth';
  */
 export const QUEUE_NAME = 'queue-engine';
 export const MAINTENANCE_QUEUE_NAME = 'queue-maintenance';
+/** Messages to phones (push, texts): a queue of their own, so a slow push service never delays a call. */
+export const NOTIFY_QUEUE_NAME = 'queue-notify';
 
 export interface AdvanceData {
   gameId: number;
 }
 export interface HoldData {
   reservationId: number;
+}
+export interface NotifyData {
+  notificationId: number;
 }
 
 export interface QueueJobs {
@@ -30,7 +35,11 @@ export interface QueueJobs {
   requestAdvance(gameId: number): Promise<void>;
   scheduleHoldExpiry(reservation: Pick<Reservation, 'id' | 'holdExpiresAt'>): Promise<void>;
   cancelHoldExpiry(reservation: Pick<Reservation, 'id'>): Promise<void>;
-  /** reconcile every RECONCILE_SECONDS and housekeeping every hour, on the maintenance queue */
+  /** the notify queue */
+  notify: Queue;
+  /** hand one recorded message (server/notify) to a worker; retried with backoff, at most one job per message */
+  sendNotification(notificationId: number): Promise<void>;
+  /** reconcile every RECONCILE_SECONDS, housekeeping every hour and the close-out check every minute, on the maintenance queue */
   scheduleMaintenance(): Promise<void>;
   /** true when someone paused the engine (Bull Board): reconcile still runs, at its own pace */
   enginePaused(): Promise<boolean>;
@@ -42,11 +51,14 @@ export const isConnectionError = (err: Error) => /ECONNREFUSED|ECONNRESET|ETIMED
 
 /** Codes of tickets ended a day ago are released, and names past RETENTION_DAYS erased, this often. */
 const HOUSEKEEPING_MS = 60 * 60_000;
+/** Whether the café day's closing time has passed (and its close-out is owed) is checked this often. */
+const CLOSE_OUT_CHECK_MS = 60_000;
 
 export const bullPrefix = (config: Config) => `${config.redis.prefix}:bull`;
 // BullMQ job ids may not contain ':'.
 const advanceJobId = (gameId: number) => `advance-${gameId}`;
 const holdJobId = (reservationId: number) => `hold-${reservationId}`;
+const notifyJobId = (notificationId: number) => `notify-${notificationId}`;
 
 export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
   // Fail fast while Redis is down: MySQL has the truth and reconcile re-creates the jobs.
@@ -58,8 +70,13 @@ export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
     defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 200 } },
   });
   const maintenance = new Queue(MAINTENANCE_QUEUE_NAME, { connection, prefix: bullPrefix(config) });
+  const notify = new Queue(NOTIFY_QUEUE_NAME, {
+    connection,
+    prefix: bullPrefix(config),
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000, attempts: config.notify.attempts, backoff: { type: 'exponential', delay: config.notify.backoffMs } },
+  });
   // Connection trouble is reported by watchRedis; anything else the queues say is logged here.
-  for (const q of [queue, maintenance]) {
+  for (const q of [queue, maintenance, notify]) {
     q.on('error', (err) => {
       if (!isConnectionError(err)) logger.error({ err: err.message, queue: q.name }, 'queue error');
     });
@@ -89,14 +106,20 @@ export function createQueueJobs(config: Config, logger: Logger): QueueJobs {
       // The job is idempotent anyway; removing it just saves the work.
       await queue.remove(holdJobId(reservation.id));
     },
+    notify,
+    async sendNotification(notificationId) {
+      // The job id makes a second request (reconcile re-queueing) a no-op while the first is pending.
+      await notify.add('notify', { notificationId } satisfies NotifyData, { jobId: notifyJobId(notificationId) });
+    },
     async scheduleMaintenance() {
       const opts = { removeOnComplete: true, removeOnFail: 100, attempts: 1 };
       await maintenance.upsertJobScheduler('reconcile', { every: config.queue.reconcileMs }, { name: 'reconcile', opts });
       await maintenance.upsertJobScheduler('housekeeping', { every: HOUSEKEEPING_MS }, { name: 'housekeeping', opts });
+      await maintenance.upsertJobScheduler('close-out', { every: CLOSE_OUT_CHECK_MS }, { name: 'close-out', opts });
     },
     enginePaused: () => queue.isPaused(),
     async close() {
-      await Promise.all([queue.close(), maintenance.close()]);
+      await Promise.all([queue.close(), maintenance.close(), notify.close()]);
       connection.disconnect();
     },
   };

@@ -5,8 +5,10 @@ import type { Logger } from '../logger';
 import { advanceGame, expireHold } from '../queue/service';
 import { housekeeping } from '../queue/housekeeping';
 import { reconcile } from '../queue/reconcile';
+import { closeOutIfDue } from '../closeout/closeOut';
 import { watchRedis } from '../redisHealth';
-import { bullPrefix, isConnectionError, MAINTENANCE_QUEUE_NAME, QUEUE_NAME, type AdvanceData, type HoldData } from './producer';
+import { deliverNotification } from '../notify/service';
+import { bullPrefix, isConnectionError, MAINTENANCE_QUEUE_NAME, NOTIFY_QUEUE_NAME, QUEUE_NAME, type AdvanceData, type HoldData, type NotifyData } from './producer';
 
 /**
  * The BullMQ workers, an entry point like the HTTP routes: each job hands over to a use case
@@ -47,9 +49,20 @@ function maintenanceJobs(ctx: AppContext): Processor {
         return reconcile(ctx);
       case 'housekeeping':
         return housekeeping(ctx);
+      case 'close-out':
+        return closeOutIfDue(ctx);
       default:
         throw new Error(`Unknown job ${job.name}`);
     }
+  };
+}
+
+/** Messages to phones: a retryable failure is thrown, and BullMQ tries again with backoff. */
+function notifyJobs(ctx: AppContext): Processor {
+  return async (job: Job) => {
+    ctx.metrics.jobStarted(job.name, Date.now() - job.timestamp - (job.opts.delay ?? 0));
+    const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    return deliverNotification(ctx, (job.data as NotifyData).notificationId, lastTry);
   };
 }
 
@@ -64,6 +77,8 @@ export function startQueueWorkers(ctx: AppContext, logger: Logger): QueueWorkers
     // within seconds instead of a minute (running a job twice is harmless, see reconcile).
     new Worker(QUEUE_NAME, engineJobs(ctx), { connection, prefix, concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000 }),
     new Worker(MAINTENANCE_QUEUE_NAME, maintenanceJobs(ctx), { connection, prefix, concurrency: 1, lockDuration: 30_000, stalledInterval: 15_000 }),
+    // A push service may take seconds to answer (REQUEST_TIMEOUT_MS): the lock outlasts it.
+    new Worker(NOTIFY_QUEUE_NAME, notifyJobs(ctx), { connection, prefix, concurrency: 4, lockDuration: 30_000, stalledInterval: 15_000 }),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, err) => logger.error({ err, job: job?.name, data: job?.data }, 'queue job failed'));

@@ -12,9 +12,15 @@ export class Reservation extends Model {
   customerName!: string;
   partySize!: number;
   tableNumber!: number | null;
+  /** E.164, for text messages when the café has a gateway; personal data, never on a public payload */
+  phone!: string | null;
   secretHash!: string;
+  /** the phone it joined from (signed device cookie id); null for walk-ins staff added */
+  deviceId!: string | null;
   status!: ReservationStatus;
   enqueuedAt!: Date;
+  /** the party's place in the queue: `enqueuedAt` unless staff moved it (see ordering.ts) */
+  queueAt!: Date;
   calledAt!: Date | null;
   holdExpiresAt!: Date | null;
   seatedAt!: Date | null;

@@ -10,6 +10,8 @@ export class ReservationEvent extends Model {
   fromStatus!: string | null;
   toStatus!: string | null;
   actor!: string;
+  /** the staff account behind a `staff:` actor; null for customers and the system */
+  staffUserId!: number | null;
   waitMs!: number | null;
   details!: string | null;
   createdAt!: Date;

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { Reservation } from '../models/Reservation';
 import { forgetGameHistory } from './readModel';
+import { recordAfterCommit } from '../notify/service';
 
 /**
  * What a committed change of one game's queue sets off: metrics, the screens, and the jobs
@@ -11,6 +12,8 @@ export interface Effects {
   gameId: number;
   /** parties just called: their hold expiry is scheduled, their phones told */
   called?: readonly Reservation[];
+  /** the called parties were called before (a seating taken back): not counted as calls again */
+  recalled?: boolean;
   /** parties whose hold ended early: the expiry job is cancelled (it would find nothing to do) */
   endedHolds?: readonly Reservation[];
   /** reservations removed outright: a phone watching one of them learns it is gone */
@@ -39,7 +42,7 @@ export async function afterCommit(ctx: AppContext, effects: Effects): Promise<vo
   for (let i = 0; i < (effects.noShows ?? 0); i += 1) ctx.metrics.partyNoShow(gameId);
   if (effects.finished || effects.noShows) forgetGameHistory(ctx.knex, gameId);
   for (const r of called) {
-    ctx.metrics.partyCalled(r.gameId, r.calledAt!.getTime() - r.enqueuedAt.getTime());
+    if (!effects.recalled) ctx.metrics.partyCalled(r.gameId, r.calledAt!.getTime() - r.enqueuedAt.getTime());
     ctx.notifier.partyCalled({ id: r.id, gameId: r.gameId, code: r.code });
   }
   for (const r of removed) ctx.notifier.partyRemoved({ gameId: r.gameId, code: r.code });
@@ -50,6 +53,8 @@ export async function afterCommit(ctx: AppContext, effects: Effects): Promise<vo
     ...endedHolds.map((r) => ctx.jobs.cancelHoldExpiry(r)),
     ...(effects.mayAdvance ? [ctx.jobs.requestAdvance(gameId)] : []),
   ];
+  // Phones away from the screen: "called", and "almost your turn" when positions moved.
+  requests.push(recordAfterCommit(ctx, { gameId, called, joinOnly: (effects.joined ?? 0) > 0 }));
   const failed = (await Promise.allSettled(requests)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length) {
     // MySQL already holds the truth; the reconcile pass re-derives any job lost here.

@@ -282,12 +282,15 @@ export function estimateQueue(facts: QueueFacts): Array<WaitEstimate | null> {
     frees.sort((a, b) => a - b);
     // With fewer copies than parties using them (copies were reduced), the first to come back is retired.
     const servers = frees.slice(frees.length - copies);
+    // Each scenario picks the occupancies from its own stream, so a party's quote does not hang on
+    // how many stand behind it (the join's answer, the queue's list and the quote for a newcomer agree).
+    const pick = seededRandom((0x0cc + Math.imul(k, 0x9e3779b9)) >>> 0);
     for (let i = 0; i < waitingCount; i += 1) {
       let earliest = 0;
       for (let c = 1; c < servers.length; c += 1) if (servers[c]! < servers[earliest]!) earliest = c;
       const start = servers[earliest]!;
       waits[i]![k] = start;
-      servers[earliest] = start + occupancies[Math.floor(random() * OCCUPANCY_DRAWS)]!;
+      servers[earliest] = start + occupancies[Math.floor(pick() * OCCUPANCY_DRAWS)]!;
     }
   }
   return waits.map((w) => quoteFromScenarios(w.sort()));

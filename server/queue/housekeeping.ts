@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { erasePersonalData, releaseCodes } from './repository';
+import { eraseEndedSubscriptions } from '../notify/repository';
 
 /**
  * The hourly clean-up (maintenance queue): tickets ended over a day ago stop resolving and
@@ -10,6 +11,7 @@ import { erasePersonalData, releaseCodes } from './repository';
 export async function housekeeping(ctx: AppContext): Promise<{ codesReleased: number; namesErased: number }> {
   const codesReleased = await releaseCodes(ctx.knex);
   const namesErased = await erasePersonalData(ctx.knex, ctx.config.queue.retentionDays);
+  await eraseEndedSubscriptions(ctx.knex, ctx.config.queue.retentionDays);
   if (codesReleased || namesErased) ctx.logger.info({ codesReleased, namesErased, retentionDays: ctx.config.queue.retentionDays }, 'housekeeping');
   return { codesReleased, namesErased };
 }

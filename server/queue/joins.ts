@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import { Conflict, NotFound, Unavailable } from '../errors';
+import { AlreadyInQueue, partySizeRefusal } from './joinRules';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Game } from '../models/Game';
 import type { Reservation } from '../models/Reservation';
-import { insertWaiting, logEvents, queueRoom, readGames, recordQuotes, takenCodes } from './repository';
+import { insertWaiting, liveTicketsOfDevices, logEvents, queueRoom, readGames, recordQuotes, takenCodes } from './repository';
 import type { BusyCopy, GameHistory } from './estimates';
 import { generateCode } from './ordering';
 import { busyCopies, gameHistories, queuePositions, viewNewcomers, type ReservationView } from './readModel';
@@ -13,6 +14,12 @@ export interface JoinInput {
   customerName: string;
   partySize: number;
   tableNumber: number | null;
+  /** the phone joining (signed device cookie id); null for staff walk-ins */
+  deviceId?: string | null;
+  /** a second party from the same phone, on purpose */
+  anotherParty?: boolean;
+  /** E.164, only when the café sends text messages */
+  phone?: string | null;
 }
 
 export interface Joined {
@@ -49,6 +56,19 @@ interface Inserted {
   full: Array<PendingJoin & { game: Game }>;
 }
 const MAX_BATCH = 100;
+
+/** Joins from a phone that did not say they are another party are checked for a live ticket. */
+const checksDevice = (join: PendingJoin) => Boolean(join.input.deviceId) && !join.input.anotherParty;
+const deviceGame = (join: PendingJoin) => `${join.input.deviceId}:${join.gameId}`;
+
+/** Why this join cannot go into `game`'s queue, or null. */
+function refusalOf(join: PendingJoin, game: Game, alreadyIn: ReadonlyMap<string, string>): Error | null {
+  const existing = checksDevice(join) ? alreadyIn.get(deviceGame(join)) : undefined;
+  if (!game.active) return new Conflict(`"${game.title}" is not taking reservations right now`);
+  if (game.copies === 0) return new Conflict(`"${game.title}" has no copy to lend, so it has no queue`);
+  if (existing) return new AlreadyInQueue(game.title, existing);
+  return partySizeRefusal(game, join.input.partySize);
+}
 
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
@@ -127,13 +147,25 @@ export class JoinWriter {
   private async write(batch: PendingJoin[]): Promise<void> {
     const games = new Map((await readGames(this.knex, [...new Set(batch.map((j) => j.gameId))])).map((g) => [g.id, g]));
     const accepted: Array<PendingJoin & { game: Game }> = [];
+    const alreadyIn = await this.liveTickets(batch);
+    const inBatch = new Set<string>();
+    const later: PendingJoin[] = [];
     for (const join of batch) {
       const game = games.get(join.gameId);
-      if (!game) join.reject(new NotFound('No game with that id'));
-      else if (!game.active) join.reject(new Conflict(`"${game.title}" is not taking reservations right now`));
-      else if (game.copies === 0) join.reject(new Conflict(`"${game.title}" has no copy to lend, so it has no queue`));
-      else accepted.push({ ...join, game });
+      // One phone twice in one batch (a double tap): the second waits for the next batch,
+      // where it finds the first one's ticket.
+      if (checksDevice(join) && inBatch.has(deviceGame(join))) {
+        later.push(join);
+        continue;
+      }
+      const refusal = game ? refusalOf(join, game, alreadyIn) : new NotFound('No game with that id');
+      if (refusal) join.reject(refusal);
+      else {
+        accepted.push({ ...join, game: game! });
+        if (checksDevice(join)) inBatch.add(deviceGame(join));
+      }
     }
+    this.waiting.unshift(...later);
     if (!accepted.length) return;
 
     let written: Inserted | undefined;
@@ -163,6 +195,14 @@ export class JoinWriter {
       join.reject(new Conflict(`The queue for "${join.game.title}" is full (at most ${join.game.maxQueue} waiting parties); please ask staff`));
     }
     if (written.admitted.length) await this.answer(written.admitted, written.rows);
+  }
+
+  /** The live tickets of the phones in this batch that did not say they are another party. */
+  private async liveTickets(batch: readonly PendingJoin[]): Promise<Map<string, string>> {
+    const devices = [...new Set(batch.filter(checksDevice).map((j) => j.input.deviceId!))];
+    if (!devices.length) return new Map();
+    const found = await liveTicketsOfDevices(this.knex, devices);
+    return new Map(found.map((t) => [`${t.deviceId}:${t.gameId}`, t.code]));
   }
 
   /**
@@ -219,7 +259,9 @@ export class JoinWriter {
           customerName: join.input.customerName,
           partySize: join.input.partySize,
           tableNumber: join.input.tableNumber,
+          phone: join.input.phone ?? null,
           secretHash: hashSecret(join.secret),
+          deviceId: join.input.deviceId ?? null,
         })),
       );
       const positions = await queuePositions(trx, written);

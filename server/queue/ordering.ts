@@ -1,16 +1,47 @@
-/** The queue order: first come, first served by server enqueue time, then id. */
-export interface Enqueued {
+/**
+ * The queue order: first come, first served by the party's place (`queueAt`: the database's
+ * time when it joined, unless staff moved it), then id.
+ */
+export interface Queued {
   id: number;
-  enqueuedAt: Date;
+  queueAt: Date;
 }
 
-export function compareQueueOrder(a: Enqueued, b: Enqueued): number {
-  return a.enqueuedAt.getTime() - b.enqueuedAt.getTime() || a.id - b.id;
+export function compareQueueOrder(a: Queued, b: Queued): number {
+  return a.queueAt.getTime() - b.queueAt.getTime() || a.id - b.id;
 }
 
 /** Positions 1..n in queue order for waiting parties. */
-export function assignPositions<T extends Enqueued>(waiting: readonly T[]): Array<T & { position: number }> {
+export function assignPositions<T extends Queued>(waiting: readonly T[]): Array<T & { position: number }> {
   return [...waiting].sort(compareQueueOrder).map((row, index) => ({ ...row, position: index + 1 }));
+}
+
+/** The smallest step between two places (`queue_at` is DATETIME(3)). */
+const STEP_MS = 1;
+
+/**
+ * A waiting party moves one place up or down: it swaps places with its neighbour. Returns the
+ * new `queueAt` of every party whose place value changes, or null when there is no neighbour
+ * (already first or last). The places handed out are the ones the queue already had, made
+ * strictly increasing by stepping back (never forward) where parties shared one (a batch of
+ * joins): so nobody moves past a party that is not one of the two, and a party joining later
+ * still comes after all of them.
+ */
+export function swapPlaces(waiting: readonly Queued[], id: number, direction: 'up' | 'down'): Map<number, Date> | null {
+  const order = [...waiting].sort(compareQueueOrder);
+  const at = order.findIndex((r) => r.id === id);
+  if (at < 0) return null;
+  const other = direction === 'up' ? at - 1 : at + 1;
+  if (other < 0 || other >= order.length) return null;
+  const places = order.map((r) => r.queueAt.getTime());
+  [order[at], order[other]] = [order[other]!, order[at]!];
+  const next = [...places];
+  for (let i = next.length - 2; i >= 0; i -= 1) next[i] = Math.min(places[i]!, next[i + 1]! - STEP_MS);
+  const changed = new Map<number, Date>();
+  order.forEach((r, i) => {
+    if (r.queueAt.getTime() !== next[i]) changed.set(r.id, new Date(next[i]!));
+  });
+  return changed;
 }
 
 /**

@@ -4,6 +4,7 @@ import { Reservation } from '../models/Reservation';
 import { ACTIVE, USING_A_COPY } from './states';
 import { estimateQueue, historyOf, HISTORY_CALLS, NO_HISTORY, type BusyCopy, type EndedCall, type GameHistory, type WaitEstimate } from './estimates';
 import { compareQueueOrder } from './ordering';
+import { contactColumns, toContact, type Contact, type ContactColumns } from '../notify/contact';
 
 export interface ReservationView {
   id: number;
@@ -22,6 +23,10 @@ export interface ReservationView {
   holdExpiresAt: string | null;
   seatedAt: string | null;
   finishedAt: string | null;
+  /** codes of this game's other live parties that joined from the same phone (staff's marker) */
+  sameDeviceAs: string[];
+  /** staff only: how the party is reached and what became of its last message (on live queues) */
+  contact?: Contact;
 }
 
 export interface GameQueue {
@@ -31,6 +36,9 @@ export interface GameQueue {
   waiting: ReservationView[];
   calling: ReservationView[];
   seated: ReservationView[];
+  /** the wait a party joining now would be quoted (the estimate one place behind the last) */
+  quotedWaitMinutes: number | null;
+  quotedWait: WaitEstimate | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -52,7 +60,22 @@ export function toReservationView(r: Reservation, position: number | null = null
     holdExpiresAt: iso(r.holdExpiresAt),
     seatedAt: iso(r.seatedAt),
     finishedAt: iso(r.finishedAt),
+    sameDeviceAs: [],
   };
+}
+
+/** Marks the live parties of one game that joined from one phone with each other's codes. */
+function markSharedDevices(queue: GameQueue, rows: readonly Reservation[]): GameQueue {
+  const byDevice = new Map<string, string[]>();
+  for (const r of rows) if (r.deviceId) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r.code]);
+  const shared = new Map<number, string[]>();
+  for (const r of rows) {
+    const codes = r.deviceId ? byDevice.get(r.deviceId)! : [];
+    if (codes.length > 1) shared.set(r.id, codes.filter((c) => c !== r.code));
+  }
+  if (!shared.size) return queue;
+  const mark = (v: ReservationView) => (shared.has(v.id) ? { ...v, sameDeviceAs: shared.get(v.id)! } : v);
+  return { ...queue, waiting: queue.waiting.map(mark), calling: queue.calling.map(mark), seated: queue.seated.map(mark) };
 }
 
 /** Each game's latest ended calls (finished or no-show), most recent first: its history. */
@@ -119,8 +142,8 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
   const ids = games.map((g) => g.id);
   if (!ids.length) return [];
   const [active, histories] = await Promise.all([
-    Reservation.query(knex).whereIn('gameId', ids).whereIn('status', ACTIVE).orderBy([
-      { column: 'enqueuedAt' },
+    Reservation.query(knex).select('reservations.*', ...contactColumns(knex)).whereIn('gameId', ids).whereIn('status', ACTIVE).orderBy([
+      { column: 'queueAt' },
       { column: 'id' },
     ]),
     gameHistories(knex, ids),
@@ -138,17 +161,22 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
       playMinutes: game.playMinutes,
       history: histories.get(game.id) ?? NO_HISTORY,
       busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt })),
-      waitingCount: waitingRows.length,
+      // One more than wait: the last estimate is what a party joining now is quoted.
+      waitingCount: waitingRows.length + 1,
     });
-    return {
+    return markSharedDevices({
       game,
       copiesInUse: busy.length,
-      waiting: waitingRows.map((r, i) => toReservationView(r, i + 1, estimates[i] ?? null)),
-      calling: rows.filter((r) => r.status === 'called').map((r) => toReservationView(r)),
-      seated: rows.filter((r) => r.status === 'seated').map((r) => toReservationView(r)),
-    };
+      waiting: waitingRows.map((r, i) => withContact(toReservationView(r, i + 1, estimates[i] ?? null), r)),
+      calling: rows.filter((r) => r.status === 'called').map((r) => withContact(toReservationView(r), r)),
+      seated: rows.filter((r) => r.status === 'seated').map((r) => withContact(toReservationView(r), r)),
+      quotedWaitMinutes: estimates[waitingRows.length]?.minutes ?? null,
+      quotedWait: estimates[waitingRows.length] ?? null,
+    }, rows);
   });
 }
+
+const withContact = (view: ReservationView, r: Reservation): ReservationView => ({ ...view, contact: toContact(r as Reservation & ContactColumns) });
 
 export async function loadQueue(knex: Knex, gameId: number): Promise<GameQueue | undefined> {
   const [queue] = await loadQueues(knex, [gameId]);
@@ -162,9 +190,9 @@ export async function viewReservation(knex: Knex, reservation: Reservation): Pro
   return queue?.waiting.find((w) => w.id === reservation.id) ?? toReservationView(reservation);
 }
 
-const AHEAD = '(enqueued_at < ? OR (enqueued_at = ? AND id < ?))';
-const FROM = '(enqueued_at > ? OR (enqueued_at = ? AND id >= ?))';
-const UP_TO = '(enqueued_at < ? OR (enqueued_at = ? AND id <= ?))';
+const AHEAD = '(queue_at < ? OR (queue_at = ? AND id < ?))';
+const FROM = '(queue_at > ? OR (queue_at = ? AND id >= ?))';
+const UP_TO = '(queue_at < ? OR (queue_at = ? AND id <= ?))';
 
 /**
  * Queue positions of waiting parties, in one statement whatever their number: per game, one
@@ -173,8 +201,8 @@ const UP_TO = '(enqueued_at < ? OR (enqueued_at = ? AND id <= ?))';
  * index range count per game, not one per party, and the positions are exact even when other
  * parties' rows fall between them.
  */
-export async function queuePositions(knex: Knex, rows: ReadonlyArray<Pick<Reservation, 'id' | 'gameId' | 'enqueuedAt'>>): Promise<Map<number, number>> {
-  const byGame = new Map<number, Array<Pick<Reservation, 'id' | 'gameId' | 'enqueuedAt'>>>();
+export async function queuePositions(knex: Knex, rows: ReadonlyArray<Pick<Reservation, 'id' | 'gameId' | 'queueAt'>>): Promise<Map<number, number>> {
+  const byGame = new Map<number, Array<Pick<Reservation, 'id' | 'gameId' | 'queueAt'>>>();
   for (const r of rows) byGame.set(r.gameId, [...(byGame.get(r.gameId) ?? []), r]);
   const parts: string[] = [];
   const bindings: Knex.RawBinding[] = [];
@@ -182,11 +210,11 @@ export async function queuePositions(knex: Knex, rows: ReadonlyArray<Pick<Reserv
     mine.sort(compareQueueOrder);
     const first = mine[0]!;
     const last = mine[mine.length - 1]!;
-    const key = (r: typeof first) => [r.enqueuedAt, r.enqueuedAt, r.id];
+    const key = (r: typeof first) => [r.queueAt, r.queueAt, r.id];
     parts.push(`SELECT game_id AS gameId, COUNT(*) AS ahead, NULL AS id, NULL AS spanRank FROM reservations
       WHERE game_id = ? AND status = 'waiting' AND ${AHEAD} GROUP BY game_id`);
     bindings.push(gameId, ...key(first));
-    parts.push(`SELECT game_id, NULL, id, ROW_NUMBER() OVER (ORDER BY enqueued_at, id) FROM reservations
+    parts.push(`SELECT game_id, NULL, id, ROW_NUMBER() OVER (ORDER BY queue_at, id) FROM reservations
       WHERE game_id = ? AND status = 'waiting' AND ${FROM} AND ${UP_TO}`);
     bindings.push(gameId, ...key(first), ...key(last));
   }

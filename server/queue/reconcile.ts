@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import type { Reservation } from '../models/Reservation';
 import { gamesOwedACall, runningHolds } from './repository';
 import { advanceGame, expireHold } from './service';
+import { requeueStale } from '../notify/service';
 
 /**
  * Re-derives every owed job from MySQL: calls owed to free copies, holds to expire. Runs at
@@ -25,5 +26,6 @@ export async function reconcile(ctx: AppContext): Promise<{ advanced: number; ho
     else if ((await expireHold(ctx, hold.id)).outcome === 'not-yet') pending.push(hold);
   }
   await Promise.all(pending.map((r) => ctx.jobs.scheduleHoldExpiry(r)));
+  await requeueStale(ctx);
   return { advanced: gameIds.length, holds: holds.length };
 }

@@ -3,7 +3,7 @@ import { NotFound, Unavailable } from '../errors';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ReservationEvent } from '../models/ReservationEvent';
-import { USING_A_COPY, type MoveRule, type ReservationStatus } from './states';
+import { ACTIVE, USING_A_COPY, type MoveRule, type ReservationStatus } from './states';
 import type { WaitEstimate } from './estimates';
 
 /**
@@ -15,6 +15,8 @@ import type { WaitEstimate } from './estimates';
  * game run one after the other, and two on different games never wait for each other.
  */
 
+/** The queue order (see ordering.ts): the party's place, then id. */
+const QUEUE_ORDER = [{ column: 'queueAt' }, { column: 'id' }];
 /** The database's clock, so the order and the holds never depend on which instance asked. */
 const NOW = 'CURRENT_TIMESTAMP(3)';
 /** Read committed + a lock on the game row: every decision sees the latest commits, in turn. */
@@ -79,31 +81,85 @@ export function copiesInUse(trx: Knex, gameId: number): Promise<number> {
   return activeCount(trx, gameId, USING_A_COPY);
 }
 
+/** The party of this game called most recently, if that was within `withinMs` (database clock). */
+export async function justCalled(trx: Knex, gameId: number, withinMs: number): Promise<Reservation | undefined> {
+  return Reservation.query(trx)
+    .where('gameId', gameId)
+    .whereIn('status', USING_A_COPY)
+    .where('calledAt', '>=', trx.raw(`${NOW} - INTERVAL ? MICROSECOND`, [withinMs * 1000]))
+    .orderBy('calledAt', 'desc')
+    .first();
+}
+
 /** The first `count` waiting parties of a game, locked, in queue order. Caller holds the game lock. */
 export async function lockQueueHeads(trx: Knex.Transaction, gameId: number, count: number): Promise<Reservation[]> {
   if (count <= 0) return [];
   return Reservation.query(trx)
     .where({ gameId, status: 'waiting' })
-    .orderBy([{ column: 'enqueuedAt' }, { column: 'id' }])
+    .orderBy(QUEUE_ORDER)
     .limit(count)
     .forUpdate();
 }
 
+/** Games with parties still waiting, called or seated that joined before `cutoff` (the close-out's work). */
+export async function gamesActiveBefore(trx: Knex, cutoff: Date): Promise<number[]> {
+  const rows = (await Reservation.query(trx).distinct('gameId').whereIn('status', ACTIVE).where('enqueuedAt', '<', cutoff).orderBy('gameId')) as Array<{ gameId: number }>;
+  return rows.map((r) => r.gameId);
+}
+
+/** Locks a game's active parties that joined before `cutoff` (the caller holds the game's lock). */
+export async function lockActiveBefore(trx: Knex.Transaction, gameId: number, cutoff: Date): Promise<Reservation[]> {
+  return Reservation.query(trx)
+    .where('gameId', gameId)
+    .whereIn('status', ACTIVE)
+    .where('enqueuedAt', '<', cutoff)
+    .orderBy([{ column: 'enqueuedAt' }, { column: 'id' }])
+    .forUpdate();
+}
+
+/** What a move writes besides its rule: the hold it starts, or the minutes it adds to one. */
+export interface MoveWrite {
+  startsHoldMs?: number;
+  extendsHoldMs?: number;
+}
+
 /**
  * Writes a move to locked reservations: the new status, the move's timestamps from the
- * database's clock and, when a hold starts, its end. Returns the rows as saved, in queue order.
+ * database's clock, the columns it empties, the hold it starts or extends and, for a party
+ * sent to the back, its new place. Returns the rows as saved, in queue order.
  */
 export async function saveMove(
   trx: Knex.Transaction,
   ids: readonly number[],
   rule: MoveRule & { to: ReservationStatus },
-  hold: { startsMs: number } | null,
+  write: MoveWrite,
 ): Promise<Reservation[]> {
-  const patch: Partial<Reservation> = { status: rule.to, updatedAt: dbClock(trx) };
+  const patch: Record<string, unknown> = { status: rule.to, updatedAt: dbClock(trx) };
   for (const stamp of rule.stamps) patch[stamp] = dbClock(trx);
-  if (hold) patch.holdExpiresAt = dbClock(trx, `${NOW} + INTERVAL ? MICROSECOND`, [hold.startsMs * 1000]);
-  await Reservation.query(trx).patch(patch).whereIn('id', ids);
-  return Reservation.query(trx).whereIn('id', ids).orderBy([{ column: 'enqueuedAt' }, { column: 'id' }]);
+  for (const column of rule.clears ?? []) patch[column] = null;
+  if (write.startsHoldMs !== undefined) patch.holdExpiresAt = dbClock(trx, `${NOW} + INTERVAL ? MICROSECOND`, [write.startsHoldMs * 1000]);
+  // A hold already over (the expiry job is late) is extended from now, not from its past end.
+  if (write.extendsHoldMs !== undefined) {
+    patch.holdExpiresAt = dbClock(trx, `GREATEST(COALESCE(hold_expires_at, ${NOW}), ${NOW}) + INTERVAL ? MICROSECOND`, [write.extendsHoldMs * 1000]);
+  }
+  if (rule.place === 'back') patch.queueAt = dbClock(trx);
+  await Reservation.query(trx).patch(patch as Partial<Reservation>).whereIn('id', ids);
+  return Reservation.query(trx).whereIn('id', ids).orderBy(QUEUE_ORDER);
+}
+
+/** A game's waiting parties, locked, in queue order. Caller holds the game lock. */
+export async function lockWaiting(trx: Knex.Transaction, gameId: number): Promise<Reservation[]> {
+  return Reservation.query(trx).where({ gameId, status: 'waiting' }).orderBy(QUEUE_ORDER).forUpdate();
+}
+
+/** New places in the queue (a party moved up or down), one statement. */
+export async function savePlaces(trx: Knex.Transaction, places: ReadonlyMap<number, Date>): Promise<void> {
+  if (!places.size) return;
+  const ids = [...places.keys()];
+  await trx.raw(
+    `UPDATE reservations SET queue_at = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END, updated_at = ${NOW} WHERE id IN (?)`,
+    [...ids.flatMap((id) => [id, places.get(id)!]), ids],
+  );
 }
 
 export interface EventRow {
@@ -113,9 +169,17 @@ export interface EventRow {
   to: ReservationStatus | null;
   actor: string;
   waitMs?: number | null;
+  /** what else the move needs to be understood later (minutes added, places moved), as JSON */
+  details?: Record<string, unknown> | null;
 }
 
-/** The event log: who moved which party from what to what (one INSERT for any number). */
+const STAFF_ACTOR = 'staff:';
+
+/**
+ * The event log: who moved which party from what to what (one INSERT for any number). A staff
+ * actor ("staff:<username>") is also stored as the account's id, read in the same statement,
+ * so the audit log knows who it was even after a rename or removal.
+ */
 export async function logEvents(trx: Knex, events: readonly EventRow[]): Promise<void> {
   if (!events.length) return;
   await trx(ReservationEvent.tableName).insert(
@@ -126,7 +190,11 @@ export async function logEvents(trx: Knex, events: readonly EventRow[]): Promise
       fromStatus: e.from,
       toStatus: e.to,
       actor: e.actor,
+      staffUserId: e.actor.startsWith(STAFF_ACTOR)
+        ? trx.raw('(SELECT id FROM staff_users WHERE username = ?)', [e.actor.slice(STAFF_ACTOR.length)])
+        : null,
       waitMs: e.waitMs ?? null,
+      details: e.details ? JSON.stringify(e.details) : null,
     })),
   );
 }
@@ -169,19 +237,21 @@ export async function releaseCodes(knex: Knex): Promise<number> {
 }
 
 /**
- * Erases the personal data of reservations that ended more than `days` ago: the name (and the
- * table). What happened and when stays, so statistics keep their history. Returns how many.
+ * Erases the personal data of reservations that ended more than `days` ago: the name, the phone
+ * number (and the table). What happened and when stays, so statistics keep their history.
+ * Returns how many.
  */
 export async function erasePersonalData(knex: Knex, days: number): Promise<number> {
   return Reservation.query(knex)
-    .patch({ customerName: '', tableNumber: null })
-    .whereNot('customerName', '')
+    .patch({ customerName: '', tableNumber: null, deviceId: null, phone: null })
+    .where((q) => q.whereNot('customerName', '').orWhereNotNull('phone'))
     .whereRaw(`finished_at <= ${NOW} - INTERVAL ? DAY`, [days]);
 }
 
 export interface ReservationFilter {
   gameId?: number;
   status?: ReservationStatus;
+  endedWithinMinutes?: number;
   limit: number;
 }
 
@@ -191,8 +261,9 @@ export async function listReservations(knex: Knex, filter: ReservationFilter): P
     .modify((q) => {
       if (filter.gameId) q.where('gameId', filter.gameId);
       if (filter.status) q.where('status', filter.status);
+      if (filter.endedWithinMinutes) q.whereRaw(`finished_at > ${NOW} - INTERVAL ? MINUTE`, [filter.endedWithinMinutes]);
     })
-    .orderBy([{ column: 'enqueuedAt' }, { column: 'id' }])
+    .orderBy(QUEUE_ORDER)
     .limit(filter.limit);
 }
 
@@ -247,7 +318,15 @@ export interface NewReservation {
   customerName: string;
   partySize: number;
   tableNumber: number | null;
+  phone: string | null;
   secretHash: string;
+  deviceId: string | null;
+}
+
+/** The live tickets (waiting, called or seated) that these phones joined with. */
+export async function liveTicketsOfDevices(knex: Knex, deviceIds: readonly string[]): Promise<Array<{ deviceId: string; gameId: number; code: string }>> {
+  const rows = await Reservation.query(knex).whereIn('deviceId', [...deviceIds]).whereIn('status', ACTIVE).select('deviceId', 'gameId', 'code');
+  return rows.map((r) => ({ deviceId: r.deviceId!, gameId: r.gameId, code: r.code }));
 }
 
 /** One multi-row INSERT; the rows come back by code, in the order given. */

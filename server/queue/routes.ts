@@ -3,9 +3,10 @@ import { defineRoute, errors } from '../http/route';
 import { IdParams } from '../http/schemas';
 import { actorOf } from '../auth/guard';
 import { limitJoins } from '../http/rateLimits';
-import { JoinBody, CreatedReservationSchema, ReservationPatchBody, ReservationQuery, ReservationSchema } from './schemas';
+import { requireTextsOn } from '../notify/phone';
+import { CallNextBody, ExtendHoldBody, JoinBody, CreatedReservationSchema, ReservationPatchBody, ReservationQuery, ReservationSchema } from './schemas';
 import { applyAction, callNextParty, deleteReservation, getReservation, joinQueue, listReservations, updateReservation } from './service';
-import type { QueueAction } from './states';
+import { TRANSITIONS, type QueueAction } from './states';
 
 /** The HTTP path of each staff action (the client's buttons are generated from these and the state machine). */
 export const ACTION_PATHS: Array<{ path: string; action: QueueAction; summary: string }> = [
@@ -14,6 +15,14 @@ export const ACTION_PATHS: Array<{ path: string; action: QueueAction; summary: s
   { path: 'finish', action: 'finish', summary: 'A seated party finished; frees the copy' },
   { path: 'no-show', action: 'no_show', summary: 'A called party did not come' },
   { path: 'cancel', action: 'cancel', summary: 'Cancel a waiting or called party' },
+  { path: 'uncall', action: 'uncall', summary: 'Undo a call: the party waits again at its place' },
+  { path: 'unseat', action: 'unseat', summary: 'Undo a seating: the party is called again, with a fresh hold' },
+  { path: 'unfinish', action: 'unfinish', summary: 'Undo a finish within REVERT_FINISHED_MINUTES: seated again, if a copy is free' },
+  { path: 'reinstate', action: 'reinstate', summary: 'A no-show or cancelled party waits again at its original place (while its ticket resolves)' },
+  { path: 'requeue', action: 'requeue', summary: 'A no-show waits again, at the back of the queue' },
+  { path: 'extend-hold', action: 'extend_hold', summary: "Give a called party more time: the hold ends N minutes later (body optional)" },
+  { path: 'move-up', action: 'move_up', summary: 'A waiting party swaps places with the one ahead (staff only; the board shows only positions)' },
+  { path: 'move-down', action: 'move_down', summary: 'A waiting party swaps places with the one behind' },
 ];
 
 export const reservationRoutes = [
@@ -27,8 +36,10 @@ export const reservationRoutes = [
     body: JoinBody,
     before: (ctx) => limitJoins(ctx.limits),
     responses: { 201: { description: 'In the queue', schema: CreatedReservationSchema }, ...errors(400, 404, 409, 429, 503) },
-    handler: async (ctx, { params, body }, req) => {
-      const { reservation, secret } = await joinQueue(ctx, params.id, body, actorOf(req));
+    handler: async (ctx, { params, body }, req, res) => {
+      requireTextsOn(ctx.config, body.phone);
+      const deviceId = (res.locals.deviceId as string | undefined) ?? null;
+      const { reservation, secret } = await joinQueue(ctx, params.id, { ...body, deviceId }, actorOf(req));
       return { status: 201, body: { ...reservation, secret } };
     },
   }),
@@ -84,8 +95,9 @@ export const reservationRoutes = [
       tag: 'queue',
       access: 'staff',
       params: IdParams,
+      body: TRANSITIONS[action].extendsHold ? ExtendHoldBody : undefined,
       responses: { 200: { description: 'The reservation after the change', schema: ReservationSchema }, ...errors(400, 401, 404, 409) },
-      handler: async (ctx, { params }, req) => ({ status: 200, body: await applyAction(ctx, params.id, action, actorOf(req)) }),
+      handler: async (ctx, { params, body }, req) => ({ status: 200, body: await applyAction(ctx, params.id, action, actorOf(req), body ?? {}) }),
     }),
   ),
   defineRoute({
@@ -95,7 +107,8 @@ export const reservationRoutes = [
     tag: 'queue',
     access: 'staff',
     params: IdParams,
+    body: CallNextBody,
     responses: { 200: { description: 'The party called', schema: ReservationSchema }, ...errors(400, 401, 404, 409) },
-    handler: async (ctx, { params }, req) => ({ status: 200, body: await callNextParty(ctx, params.id, actorOf(req)) }),
+    handler: async (ctx, { params, body }, req) => ({ status: 200, body: await callNextParty(ctx, params.id, actorOf(req), body.seenInUse) }),
   }),
 ];

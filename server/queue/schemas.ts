@@ -2,6 +2,8 @@ import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
 import { STATUSES } from './states';
 import { hasInvisibleCharacters, normalizeName } from './ordering';
+import { PhoneNumber } from '../notify/phone';
+import { ContactSchema } from '../notify/contact';
 
 export const StatusSchema = z.enum(STATUSES).openapi('ReservationStatus');
 
@@ -32,6 +34,10 @@ export const ReservationSchema = z
     holdExpiresAt: isoDate.nullable(),
     seatedAt: isoDate.nullable(),
     finishedAt: isoDate.nullable(),
+    sameDeviceAs: z.array(z.string()).openapi({
+      description: "Codes of this game's other live parties that joined from the same phone (empty when none)",
+    }),
+    contact: ContactSchema.optional().openapi({ description: 'On live queues (lists, the staff socket): how the party is reached, its last message' }),
   })
   .openapi('Reservation');
 
@@ -51,7 +57,15 @@ const partySize = z.number('A number from 1 to 20').int('A whole number').min(1,
 const tableNumber = z.number('A number from 1 to 999').int('A whole number').min(1, 'At least 1').max(999, 'At most 999').nullable();
 
 export const JoinBody = z
-  .strictObject({ customerName, partySize: partySize.default(1), tableNumber: tableNumber.default(null) })
+  .strictObject({
+    customerName,
+    partySize: partySize.default(1),
+    tableNumber: tableNumber.default(null),
+    anotherParty: z.boolean('true or false').default(false).openapi({
+      description: 'A second party on purpose: without it, a phone with a live ticket for this game gets 409 naming that ticket',
+    }),
+    phone: PhoneNumber.nullable().default(null),
+  })
   .openapi('JoinQueue');
 
 export const ReservationPatchBody = z
@@ -59,9 +73,29 @@ export const ReservationPatchBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'Send at least one field to change' })
   .openapi('ReservationPatch');
 
+export const ExtendHoldBody = z
+  .strictObject({
+    minutes: z
+      .number('A number of minutes from 1 to 60')
+      .int('A whole number of minutes')
+      .min(1, 'At least 1 minute')
+      .max(60, 'At most 60 minutes')
+      .optional()
+      .openapi({ description: 'minutes added to the hold (default HOLD_EXTENSION_MINUTES)' }),
+  })
+  .optional()
+  .openapi('ExtendHold');
+
 export const ReservationQuery = z.object({
   gameId: z.coerce.number().int().positive().optional(),
   status: StatusSchema.optional(),
+  endedWithinMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_080)
+    .optional()
+    .openapi({ description: 'only parties that ended this many minutes ago or less (what staff may still bring back)' }),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
@@ -85,7 +119,20 @@ export const TicketSchema = z
     estimatedWaitMinutes: z.number().int().nullable(),
     estimatedWait: WaitEstimateSchema.nullable(),
     holdExpiresAt: isoDate.nullable(),
+    gameAvailable: z.boolean().openapi({
+      description: 'false while the game has no copy to lend or is switched off: the party keeps its place, but nobody is called',
+    }),
   })
   .openapi('Ticket');
+
+export const CallNextBody = z
+  .strictObject({
+    seenInUse: z.number('A whole number').int('A whole number').min(0, 'At least 0').optional().openapi({
+      description:
+        'The copies in use the tablet showed when pressed; when more are in use by now, the 409 says the party was already called from another device',
+    }),
+  })
+  .default({})
+  .openapi('CallNext');
 
 export const CancelTicketBody = z.strictObject({ secret: z.string().min(1, 'The secret is required').max(200) });

@@ -5,11 +5,14 @@ import { Conflict, Forbidden, NotFound } from '../errors';
 import type { Game } from '../models/Game';
 import type { Reservation } from '../models/Reservation';
 import { afterCommit } from './effects';
+import { checkPartySize } from './joinRules';
+import { displayName } from './ordering';
 import { hashSecret, JoinWriter, type JoinInput, type Joined } from './joins';
 import { loadQueues, toReservationView, viewReservation, type ReservationView } from './readModel';
 import * as repo from './repository';
 import { transition } from './transition';
-import { decide, freeCopies, type QueueAction } from './states';
+import { refuseJoinWhenClosed } from '../settings/openingHours';
+import { decide, freeCopies, isTerminal, TRANSITIONS, whyTooLate, type QueueAction } from './states';
 
 /**
  * The queue's use cases. Each reads the same way: lock (the game row, then the reservation) →
@@ -22,6 +25,23 @@ export const SYSTEM_HOLD_EXPIRY = 'system:hold-expiry';
 
 function requireFreeCopy(game: Game, inUse: number): void {
   if (freeCopies(game.copies, inUse) === 0) throw new Conflict(`No free copy of "${game.title}": all ${game.copies} in use`);
+}
+
+/**
+ * A "Call next" pressed while the tablet showed a free copy (`seenInUse`), that finds none because
+ * a party was called since (a colleague's tablet won the race, or auto-advance did), is told so,
+ * rather than only that every copy is in use.
+ */
+const JUST_CALLED_MS = 10_000;
+
+async function requireFreeCopyForNext(trx: Knex.Transaction, game: Game, seenInUse: number | undefined): Promise<void> {
+  const inUse = await repo.copiesInUse(trx, game.id);
+  if (freeCopies(game.copies, inUse) > 0) return;
+  const recent = seenInUse !== undefined && inUse > seenInUse ? await repo.justCalled(trx, game.id, JUST_CALLED_MS) : undefined;
+  if (recent) {
+    throw new Conflict(`Already called from another device: ${recent.code} ${displayName(recent.customerName)} took the last free copy of "${game.title}"`);
+  }
+  requireFreeCopy(game, inUse);
 }
 
 async function lockReservation(trx: Knex.Transaction, id: number) {
@@ -56,26 +76,45 @@ export function joinWriterOf(ctx: AppContext): JoinWriter {
 }
 
 /** A party joins a game's queue; answered once the join has committed. */
-export function joinQueue(ctx: AppContext, gameId: number, input: JoinInput, actor: string): Promise<Joined> {
+export async function joinQueue(ctx: AppContext, gameId: number, input: JoinInput, actor: string): Promise<Joined> {
+  if (actor === 'customer') await refuseJoinWhenClosed(ctx);
   return joinWriterOf(ctx).join(gameId, input, actor);
 }
 
-/** call, seat, finish, no_show or cancel one reservation, guarded by the game's row lock. */
-export async function applyAction(ctx: AppContext, id: number, action: QueueAction, actor: string): Promise<ReservationView> {
+/** A step back that comes too late (see `whyTooLate()`) is a Conflict saying why. */
+async function requireInWindow(trx: Knex.Transaction, ctx: AppContext, reservation: Reservation, action: QueueAction): Promise<void> {
+  if (!TRANSITIONS[action].window) return;
+  const late = whyTooLate(action, reservation, await repo.databaseNow(trx), ctx.config.queue.revertFinishedMs);
+  if (late) throw new Conflict(late);
+}
+
+export interface ActionOptions {
+  /** for extend_hold: how many minutes to add (default HOLD_EXTENSION_MINUTES) */
+  minutes?: number;
+}
+
+/**
+ * One staff (or customer) move on one reservation — a step forward, a step back, or a floor
+ * tool — guarded by the game's row lock: two tablets pressing at once apply one after the
+ * other, and the second is judged on what the first left (a 409 saying why).
+ */
+export async function applyAction(ctx: AppContext, id: number, action: QueueAction, actor: string, options: ActionOptions = {}): Promise<ReservationView> {
   const { rows, effects } = await repo.inTransaction(ctx.knex, async (trx) => {
     const { game, reservation } = await lockReservation(trx, id);
     if (decide(reservation.status, action).takesCopy) requireFreeCopy(game, await repo.copiesInUse(trx, game.id));
-    return transition(trx, [reservation], action, actor, ctx.config.queue.holdMs);
+    await requireInWindow(trx, ctx, reservation, action);
+    const extendMs = options.minutes !== undefined ? options.minutes * 60_000 : ctx.config.queue.holdExtensionMs;
+    return transition(trx, [reservation], action, actor, { holdMs: ctx.config.queue.holdMs, extendMs });
   });
   await afterCommit(ctx, effects);
   return viewReservation(ctx.knex, rows[0]!);
 }
 
 /** Staff "call next": the head of the queue, when a copy is free, however many tablets press at once. */
-export async function callNextParty(ctx: AppContext, gameId: number, actor: string): Promise<ReservationView> {
+export async function callNextParty(ctx: AppContext, gameId: number, actor: string, seenInUse?: number): Promise<ReservationView> {
   const { rows, effects } = await repo.inTransaction(ctx.knex, async (trx) => {
     const game = await repo.lockExistingGame(trx, gameId);
-    requireFreeCopy(game, await repo.copiesInUse(trx, gameId));
+    await requireFreeCopyForNext(trx, game, seenInUse);
     const heads = await repo.lockQueueHeads(trx, gameId, 1);
     if (!heads.length) throw new Conflict(`Nobody is waiting for "${game.title}"`);
     return transition(trx, heads, 'call', actor, ctx.config.queue.holdMs);
@@ -118,13 +157,19 @@ export async function expireHold(ctx: AppContext, reservationId: number): Promis
   return { outcome: result.outcome, holdExpiresAt: 'holdExpiresAt' in result ? result.holdExpiresAt : undefined };
 }
 
-/** A customer leaves the queue with the secret they got when joining. */
-export async function cancelByCustomer(ctx: AppContext, code: string, secret: string): Promise<ReservationView> {
+/** The live ticket with this code, when `secret` is the one its customer got on joining. */
+export async function ticketBySecret(ctx: AppContext, code: string, secret: string): Promise<Reservation> {
   const found = await repo.findByCode(ctx.knex, code);
   if (!found) throw new NotFound('No ticket with that code');
   const expected = Buffer.from(found.secretHash, 'hex');
   const given = Buffer.from(hashSecret(secret), 'hex');
   if (!timingSafeEqual(expected, given)) throw new Forbidden('That secret does not match this ticket');
+  return found;
+}
+
+/** A customer leaves the queue with the secret they got when joining. */
+export async function cancelByCustomer(ctx: AppContext, code: string, secret: string): Promise<ReservationView> {
+  const found = await ticketBySecret(ctx, code, secret);
   if (found.status === 'seated') throw new Conflict('You are already seated; ask staff to finish your game');
   return applyAction(ctx, found.id, 'cancel', 'customer');
 }
@@ -134,7 +179,8 @@ export type ReservationPatch = repo.DetailsPatch;
 /** Fixes a party's details; never touches enqueuedAt, so never changes the order. */
 export async function updateReservation(ctx: AppContext, id: number, patch: ReservationPatch, actor: string): Promise<ReservationView> {
   const updated = await repo.inTransaction(ctx.knex, async (trx) => {
-    const { reservation } = await lockReservation(trx, id);
+    const { game, reservation } = await lockReservation(trx, id);
+    if (patch.partySize !== undefined) checkPartySize(game, patch.partySize);
     const saved = await repo.saveDetails(trx, id, patch);
     await repo.logEvents(trx, [{ reservation: saved, type: 'updated', from: reservation.status, to: saved.status, actor }]);
     return saved;
@@ -152,13 +198,13 @@ export async function deleteReservation(ctx: AppContext, id: number, actor: stri
   await afterCommit(ctx, effects);
 }
 
-/** Staff's list of reservations in queue order; waiting parties carry their live position and estimate. */
+/** Staff's list of reservations in queue order; live parties carry their position and estimate (waiting) and how they are reached. */
 export async function listReservations(ctx: AppContext, filter: repo.ReservationFilter): Promise<ReservationView[]> {
   const rows = await repo.listReservations(ctx.knex, filter);
-  const waitingGames = [...new Set(rows.filter((r) => r.status === 'waiting').map((r) => r.gameId))];
+  const liveGames = [...new Set(rows.filter((r) => !isTerminal(r.status)).map((r) => r.gameId))];
   const live = new Map<number, ReservationView>();
-  for (const queue of waitingGames.length ? await loadQueues(ctx.knex, waitingGames) : []) {
-    for (const w of queue.waiting) live.set(w.id, w);
+  for (const queue of liveGames.length ? await loadQueues(ctx.knex, liveGames) : []) {
+    for (const w of [...queue.waiting, ...queue.calling, ...queue.seated]) live.set(w.id, w);
   }
   return rows.map((r) => live.get(r.id) ?? toReservationView(r));
 }

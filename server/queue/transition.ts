@@ -1,8 +1,11 @@
 import type { Knex } from 'knex';
+import { Conflict } from '../errors';
 import type { Reservation } from '../models/Reservation';
 import type { Effects } from './effects';
-import { logEvents, deleteReservations, saveMove } from './repository';
-import { decide, TRANSITIONS, type Move, type ReservationStatus } from './states';
+import { swapPlaces } from './ordering';
+import { logEvents, deleteReservations, lockWaiting, saveMove, savePlaces } from './repository';
+import { decide, isTerminal, TRANSITIONS, type Move, type ReservationStatus } from './states';
+import { dropSubscriptionsOf } from '../notify/repository';
 
 export interface Transitioned {
   /** the reservations as saved (as they were, for a delete) */
@@ -11,20 +14,41 @@ export interface Transitioned {
   effects: Effects;
 }
 
+/** The lengths a move may need: the hold it starts, and the minutes staff add to one. */
+export interface HoldLengths {
+  holdMs: number;
+  extendMs?: number;
+}
+
+/**
+ * A waiting party swaps places with its neighbour (see `swapPlaces()`); the whole waiting list
+ * is locked first, so two tablets moving parties of one game at once apply one after the other.
+ */
+async function movePlace(trx: Knex.Transaction, party: Reservation, direction: 'up' | 'down'): Promise<Record<string, unknown>> {
+  const waiting = await lockWaiting(trx, party.gameId);
+  const places = swapPlaces(waiting, party.id, direction);
+  if (!places) throw new Conflict(direction === 'up' ? 'This party is already first in the queue' : 'This party is already last in the queue');
+  await savePlaces(trx, places);
+  const position = waiting.findIndex((r) => r.id === party.id) + 1;
+  return { fromPosition: position, toPosition: direction === 'up' ? position - 1 : position + 1 };
+}
+
 /**
  * The one place a reservation changes status: applies `move` (see `TRANSITIONS`) to locked
  * reservations of one game, all in the same status. Checks the move is legal (a Conflict
- * saying why if not), saves the status and the move's timestamps, starts the hold when the
- * move calls a party, logs one event per party, and says what must follow the commit.
- * The caller holds the game's row lock and has checked the game-level guard (a free copy).
+ * saying why if not), saves the status, the move's timestamps and emptied columns, starts or
+ * extends the hold, changes the place in the queue when the move does, logs one event per
+ * party, and says what must follow the commit. The caller holds the game's row lock and has
+ * checked the game-level guard (a free copy) and the revert window.
  */
 export async function transition(
   trx: Knex.Transaction,
   reservations: readonly Reservation[],
   move: Move,
   actor: string,
-  holdMs: number,
+  lengths: number | HoldLengths,
 ): Promise<Transitioned> {
+  const { holdMs, extendMs } = typeof lengths === 'number' ? { holdMs: lengths, extendMs: undefined } : lengths;
   const from: ReservationStatus = reservations[0]!.status;
   if (reservations.some((r) => r.status !== from)) throw new Error(`transition(${move}) got parties in different statuses`);
   const consequences = decide(from, move);
@@ -38,7 +62,19 @@ export async function transition(
     rows = [...reservations];
   } else {
     const to = rule.to;
-    rows = await saveMove(trx, ids, { ...rule, to }, consequences.startsHold ? { startsMs: holdMs } : null);
+    const details: Record<string, unknown> = {};
+    if (rule.place === 'up' || rule.place === 'down') {
+      if (reservations.length !== 1) throw new Error(`transition(${move}) moves one party at a time`);
+      Object.assign(details, await movePlace(trx, reservations[0]!, rule.place));
+    }
+    if (rule.reason) details.reason = rule.reason;
+    if (rule.extendsHold) details.minutes = Math.round((extendMs ?? 0) / 60_000);
+    rows = await saveMove(trx, ids, { ...rule, to }, {
+      startsHoldMs: consequences.startsHold ? holdMs : undefined,
+      extendsHoldMs: rule.extendsHold ? extendMs : undefined,
+    });
+    // An ended ticket is never pushed to again (a deleted one loses them by cascade).
+    if (isTerminal(to)) await dropSubscriptionsOf(trx, ids);
     await logEvents(
       trx,
       rows.map((r) => ({
@@ -47,8 +83,9 @@ export async function transition(
         from,
         to,
         actor,
-        // How long the party waited, for today's numbers: from joining to being called.
-        waitMs: consequences.startsHold ? r.calledAt!.getTime() - r.enqueuedAt.getTime() : null,
+        // How long the party waited, for today's numbers: from joining to its first call.
+        waitMs: consequences.startsHold && from === 'waiting' ? r.calledAt!.getTime() - r.enqueuedAt.getTime() : null,
+        details: Object.keys(details).length ? details : null,
       })),
     );
   }
@@ -58,11 +95,12 @@ export async function transition(
     effects: {
       gameId: reservations[0]!.gameId,
       called: consequences.startsHold ? rows : [],
+      recalled: consequences.startsHold && from !== 'waiting',
       endedHolds: consequences.endsHold ? rows : [],
       removed: rule.to === null ? rows : [],
-      mayAdvance: consequences.freesCopy,
+      mayAdvance: consequences.freesCopy || consequences.entersQueue,
       noShows: rule.to === 'no_show' ? rows.length : 0,
-      finished: rule.to === 'finished',
+      finished: rule.to === 'finished' || from === 'finished',
     },
   };
 }

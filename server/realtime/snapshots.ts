@@ -51,14 +51,14 @@ export async function ticketsOfGames(
 ): Promise<Ticket[]> {
   const touched = queues.filter((q) => gameIds.has(q.game.id));
   if (!touched.length || !watched.size) return [];
-  const titles = new Map(touched.map((q) => [q.game.id, q.game.title]));
+  const games = new Map(touched.map((q) => [q.game.id, q.game]));
   const ended = await Reservation.query(knex)
-    .whereIn('gameId', [...titles.keys()])
+    .whereIn('gameId', [...games.keys()])
     .whereIn('status', TERMINAL)
     .whereIn('liveCode', [...watched])
     .where('updatedAt', '>=', knex.raw('CURRENT_TIMESTAMP(3) - INTERVAL ? MICROSECOND', [Math.ceil(endedWithinMs) * 1000]));
   const live = touched.flatMap((q) => [...q.calling, ...q.waiting, ...q.seated]).filter((r) => watched.has(r.code.toUpperCase()));
-  return [...live, ...ended.map((r) => toReservationView(r))].map((view) => toTicket(view, titles.get(view.gameId) ?? ''));
+  return [...live, ...ended.map((r) => toReservationView(r))].map((view) => toTicket(view, games.get(view.gameId)));
 }
 
 /**

@@ -72,18 +72,30 @@ export async function estimateAccuracy(knex: Knex, since: Date): Promise<Stats['
   };
 }
 
-/** Today's numbers from the event log. */
-export async function statsToday(knex: Knex, timeZone: string, now = new Date()): Promise<Stats> {
-  const since = startOfDay(now, timeZone);
-  const events = (await knex('reservation_events')
+/** An event that moves the numbers: a call (with its wait), a seating, a no-show, a cancellation. */
+export interface CountedEvent {
+  gameId: number;
+  type: string;
+  waitMs: number | null;
+  createdAt: Date;
+}
+
+/** The events that count, from `since` up to (not including) `until`. */
+export async function countedEvents(knex: Knex, since: Date, until?: Date): Promise<CountedEvent[]> {
+  const query = knex('reservation_events')
     .where('created_at', '>=', since)
     .whereIn('type', ['seated', 'no_show', 'cancelled', 'called'])
-    .select('game_id as gameId', 'type', 'wait_ms as waitMs')) as Array<{ gameId: number; type: string; waitMs: number | null }>;
-  const estimates = await estimateAccuracy(knex, since);
-  const titles = new Map(
-    ((await knex('games').select('id', 'title')) as Array<{ id: number; title: string }>).map((g) => [g.id, g.title]),
-  );
+    .select('game_id as gameId', 'type', 'wait_ms as waitMs', 'created_at as createdAt');
+  if (until) query.where('created_at', '<', until);
+  return (await query) as CountedEvent[];
+}
 
+export async function gameTitles(knex: Knex): Promise<Map<number, string>> {
+  return new Map(((await knex('games').select('id', 'title')) as Array<{ id: number; title: string }>).map((g) => [g.id, g.title]));
+}
+
+/** The numbers of a list of events: served, no-shows, cancellations, mean and p90 wait, per game. */
+export function summarise(events: readonly CountedEvent[], titles: ReadonlyMap<number, string>): Omit<Stats, 'estimates'> {
   const waits: number[] = [];
   const perGame = new Map<number, { served: number; waits: number[] }>();
   const game = (id: number) => perGame.get(id) ?? perGame.set(id, { served: 0, waits: [] }).get(id)!;
@@ -110,10 +122,16 @@ export async function statsToday(knex: Knex, timeZone: string, now = new Date())
     cancelled,
     meanWaitMinutes: mean(waits),
     p90WaitMinutes: p90 === null ? null : minutes(p90),
-    estimates,
     perGame: [...perGame.entries()]
       .filter(([id]) => titles.has(id))
       .map(([id, g]) => ({ gameId: id, title: titles.get(id)!, served: g.served, meanWaitMinutes: mean(g.waits) }))
       .sort((a, b) => b.served - a.served || a.title.localeCompare(b.title)),
   };
+}
+
+/** Today's numbers from the event log. */
+export async function statsToday(knex: Knex, timeZone: string, now = new Date()): Promise<Stats> {
+  const since = startOfDay(now, timeZone);
+  const [events, titles, estimates] = await Promise.all([countedEvents(knex, since), gameTitles(knex), estimateAccuracy(knex, since)]);
+  return { ...summarise(events, titles), estimates };
 }

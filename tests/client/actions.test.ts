@@ -1,4 +1,4 @@
-import { callNextBlocker, legalActions } from '../../client/src/lib/actions';
+import { actionDone, callNextBlocker, legalActions, undoOf } from '../../client/src/lib/actions';
 import { ACTION_PATHS } from '../../server/queue/routes';
 import { legalActions as serverLegalActions, STATUSES } from '../../server/queue/states';
 
@@ -9,8 +9,21 @@ describe('actions staff can take on a row', () => {
     expect(legalActions(status)).toEqual(serverLegalActions(status).map((a) => pathOf.get(a)));
   });
 
-  it('an ended party offers no move at all, and a live one at least one', () => {
-    expect(STATUSES.filter((s) => legalActions(s).length === 0).sort()).toEqual(['cancelled', 'finished', 'no_show']);
+  it('every status offers a move; an ended party only steps back', () => {
+    for (const status of STATUSES) expect(legalActions(status).length).toBeGreaterThan(0);
+    expect(legalActions('finished')).toEqual(['unfinish']);
+    expect([...legalActions('no_show')].sort()).toEqual(['reinstate', 'requeue']);
+    expect(legalActions('cancelled')).toEqual(['reinstate']);
+  });
+
+  it("every forward action has an undo the server allows from where the action leads, and the toast has words for each", () => {
+    const forward = { call: 'called', seat: 'seated', finish: 'finished', 'no-show': 'no_show', cancel: 'cancelled' } as const;
+    for (const [action, status] of Object.entries(forward)) {
+      const undo = undoOf(action as keyof typeof forward)!;
+      expect(legalActions(status)).toContain(undo);
+      expect(actionDone[undo].length).toBeGreaterThan(3);
+    }
+    expect(undoOf('extend-hold')).toBeNull();
   });
 });
 

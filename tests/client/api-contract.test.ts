@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApiDocument } from '../../server/app';
-import { api } from '../../client/src/api';
+import { api, csvDownloadUrl } from '../../client/src/api';
 import type * as Client from '../../client/src/api/types';
 import type * as Server from '../../server/realtime/contract';
 import type { BoardGame, StaffGame } from '../../server/board/board';
@@ -84,11 +84,31 @@ const calls: Record<string, () => Promise<unknown>> = {
   'reservations.get': () => api.reservations.get(3),
   'reservations.update': () => api.reservations.update(3, { partySize: 2 }),
   'reservations.remove': () => api.reservations.remove(3),
-  'reservations.transition': () => Promise.all(transitionActions.map((action) => api.reservations.transition(3, action))),
+  'reservations.transition': () =>
+    Promise.all(transitionActions.filter((a) => a !== 'extend-hold').map((action) => api.reservations.transition(3, action as Exclude<typeof action, 'extend-hold'>))),
+  'reservations.extendHold': () => Promise.all([api.reservations.extendHold(3), api.reservations.extendHold(3, 10)]),
   'tickets.get': () => api.tickets.get('K7 FA'),
   'tickets.cancel': () => api.tickets.cancel('K7FA', 'secret'),
+  'tickets.subscribe': () =>
+    api.tickets.subscribe('K7FA', 'secret', { endpoint: 'https://fcm.googleapis.com/fcm/send/x', keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } }),
+  'notifications.options': () => api.notifications.options(),
+  'notifications.again': () => api.notifications.again(3),
   'board.get': () => api.board.get(),
   'stats.today': () => api.stats.today(),
+  'users.create': () => api.users.create('sam', 'secret-secret', 'staff'),
+  'users.remove': () => api.users.remove(4),
+  'users.setRole': () => api.users.setRole(4, 'admin'),
+  'settings.openingHours': () => api.settings.openingHours(),
+  'settings.saveOpeningHours': () =>
+    api.settings.saveOpeningHours({
+      enabled: true,
+      closedMessage: 'Closed',
+      days: { mon: { open: '17:00', close: '23:00', lastJoin: null }, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null },
+    }),
+  'settings.queueStatus': () => api.settings.queueStatus(),
+  'settings.closeOuts': () => api.settings.closeOuts(),
+  'history.stats': () => api.history.stats({ from: '2026-11-01', to: '2026-11-30' }),
+  'history.audit': () => api.history.audit({ from: '2026-11-01', to: '2026-11-30', gameId: 7, actor: 'staff:ana', limit: 50 }),
 };
 
 describe('the client API contract', () => {
@@ -119,8 +139,20 @@ describe('the client API contract', () => {
     expect(Object.keys(calls).sort()).toEqual(functions.sort());
   });
 
-  it('the document still offers the five reservation transitions the client names', () => {
-    expect(transitionActions.sort()).toEqual(['call', 'cancel', 'finish', 'no-show', 'seat']);
+  it('the CSV download links point at GET operations of the document, with its query parameters', () => {
+    for (const what of ['reservations', 'events'] as const) {
+      const url = new URL(csvDownloadUrl(what, { from: '2026-11-01', to: '2026-11-30' }), 'http://x');
+      const operation = document.paths[url.pathname]?.get;
+      expect(operation).toBeDefined();
+      const names = (operation?.parameters ?? []).map((p) => ('name' in p ? p.name : ''));
+      expect([...url.searchParams.keys()].every((k) => names.includes(k))).toBe(true);
+    }
+  });
+
+  it('the document still offers the reservation transitions the client names', () => {
+    expect(transitionActions.sort()).toEqual(
+      ['call', 'cancel', 'extend-hold', 'finish', 'move-down', 'move-up', 'no-show', 'reinstate', 'requeue', 'seat', 'uncall', 'unfinish', 'unseat'].sort(),
+    );
   });
 
   it.each(Object.entries(calls))('%s calls an operation the OpenAPI document has', async (_name, run) => {

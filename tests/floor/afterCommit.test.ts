@@ -9,7 +9,7 @@ import { createGame, join, listReservations } from '../helpers/api';
 
 describe('the transition table', () => {
   // What each move does, written out by hand from the product's rules (not derived from the code).
-  const EXPECTED: Record<string, Array<'takesCopy' | 'freesCopy' | 'startsHold' | 'endsHold'>> = {
+  const EXPECTED: Record<string, Array<'takesCopy' | 'freesCopy' | 'startsHold' | 'endsHold' | 'entersQueue'>> = {
     'call from waiting': ['takesCopy', 'startsHold'],
     'auto_call from waiting': ['takesCopy', 'startsHold'],
     'seat from called': ['endsHold'],
@@ -24,6 +24,19 @@ describe('the transition table', () => {
     'delete from finished': [],
     'delete from no_show': [],
     'delete from cancelled': [],
+    'close_out from waiting': [],
+    'close_out from called': ['freesCopy', 'endsHold'],
+    'close_out_seated from seated': ['freesCopy'],
+    // Steps back (undo and revert) and floor tools.
+    'uncall from called': ['freesCopy', 'endsHold', 'entersQueue'],
+    'unseat from seated': ['startsHold'],
+    'unfinish from finished': ['takesCopy'],
+    'reinstate from no_show': ['entersQueue'],
+    'reinstate from cancelled': ['entersQueue'],
+    'requeue from no_show': ['entersQueue'],
+    'extend_hold from called': [],
+    'move_up from waiting': [],
+    'move_down from waiting': [],
   };
 
   test('the table offers exactly the moves the rules name', () => {
@@ -36,11 +49,14 @@ describe('the transition table', () => {
     expect(Object.entries(c).filter(([, v]) => v).map(([k]) => k).sort()).toEqual([...expected].sort());
   });
 
-  test('every move that ends a reservation stamps finishedAt, and every call stamps calledAt', () => {
+  test('every move that ends a reservation stamps finishedAt, every call from the queue stamps calledAt, every step back clears what it takes back', () => {
     for (const move of MOVES) {
-      const { to, stamps } = TRANSITIONS[move];
+      const { from, to, stamps, clears = [] } = TRANSITIONS[move];
       if (to === 'finished' || to === 'no_show' || to === 'cancelled') expect(stamps).toContain('finishedAt');
-      if (to === 'called') expect(stamps).toContain('calledAt');
+      if (to === 'called' && from.includes('waiting')) expect(stamps).toContain('calledAt');
+      if (to === 'waiting' && !from.includes('waiting')) expect([...clears].sort()).toEqual(expect.arrayContaining(['calledAt', 'holdExpiresAt']));
+      if (from.includes('finished') && to === 'seated') expect(clears).toContain('finishedAt');
+      if (from.includes('seated') && to === 'called') expect(clears).toContain('seatedAt');
     }
   });
 });

@@ -189,6 +189,16 @@ describe('estimator properties (fast-check)', () => {
     );
   });
 
+  test("a party's quote does not hang on how many stand behind it (the join's answer is what the queue later shows)", () => {
+    fc.assert(
+      fc.property(queueFacts, fc.integer({ min: 1, max: 10 }), (f, more) => {
+        const longer = estimateQueue(toFacts({ ...f, waitingCount: f.waitingCount + more }));
+        expect(longer.slice(0, f.waitingCount)).toEqual(estimateQueue(toFacts(f)));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   test('a free copy means the head is told "now"', () => {
     fc.assert(
       fc.property(queueFacts, (f) => {

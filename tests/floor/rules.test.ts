@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Conflict } from '../../server/errors';
-import { ACTIONS, STATUSES, TERMINAL, freeCopies, legalActions, nextStatus } from '../../server/queue/states';
+import { ACTIONS, STATUSES, TERMINAL, TRANSITIONS, freeCopies, legalActions, nextStatus } from '../../server/queue/states';
 import { LEGAL } from '../helpers/stateMachine';
 import { assignPositions, compareQueueOrder, displayName, generateCode, isValidCode } from '../../server/queue/ordering';
 
@@ -23,14 +23,15 @@ describe('the reservation state machine', () => {
     expect(message.length).toBeGreaterThan(20);
     // The reason names the party's current state, in words.
     expect(message).toContain(status === 'no_show' ? 'no-show' : status);
-    if (TERMINAL.includes(status)) expect(message).toMatch(/never changes/);
+    if (TERMINAL.includes(status)) expect(message).toMatch(/already/);
   });
 
-  test('legalActions lists exactly the legal transitions, and terminal states have none', () => {
+  test('legalActions lists exactly the legal transitions, and an ended party only steps back', () => {
     for (const status of STATUSES) {
       expect(legalActions(status).sort()).toEqual(Object.keys(LEGAL[status]).sort());
     }
-    for (const status of TERMINAL) expect(legalActions(status)).toEqual([]);
+    for (const status of TERMINAL) for (const action of legalActions(status)) expect(TRANSITIONS[action].to).not.toBe(status);
+    for (const status of TERMINAL) for (const action of legalActions(status)) expect(TERMINAL).not.toContain(TRANSITIONS[action].to);
   });
 
   test('free copies never go negative (copies reduced below the number in use)', () => {
@@ -51,7 +52,7 @@ describe('queue properties (fast-check)', () => {
   test('positions are always 1..n with no gaps and no duplicates', () => {
     fc.assert(
       fc.property(enqueued, (rows) => {
-        const positioned = assignPositions(rows.map((r) => ({ id: r.id, enqueuedAt: new Date(NOW.getTime() + r.at) })));
+        const positioned = assignPositions(rows.map((r) => ({ id: r.id, queueAt: new Date(NOW.getTime() + r.at) })));
         expect(positioned.map((p) => p.position)).toEqual(rows.map((_, i) => i + 1));
         expect(new Set(positioned.map((p) => p.id)).size).toBe(rows.length);
       }),
@@ -63,8 +64,8 @@ describe('queue properties (fast-check)', () => {
       fc.property(
         enqueued.chain((rows) => fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length }))),
         ([rows, arrival]) => {
-          const toRow = (r: { id: number; at: number }) => ({ id: r.id, enqueuedAt: new Date(NOW.getTime() + r.at) });
-          const expected = rows.map(toRow).sort((a, b) => a.enqueuedAt.getTime() - b.enqueuedAt.getTime() || a.id - b.id);
+          const toRow = (r: { id: number; at: number }) => ({ id: r.id, queueAt: new Date(NOW.getTime() + r.at) });
+          const expected = rows.map(toRow).sort((a, b) => a.queueAt.getTime() - b.queueAt.getTime() || a.id - b.id);
           expect(assignPositions(arrival.map(toRow)).map((p) => p.id)).toEqual(expected.map((e) => e.id));
           expect(compareQueueOrder(toRow({ id: 1, at: 5 }), toRow({ id: 2, at: 5 }))).toBeLessThan(0);
         },

@@ -53,7 +53,7 @@ export async function listReservations(service: TestService, query: Record<strin
   return res.body as ReservationBody[];
 }
 
-/** The queue order from docs/SPEC.md#queue-rules: (enqueuedAt, id). */
+/** The queue order from docs/SPEC.md#queue-rules for parties nobody moved: (enqueuedAt, id), as queueAt equals enqueuedAt. */
 export function byQueueOrder(a: Pick<ReservationBody, 'enqueuedAt' | 'id'>, b: Pick<ReservationBody, 'enqueuedAt' | 'id'>): number {
   return Date.parse(a.enqueuedAt) - Date.parse(b.enqueuedAt) || a.id - b.id;
 }

@@ -91,12 +91,12 @@ export interface AppInstance {
   stop: (graceMs?: number) => Promise<number | null>;
 }
 
-export function appEnv(env: TestEnv, port: number): NodeJS.ProcessEnv {
+export function appEnv(env: TestEnv, port: number, host = '127.0.0.1'): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'test',
-    HOST: '127.0.0.1',
+    HOST: host,
     PORT: String(port),
     DATABASE_URL: `${MYSQL_URL_BASE}/${env.dbName}`,
     REDIS_URL,
@@ -111,11 +111,20 @@ export function appEnv(env: TestEnv, port: number): NodeJS.ProcessEnv {
   };
 }
 
-export async function startApp(env: TestEnv, port: number, timeoutMs = 60_000): Promise<AppInstance> {
+export interface StartAppOptions {
+  timeoutMs?: number;
+  /** Address to listen on (any 127.0.0.0/8 address reaches this machine). */
+  host?: string;
+  /** Added to (and overriding) appEnv's variables. */
+  extraEnv?: NodeJS.ProcessEnv;
+}
+
+export async function startApp(env: TestEnv, port: number, options: StartAppOptions = {}): Promise<AppInstance> {
+  const { timeoutMs = 60_000, host = '127.0.0.1', extraEnv = {} } = options;
   const args = APP_ENTRY.endsWith('.ts') ? ['--import', 'tsx', APP_ENTRY] : [APP_ENTRY];
   const proc = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: appEnv(env, port),
+    env: { ...appEnv(env, port, host), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let logs = '';
@@ -143,7 +152,7 @@ export async function startApp(env: TestEnv, port: number, timeoutMs = 60_000): 
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`app on port ${port} exited with ${proc.exitCode}:\n${logs.slice(-4000)}`);
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`http://${host}:${port}/health`, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return inst;
     } catch {
       /* not listening yet */

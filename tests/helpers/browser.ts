@@ -2,7 +2,7 @@
 // playwright-core, the built client, and a record of everything a page complains about.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CLIENT_DIR = resolve(__dirname, '../../dist/client');
@@ -97,6 +97,23 @@ export function failedRequest(why: string, path: string, status: number): Expect
   };
 }
 
+/** A locator's text, white space folded. */
+export async function textOf(locator: Locator, timeout = 10_000): Promise<string> {
+  return ((await locator.textContent({ timeout })) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Polls `locator`'s text (white space folded) until it matches, for at most `timeout` ms; returns it. */
+export async function expectText(locator: Locator, pattern: RegExp, timeout = 10_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = ((await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+    if (pattern.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`expected ${String(locator)} to match ${pattern} within ${timeout} ms; last text: ${JSON.stringify(last)}`);
+}
+
 /**
  * The few DOM shapes the page-side callbacks of `page.evaluate` use. The Node tsconfig has no
  * DOM lib (adding it would type the server against browser globals), so those callbacks
@@ -115,4 +132,17 @@ export interface PageWindow {
     scrollingElement: { scrollWidth: number; scrollHeight: number } | null;
     querySelectorAll(selector: string): Iterable<PageElement> & { length: number };
   };
+}
+
+/**
+ * Opens /staff and signs in. The login screen first asks the server who is signed in; nobody
+ * is, and Chromium logs that 401 as a failed resource, expected here.
+ */
+export async function signInToStaff(page: Page, log: ProblemLog, url: string, credentials: { username: string; password: string }): Promise<void> {
+  await log.expecting(failedRequest('the login screen asks who is signed in; nobody is yet', '/api/auth/me', 401), async () => {
+    await page.goto(`${url}/staff`);
+    await page.getByTestId('login-username').fill(credentials.username);
+  });
+  await page.getByTestId('login-password').fill(credentials.password);
+  await page.getByTestId('login-submit').click();
 }

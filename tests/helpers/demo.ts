@@ -24,6 +24,27 @@ export const DEMO_GAMES: readonly DemoGame[] = [
   { title: 'Wingspan', minPlayers: 1, maxPlayers: 5, playMinutes: 70, copies: 2, seated: 1, called: 0, waiting: 0, finished: 1 },
 ];
 
+const MORE_TITLES = ['7 Wonders', 'Agricola', 'Azul: Summer Pavilion', 'Blokus', 'Brass: Birmingham', 'Carcassonne', 'Cascadia',
+  'Century: Spice Road', 'Concordia', 'Dixit', 'Dominion', 'Everdell', 'Exploding Kittens', 'Great Western Trail', 'Hanabi', 'Jaipur',
+  'King of Tokyo', 'Kingdomino', 'Love Letter', 'Mysterium', 'Patchwork', 'Quacks of Quedlinburg', 'Root', 'Sagrada', 'Scythe',
+  'Splendor', 'Sushi Go Party!', 'Takenoko', 'Terraforming Mars', 'The Crew', 'The Mind', 'Twilight Struggle', 'Viticulture', 'Wavelength'];
+
+/** A big café: the six demo games and 34 more, a few busy, most quiet (the staff screen with 40 games). */
+export const DEMO_GAMES_40: readonly DemoGame[] = [
+  ...DEMO_GAMES,
+  ...MORE_TITLES.map((title, i) => ({
+    title,
+    minPlayers: 2,
+    maxPlayers: 5,
+    playMinutes: 30 + ((i * 13) % 60),
+    copies: 2 + (i % 2),
+    seated: i % 4 === 0 ? 1 : 0,
+    called: i % 9 === 0 ? 1 : 0,
+    waiting: i % 5 === 0 ? 1 + (i % 4) : 0,
+    finished: i % 6 === 0 ? 1 : 0,
+  })),
+];
+
 const FIRST = ['Alex', 'Priya', 'Sam', 'Jordan', 'Mei', 'Tomás', 'Fatima', 'Liam', 'Noor', 'Grace', 'Ravi', 'Chloé',
   'Ben', 'Aisha', 'Oskar', 'Yuki', 'Dan', 'Elena', 'Kofi', 'Hannah', 'Marco', 'Zoë', 'Ibrahim', 'Sofia', 'Theo',
   'Leila', 'Finn', 'Anya', 'Jonas', 'Maya', 'Luca', 'Isla', 'Omar', 'Freya', 'Hugo', 'Nadia', 'Kai', 'Ruth'];
@@ -126,7 +147,8 @@ export async function seedDemo(service: TestService, games: readonly DemoGame[] 
     }
     const step = 20 / Math.max(1, waiting.length);
     for (const [i, r] of waiting.entries()) {
-      await knex('reservations').where({ id: r.id }).update({ enqueued_at: at((22 - i * step) * MINUTE) });
+      // The place in the queue moves back with the join time (nobody was moved up or down).
+      await knex('reservations').where({ id: r.id }).update({ enqueued_at: at((22 - i * step) * MINUTE), queue_at: at((22 - i * step) * MINUTE) });
     }
     await ok('auto-advance on', staff.patch(`/api/games/${game.id}`).send({ autoAdvance: true }));
     return { id: game.id, title: spec.title, waitingCodes: waiting.map((w) => w.code) };

@@ -40,6 +40,8 @@ export interface RenderOptions {
   certDir?: string;
   /** Let's Encrypt's webroot (NGINX_ACME_ROOT), served on port `port` when TLS is on. */
   acmeRoot?: string;
+  /** Trusted hops in front of Nginx (NGINX_REAL_IP_FROM, one set_real_ip_from each). */
+  realIpFrom?: string[];
 }
 
 export interface RenderedNginx {
@@ -64,6 +66,7 @@ export function renderNginx(opts: RenderOptions): RenderedNginx {
     NGINX_UPSTREAM_SERVERS: opts.upstreams.map((u) => `server ${u} max_fails=1 fail_timeout=2s;`).join(' '),
     NGINX_TLS_PORT: `127.0.0.1:${opts.tlsPort ?? 0}`,
     NGINX_ACME_ROOT: opts.acmeRoot ?? join(prefix, 'acme'),
+    NGINX_REAL_IP_FROM: (opts.realIpFrom ?? []).map((a) => `set_real_ip_from ${a};`).join(' '),
   };
   const templates = new Map(
     readdirSync(join(NGINX_DIR, 'templates'))
@@ -106,14 +109,34 @@ export interface RunningNginx {
   stop: () => Promise<void>;
 }
 
-export async function startNginx(r: RenderedNginx, port: number): Promise<RunningNginx> {
+export interface StartNginxOptions {
+  /**
+   * /etc/hosts as this nginx sees it (e.g. one name on two addresses, as Docker's DNS answers
+   * for a service with two replicas). nginx runs in a private mount namespace (`unshare -m`,
+   * needs root) with this file bind-mounted over /etc/hosts; the machine's file is untouched.
+   */
+  hosts?: string;
+}
+
+export async function startNginx(r: RenderedNginx, port: number, options: StartNginxOptions = {}): Promise<RunningNginx> {
   // nginx.conf logs to /dev/stdout and /dev/stderr (containers). Those cannot be reopened when
   // they are Node's socket pipes, so give nginx plain files.
   const outFile = join(r.prefix, 'stdout.log');
   const errFile = join(r.prefix, 'stderr.log');
   const outFd = openSync(outFile, 'a');
   const errFd = openSync(errFile, 'a');
-  const proc = spawn(NGINX_BIN, [...baseArgs(r), '-g', `daemon off; pid ${r.pidFile};`], {
+  const nginxArgs = [...baseArgs(r), '-g', `daemon off; pid ${r.pidFile};`];
+  let command = NGINX_BIN;
+  let args = nginxArgs;
+  if (options.hosts !== undefined) {
+    const hostsFile = join(r.prefix, 'hosts');
+    writeFileSync(hostsFile, options.hosts);
+    chmodSync(hostsFile, 0o644);
+    // unshare and sh both exec: the process we hold is nginx's master itself.
+    command = 'unshare';
+    args = ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$@"', hostsFile, NGINX_BIN, ...nginxArgs];
+  }
+  const proc = spawn(command, args, {
     stdio: ['ignore', outFd, errFd],
   });
   closeSync(outFd);

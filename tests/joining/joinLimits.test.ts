@@ -34,18 +34,22 @@ describe('join limits per device, per address and for new devices', () => {
   });
   afterAll(() => service?.stop());
 
-  /** A phone on the network at `address`, keeping its cookies like a browser. */
+  /**
+   * A phone on the network at `address`, keeping its cookies like a browser. Its joins say they
+   * are another party each time: the limits are under test here, not the one-ticket-per-phone
+   * rule (tests/joining/firstEvening.test.ts).
+   */
   function phone(address: string): { agent: Agent; join: (name?: string) => Promise<request.Response> } {
     const agent = request.agent(service.url);
     const join = (name = 'Guest') =>
-      agent.post(`/api/games/${gameId}/reservations`).set('X-Forwarded-For', address).send({ customerName: name });
+      agent.post(`/api/games/${gameId}/reservations`).set('X-Forwarded-For', address).send({ customerName: name, anotherParty: true });
     return { agent, join };
   }
 
   const joinWithoutCookie = (address: string, cookie?: string) => {
     const req = service.anon.post(`/api/games/${gameId}/reservations`).set('X-Forwarded-For', address);
     if (cookie) req.set('Cookie', cookie);
-    return req.send({ customerName: 'Script' });
+    return req.send({ customerName: 'Script', anotherParty: true });
   };
 
   test('the first join issues a signed device cookie: HttpOnly, SameSite=Lax, Secure only over HTTPS', async () => {

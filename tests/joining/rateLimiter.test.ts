@@ -59,9 +59,10 @@ describe('the join limit through HTTP, under a burst', () => {
 
   test('ten joins from one device, nine of them at once: exactly four are in, six get 429, and nothing else is written', async () => {
     const game = (await service.staff.post('/api/games').send({ title: 'Burst', copies: 1 })).body;
-    // The phone's first join gives it its device cookie; the other nine go at once.
+    // The phone's first join gives it its device cookie; the other nine go at once, each saying
+    // it is another party (the limit is under test, not the one-ticket-per-phone rule).
     const phone = request.agent(service.url);
-    const join = (i: number) => phone.post(`/api/games/${game.id}/reservations`).send({ customerName: `Burst ${i}` });
+    const join = (i: number) => phone.post(`/api/games/${game.id}/reservations`).send({ customerName: `Burst ${i}`, anotherParty: true });
     const first = await join(0);
     const res = [first, ...(await Promise.all(Array.from({ length: 9 }, (_, i) => join(i + 1))))];
     const statuses = res.map((r) => r.status).sort();

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,8 +52,8 @@ describe('docker-compose.yml', () => {
       expect(hc?.test).toBeDefined();
       expect(hc.interval).toBeDefined();
     }
-    // The app's healthcheck uses node (no curl in the slim image) on /health.
-    expect(services.app.healthcheck.test.join(' ')).toMatch(/node .*\/health/);
+    // The app's healthcheck uses node (no curl in the slim image) on liveness, /health/live.
+    expect(services.app.healthcheck.test.join(' ')).toMatch(/node .*path:'\/health\/live'/);
   });
 
   test('start-up order: depends_on with condition service_healthy', () => {
@@ -112,13 +112,34 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('Dockerfile', () => {
+  test("the app image's HEALTHCHECK is liveness (/health/live), not readiness", () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.indexOf(' AS runtime'));
+    const healthcheck = runtime.slice(runtime.indexOf('HEALTHCHECK'), runtime.indexOf('STOPSIGNAL'));
+    expect(healthcheck).toMatch(/path:'\/health\/live'/);
+  });
+
+  test('the web image gives every ${NGINX_*} of the Nginx templates a value (envsubst leaves undefined ones as text)', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const web = dockerfile.slice(dockerfile.indexOf(' AS web'), dockerfile.indexOf(' AS runtime'));
+    const env = /^ENV ((?:.*\\\n)*.*)$/m.exec(web)![1]!;
+    const declared = new Set([...env.matchAll(/(?:^|\s)(NGINX_\w+)=/g)].map((m) => m[1]));
+    const dirs = ['nginx/templates', 'nginx/optional'];
+    const used = new Set(dirs.flatMap((d) => readdirSync(join(ROOT, d)).flatMap((f) => [...readFileSync(join(ROOT, d, f), 'utf8').matchAll(/\$\{(NGINX_\w+)\}/g)].map((m) => m[1]))));
+    expect(used).toContain('NGINX_REAL_IP_FROM');
+    expect([...used].filter((v) => !declared.has(v))).toEqual([]);
+    expect(env).toMatch(/NGINX_REAL_IP_FROM=""(\s|$)/); // no trusted hop by default
+  });
+});
+
 describe('docker-stack.yml (Swarm)', () => {
   const services = stack.services as Obj;
 
-  test('same four services, images tagged with IMAGE_TAG', () => {
+  test('same four services, the app tagged with IMAGE_TAG, Nginx with WEB_IMAGE_TAG', () => {
     expect(Object.keys(services).sort()).toEqual([...CORE].sort());
     expect(services.app.image).toContain('${IMAGE_TAG:?');
-    expect(services.nginx.image).toContain('${IMAGE_TAG:?');
+    expect(services.nginx.image).toContain('${WEB_IMAGE_TAG:?');
   });
 
   test('app: ≥ 2 replicas, rolling update start-first, health-gated, automatic rollback', () => {
@@ -127,7 +148,8 @@ describe('docker-stack.yml (Swarm)', () => {
     expect(d.update_config).toMatchObject({ order: 'start-first', failure_action: 'rollback', parallelism: 1 });
     expect(d.update_config.monitor).toMatch(/^\d+s$/);
     expect(d.rollback_config).toMatchObject({ order: 'start-first' });
-    expect(services.app.healthcheck.test.join(' ')).toMatch(/\/health/);
+    // Liveness: a MySQL or Redis blip must not get every task killed (readiness is /health).
+    expect(services.app.healthcheck.test.join(' ')).toMatch(/path:'\/health\/live'/);
     // Nginx must see every task to keep Socket.IO polling sessions on one replica.
     expect(d.endpoint_mode).toBe('dnsrr');
   });
@@ -165,11 +187,14 @@ describe('docker-stack.yml (Swarm)', () => {
   const docker = spawnSync('docker', ['--version']).status === 0;
   (docker ? test : test.skip)('valid for `docker stack config` (client-side schema check)', () => {
     const res = spawnSync('docker', ['stack', 'config', '-c', join(ROOT, 'docker-stack.yml')], {
-      env: { ...process.env, IMAGE_TAG: 'test' },
+      env: { ...process.env, IMAGE_TAG: 'test', WEB_IMAGE_TAG: 'web-test' },
       encoding: 'utf8',
     });
     if (res.status !== 0) throw new Error(res.stderr);
     expect(res.stdout).toContain('start-first');
+    // Interpolation as Swarm does it (a `-` inside a `:?` message once garbled the web image).
+    expect(res.stdout).toContain('image: meeple-queue-web:web-test\n');
+    expect(res.stdout).toContain('image: meeple-queue:test\n');
   });
 });
 

@@ -33,7 +33,6 @@ import {
   APP_ENTRY,
   appExists,
   createDatabase,
-  dropTestData,
   freePort,
   newTestEnv,
   startApp,
@@ -41,6 +40,7 @@ import {
   type TestEnv,
 } from '../helpers/appProcess';
 import { newClientAddress, requestFrom } from '../helpers/http';
+import { tearDownEdge } from '../helpers/edge';
 
 jest.setTimeout(60_000);
 
@@ -158,14 +158,7 @@ describeApp('nginx in front of two real app instances (server/main.ts)', () => {
     nginx = await startNginx(rendered, port);
   }, 150_000);
 
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await nginx?.stop();
-    await Promise.all(apps.map((a) => a.stop(10_000)));
-    if (rendered) cleanupNginx(rendered);
-    if (staticRoot) rmSync(staticRoot, { recursive: true, force: true });
-    if (env) await dropTestData(env);
-  }, 60_000);
+  afterAll(() => tearDownEdge({ sockets, nginx, apps, rendered, staticRoot, env }), 60_000);
 
   test('health and API through Nginx, spread over both replicas', async () => {
     const health = await fetch(`${base}/health`);

@@ -8,6 +8,7 @@ import { ensureFirstAdmin } from '../../server/auth/users';
 import { verifyPassword } from '../../server/auth/passwords';
 import { createLogger } from '../../server/logger';
 import { MYSQL, dropDatabase, testEnv, uniqueName } from '../helpers/testService';
+import { createDatabase, dropTestData, freePort, newTestEnv, startApp } from '../helpers/appProcess';
 
 const run = promisify(execFile);
 
@@ -115,4 +116,77 @@ describe('start-up: migrations, first admin, demo games', () => {
       await dropDatabase(fresh);
     }
   }, 60_000);
+});
+
+describe('rolling back across a migration: the previous release starts on a newer schema', () => {
+  // What a newer release left behind: a migration (and its expanded schema) this code never saw.
+  const NEWER = '29991231000000_from_a_newer_release';
+
+  async function recordMigration(database: string, name: string) {
+    const knex = createKnex({ ...MYSQL, database });
+    try {
+      await runMigrations(knex);
+      const batch = ((await knex('knex_migrations').max({ b: 'batch' }))[0]!.b as number) + 1;
+      await knex('knex_migrations').insert({ name, batch, migrationTime: new Date() });
+      await knex.schema.alterTable('games', (t) => t.string('added_by_newer_release', 20).nullable());
+    } finally {
+      await knex.destroy();
+    }
+  }
+
+  test('the app process starts, warns naming the migration, and serves', async () => {
+    const env = newTestEnv('rollback');
+    await createDatabase(env);
+    try {
+      await recordMigration(env.dbName, NEWER);
+      const app = await startApp(env, await freePort());
+      try {
+        const board = await fetch(`http://127.0.0.1:${app.port}/api/board`);
+        expect(board.status).toBe(200);
+        const health = await fetch(`http://127.0.0.1:${app.port}/health`);
+        expect(await health.json()).toMatchObject({ status: 'healthy', database: 'connected' });
+        expect(app.logs()).toContain(NEWER);
+        expect(app.logs()).toMatch(/migrations of a newer release/);
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      await dropTestData(env);
+    }
+  }, 90_000);
+
+  test('a recorded migration OLDER than the newest known one is refused, naming it', async () => {
+    const name = uniqueName('oldunknown');
+    await ensureDatabase({ ...MYSQL, database: name });
+    const stray = '20261122000002_removed_or_from_another_branch';
+    try {
+      const knex = createKnex({ ...MYSQL, database: name });
+      try {
+        await runMigrations(knex);
+        await knex('knex_migrations').insert({ name: stray, batch: 99, migrationTime: new Date() });
+        await expect(runMigrations(knex)).rejects.toThrow(new RegExp(`does not know and that are older.*${stray}`));
+      } finally {
+        await knex.destroy();
+      }
+    } finally {
+      await dropDatabase(name);
+    }
+  });
+
+  test('knex alone calls such a database corrupt (what the previous image did)', async () => {
+    const name = uniqueName('corrupt');
+    await ensureDatabase({ ...MYSQL, database: name });
+    try {
+      await recordMigration(name, NEWER);
+      const knex = createKnex({ ...MYSQL, database: name });
+      try {
+        const source = { getMigrations: async () => Object.keys(migrations).sort(), getMigrationName: (n: string) => n, getMigration: async (n: string) => migrations[n]! };
+        await expect(knex.migrate.latest({ migrationSource: source })).rejects.toThrow(/migration directory is corrupt/);
+      } finally {
+        await knex.destroy();
+      }
+    } finally {
+      await dropDatabase(name);
+    }
+  });
 });

@@ -3,9 +3,9 @@
  * on a phone and the TV board, each in its own browser context, seeing each other's changes
  * live. Needs the built client (npm test builds it in pretest) and Chromium at /usr/bin/chromium.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN, startTestService, type TestService } from '../helpers/testService';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type Expected, type PageWindow } from '../helpers/browser';
+import { expectText, failedRequest, launchChromium, ProblemLog, requireBuiltClient, textOf as text, VIEWPORTS, watchedContext, type Expected, type PageWindow } from '../helpers/browser';
 import { DEMO_GAMES, seedDemo } from '../helpers/demo';
 
 jest.setTimeout(90_000);
@@ -45,22 +45,6 @@ async function open(label: string, viewport: { width: number; height: number }, 
   const context = await watchedContext(browser, label, log, { viewport, ...extra });
   contexts.push(context);
   return context.newPage();
-}
-
-async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent({ timeout: STEP_MS })) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** Polls `locator`'s text until it matches, for at most `timeout` ms. */
-async function expectText(locator: Locator, pattern: RegExp, timeout = STEP_MS): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => '')) ?? '';
-    if (pattern.test(last)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`expected ${String(locator)} to match ${pattern} within ${timeout} ms; last text: ${JSON.stringify(last.trim())}`);
 }
 
 /** Joins from the phone's /join page; returns the new code and when the server answered. */
@@ -180,10 +164,12 @@ test('staff call the party: the phone shows "ready", the board calls the code; t
 });
 
 test('staff edit a walk-in (name and party) and delete it; the board follows', async () => {
-  const card = staff.getByTestId(`queue-game-${gameId}`);
-  await card.getByTestId('walkin-name').fill('Sam Okafor');
-  await card.getByTestId('walkin-party').fill('2');
-  await card.getByTestId('walkin-submit').click();
+  // One "Add walk-in" for the floor: pick the game, then the party.
+  const panel = staff.getByTestId('walkin-panel');
+  await panel.getByTestId('walkin-game').selectOption(String(gameId));
+  await panel.getByTestId('walkin-name').fill('Sam Okafor');
+  await panel.getByTestId('walkin-party').fill('2');
+  await panel.getByTestId('walkin-submit').click();
   const walkIn = staff.locator('[data-testid^="queue-row-"]', { hasText: 'Sam Okafor' });
   await walkIn.waitFor({ timeout: STEP_MS });
   const code = (await walkIn.getAttribute('data-testid'))!.replace('queue-row-', '');
@@ -193,11 +179,12 @@ test('staff edit a walk-in (name and party) and delete it; the board follows', a
   const dialog = staff.getByTestId('edit-dialog');
   await dialog.waitFor({ timeout: STEP_MS });
   await dialog.getByTestId('edit-name').fill('Samira Okafor');
-  await dialog.getByTestId('edit-party').fill('5');
+  // Quacks seats 4: a party of 4 fits (more is refused, docs/SPEC.md#joining).
+  await dialog.getByTestId('edit-party').fill('4');
   await dialog.getByTestId('edit-save').click();
   await dialog.waitFor({ state: 'hidden', timeout: STEP_MS });
   await expectText(row(code), /Samira Okafor/, LIVE_MS);
-  expect((await text(row(code).locator('td.num').first()))).toBe('5');
+  expect((await text(row(code).locator('td.num').first()))).toBe('4');
   await expectText(board.getByTestId(`board-entry-${code}`), /Samira O\./, LIVE_MS);
 
   await row(code).getByTestId('row-edit').click();

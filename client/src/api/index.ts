@@ -1,11 +1,11 @@
 import { ApiError, toApiError } from './error';
 import type { paths } from './schema';
-import type { GameInput, GamePatch, ReservationInput, ReservationPatch, ReservationStatus, Transition } from './types';
+import type { AuditFilter, DateRange, GameInput, GamePatch, OpeningHoursInput, PushSubscriptionInput, ReservationInput, ReservationPatch, ReservationStatus, Role, Transition } from './types';
 
 export { ApiError, errorMessage, formErrors } from './error';
 export type * from './types';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 
 /** Every operation in the OpenAPI document as "METHOD /path", e.g. "PATCH /api/games/{id}". */
@@ -89,6 +89,19 @@ export const api = {
     list: () => call('GET /api/users'),
     /** Admins only; signs out every session of that account. */
     resetPassword: (id: number, password: string) => call('POST /api/users/{id}/password', { path: { id }, body: { password } }),
+    create: (username: string, password: string, role: Role) => call('POST /api/users', { body: { username, password, role } }),
+    remove: (id: number) => call('DELETE /api/users/{id}', { path: { id } }),
+    setRole: (id: number, role: Role) => call('PATCH /api/users/{id}', { path: { id }, body: { role } }),
+  },
+  settings: {
+    openingHours: () => call('GET /api/settings/opening-hours'),
+    saveOpeningHours: (hours: OpeningHoursInput) => call('PUT /api/settings/opening-hours', { body: hours }),
+    queueStatus: () => call('GET /api/queue-status'),
+    closeOuts: () => call('GET /api/close-outs'),
+  },
+  history: {
+    stats: (range: DateRange) => call('GET /api/history', { query: range }),
+    audit: (filter: AuditFilter) => call('GET /api/audit', { query: filter }),
   },
   games: {
     list: () => call('GET /api/games'),
@@ -96,20 +109,31 @@ export const api = {
     create: (input: GameInput) => call('POST /api/games', { body: input }),
     update: (id: number, patch: GamePatch) => call('PATCH /api/games/{id}', { path: { id }, body: patch }),
     remove: (id: number) => call('DELETE /api/games/{id}', { path: { id } }),
-    callNext: (id: number) => call('POST /api/games/{id}/call-next', { path: { id } }),
+    /** `seenInUse`: the copies in use this screen showed, so a lost race is worded as one. */
+    callNext: (id: number, seenInUse?: number) => call('POST /api/games/{id}/call-next', { path: { id }, body: { seenInUse } }),
   },
   reservations: {
     create: (gameId: number, input: ReservationInput) =>
       call('POST /api/games/{id}/reservations', { path: { id: gameId }, body: input }),
-    list: (filter: { gameId?: number; status?: ReservationStatus } = {}) => call('GET /api/reservations', { query: filter }),
+    list: (filter: { gameId?: number; status?: ReservationStatus; endedWithinMinutes?: number } = {}) => call('GET /api/reservations', { query: filter }),
     get: (id: number) => call('GET /api/reservations/{id}', { path: { id } }),
     update: (id: number, patch: ReservationPatch) => call('PATCH /api/reservations/{id}', { path: { id }, body: patch }),
     remove: (id: number) => call('DELETE /api/reservations/{id}', { path: { id } }),
-    transition: (id: number, action: Transition) => call(`POST /api/reservations/{id}/${action}`, { path: { id } }),
+    transition: (id: number, action: Exclude<Transition, 'extend-hold'>) => call(`POST /api/reservations/{id}/${action}`, { path: { id } }),
+    /** More time for a called party: `minutes`, or the server's HOLD_EXTENSION_MINUTES. */
+    extendHold: (id: number, minutes?: number) =>
+      call('POST /api/reservations/{id}/extend-hold', { path: { id }, body: minutes === undefined ? {} : { minutes } }),
   },
   tickets: {
     get: (code: string) => call('GET /api/tickets/{code}', { path: { code } }),
     cancel: (code: string, secret: string) => call('POST /api/tickets/{code}/cancel', { path: { code }, body: { secret } }),
+    subscribe: (code: string, secret: string, subscription: PushSubscriptionInput) =>
+      call('POST /api/tickets/{code}/push', { path: { code }, body: { secret, subscription } }),
+  },
+  notifications: {
+    options: () => call('GET /api/notifications/options'),
+    /** Staff: the party's news once more, on every channel it has. */
+    again: (reservationId: number) => call('POST /api/notifications', { body: { reservationId } }),
   },
   board: {
     get: () => call('GET /api/board'),
@@ -118,3 +142,9 @@ export const api = {
     today: () => call('GET /api/stats/today'),
   },
 };
+
+/** The CSV downloads are plain links: the browser streams them to a file. */
+/** (tests/client/api-contract.test.ts checks both paths are in the OpenAPI document.) */
+export function csvDownloadUrl(what: 'reservations' | 'events', range: DateRange): string {
+  return `/api/history/${what}.csv?${new URLSearchParams({ from: range.from, to: range.to }).toString()}`;
+}

@@ -27,6 +27,8 @@ export type Transition = keyof paths extends infer P ? (P extends `/api/reservat
 export type Ticket = Schemas['Ticket'];
 /** A quoted wait: one number when lowMinutes = highMinutes = minutes, else a range. */
 export type WaitEstimate = NonNullable<Schemas['WaitEstimate']>;
+export type PushSubscriptionInput = Schemas['PushSubscription'];
+export type Contact = Schemas['Contact'];
 
 export type Entry = Schemas['BoardEntry'];
 export type BoardGame = Schemas['BoardGame'];
@@ -34,6 +36,18 @@ export type Board = Schemas['Board'];
 
 export type Stats = Schemas['Stats'];
 export type GameStats = Stats['perGame'][number];
+
+export type OpeningHours = Schemas['OpeningHours'];
+export type OpeningHoursInput = Schemas['OpeningHoursInput'];
+export type DayHours = Schemas['DayHours'];
+export type CloseOut = Schemas['CloseOut'];
+export type History = Schemas['History'];
+export type AuditEntry = Schemas['AuditEntry'];
+export interface DateRange {
+  from: string;
+  to: string;
+}
+export type AuditFilter = NonNullable<paths['/api/audit']['get']['parameters']['query']>;
 
 export type ErrorBody = Schemas['Error'];
 export type ErrorDetail = ErrorBody['error']['details'][number];

@@ -91,3 +91,54 @@ describe('staff accounts (admins)', () => {
     expect(toasts()).toEqual([]);
   });
 });
+
+describe('an admin manages the accounts', () => {
+  test('adds an account: sends it, clears the form, lists the accounts again', async () => {
+    const { api, wrapper } = await mountAs(ADMIN, { 'POST /api/users': { status: 201, body: { id: 3, username: 'sam', role: 'admin' } } });
+    await wrapper.get('[data-testid="add-username"]').setValue(' sam ');
+    await wrapper.get('[data-testid="add-password"]').setValue('sam-password-1');
+    await wrapper.get('#add-role').setValue('admin');
+    await wrapper.get('[data-testid="add-user-form"]').trigger('submit');
+    await flushPromises();
+    expect(api.sent.filter((r) => r.route === 'POST /api/users')).toEqual([
+      { route: 'POST /api/users', body: { username: 'sam', password: 'sam-password-1', role: 'admin' } },
+    ]);
+    expect((wrapper.get('[data-testid="add-username"]').element as HTMLInputElement).value).toBe('');
+    expect(api.sent.filter((r) => r.route === 'GET /api/users')).toHaveLength(2);
+    expect(toasts()).toEqual(['Account sam added.']);
+  });
+
+  test("a refused account shows the server's field error beside the field", async () => {
+    const { wrapper } = await mountAs(ADMIN, {
+      'POST /api/users': apiError(400, 'validation_failed', 'The request body is not valid', [{ path: 'password', message: 'Use at least 10 characters' }]),
+    });
+    await wrapper.get('[data-testid="add-username"]').setValue('sam');
+    await wrapper.get('[data-testid="add-password"]').setValue('short');
+    await wrapper.get('[data-testid="add-user-form"]').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="add-user-form"]').text()).toContain('Use at least 10 characters');
+    expect(toasts()).toEqual([]);
+  });
+
+  test('changes a role from the list; one’s own role cannot be changed there', async () => {
+    const { api, wrapper } = await mountAs(ADMIN, { 'PATCH /api/users/2': { status: 200, body: { ...PIA, role: 'admin' } } });
+    expect(wrapper.find('[data-testid="role-admin"]').exists()).toBe(false);
+    await wrapper.get('[data-testid="role-pia"]').setValue('admin');
+    await flushPromises();
+    expect(api.sent.filter((r) => r.route.startsWith('PATCH'))).toEqual([{ route: 'PATCH /api/users/2', body: { role: 'admin' } }]);
+    expect(toasts()).toEqual(['pia is now an admin.']);
+  });
+
+  test('removes an account only after the confirmation', async () => {
+    const { api, wrapper } = await mountAs(ADMIN, { 'DELETE /api/users/2': { status: 204 } });
+    expect(wrapper.find('[data-testid="remove-admin"]').exists()).toBe(false);
+    await wrapper.get('[data-testid="remove-pia"]').trigger('click');
+    await flushPromises();
+    expect(api.sent.filter((r) => r.route.startsWith('DELETE'))).toEqual([]);
+    const confirm = wrapper.findAll('dialog button').find((b) => b.text() === 'Remove')!;
+    await confirm.trigger('click');
+    await flushPromises();
+    expect(api.sent.filter((r) => r.route.startsWith('DELETE'))).toEqual([{ route: 'DELETE /api/users/2', body: undefined }]);
+    expect(toasts()).toEqual(['Account pia removed; its devices are signed out.']);
+  });
+});

@@ -57,7 +57,8 @@ describe('a game card on the staff screen', () => {
     answer.release({ status: 200, body: { ...head, status: 'called', position: null } });
     await flushPromises();
 
-    expect(api.sent).toEqual([{ route: 'POST /api/games/1/call-next', body: undefined }]);
+    // With the copies in use the card showed, so a lost race is worded as one.
+    expect(api.sent).toEqual([{ route: 'POST /api/games/1/call-next', body: { seenInUse: 0 } }]);
     expect(toastLines()).toEqual(['info: Called HEAD Mei Chen for Catan.']);
   });
 

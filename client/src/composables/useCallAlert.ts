@@ -1,4 +1,5 @@
 import { getCurrentScope, onScopeDispose, readonly, ref } from 'vue';
+import { activeRegistration } from '../lib/serviceWorker';
 
 type Permission = NotificationPermission | 'unsupported';
 
@@ -45,17 +46,22 @@ export function useCallAlert() {
     }
   }
 
-  function alert(title: string, body: string) {
+  /**
+   * `tag` is the ticket's (as the push handler in src/sw.ts uses): a push arriving for the same
+   * call replaces this notification instead of showing a second one.
+   */
+  async function alert(title: string, body: string, tag: string) {
     beep();
     if ('vibrate' in navigator) navigator.vibrate([200, 100, 200, 100, 400]);
-    if (permission.value === 'granted') {
-      try {
-        new Notification(title, { body, tag: 'meeple-queue-called' });
-      } catch (err) {
-        // Android Chrome only shows notifications through a service worker; the page itself
-        // still shows the called state, so say why there was no system notification.
-        problem.value = `No system notification on this device (${err instanceof Error ? err.message : String(err)}).`;
-      }
+    if (permission.value !== 'granted') return;
+    try {
+      // Through the service worker: Android Chrome refuses `new Notification()` in a page.
+      const registration = await activeRegistration();
+      if (registration) await registration.showNotification(title, { body, tag, icon: '/icons/icon-192.png' });
+      else new Notification(title, { body, tag });
+    } catch (err) {
+      // The page itself still shows the called state; say why there was no system notification.
+      problem.value = `No system notification on this device (${err instanceof Error ? err.message : String(err)}).`;
     }
   }
 

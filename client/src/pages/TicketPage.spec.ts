@@ -147,6 +147,22 @@ describe('the ticket page', () => {
     expect(wrapper.get('h1').text()).toBe("You're 2nd in line");
   });
 
+  test('opened offline: the ticket as last seen, said to be so', async () => {
+    const first = await openTicket(showing(ticket({ position: 2, estimatedWaitMinutes: 10 })));
+    expect(first.wrapper.get('h1').text()).toBe("You're 2nd in line");
+    first.wrapper.unmount();
+
+    const offline = await openTicket(() => Promise.reject(new TypeError('Failed to fetch')));
+    expect(offline.wrapper.get('h1').text()).toBe("You're 2nd in line");
+    expect(byTestId(offline.wrapper, 'ticket-offline').text()).toContain("you're offline. This is your ticket as it was at");
+    expect(byTestId(offline.wrapper, 'ticket-error').exists()).toBe(false);
+  });
+
+  test('offline with nothing saved: the load error, as for any failure', async () => {
+    const { wrapper } = await openTicket(() => Promise.reject(new TypeError('Failed to fetch')));
+    expect(byTestId(wrapper, 'ticket-error').exists()).toBe(true);
+  });
+
   describe('the connection banner', () => {
     const banner = (wrapper: Page) => byTestId(wrapper, 'connection-banner');
 

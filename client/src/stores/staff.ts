@@ -25,6 +25,8 @@ interface Feed {
 }
 
 const CATALOG_REFRESH_DELAY_MS = 300;
+/** An ended ticket still resolves for a day: as long as it can be brought back. */
+const ENDED_WINDOW_MINUTES = 24 * 60;
 
 export const useStaffStore = defineStore('staff', () => {
   const auth = useAuth();
@@ -125,10 +127,22 @@ export const useStaffStore = defineStore('staff', () => {
 
   // Queue actions. The socket brings the new state to every tablet, this one included.
 
-  const transition = (reservation: Reservation, action: Transition) =>
-    guarded(`reservation:${reservation.id}`, () => api.reservations.transition(reservation.id, action));
+  const transition = (reservation: Pick<Reservation, 'id'>, action: Transition) =>
+    guarded(`reservation:${reservation.id}`, () =>
+      action === 'extend-hold' ? api.reservations.extendHold(reservation.id) : api.reservations.transition(reservation.id, action),
+    );
 
-  const callNext = (gameId: number) => guarded(`call-next:${gameId}`, () => api.games.callNext(gameId));
+  /** A game's parties that ended in the last day (finished, no-show, cancelled), latest first: the ones staff may still bring back. */
+  async function listEnded(gameId: number): Promise<Reservation[]> {
+    const lists = await guarded(`ended:${gameId}`, () =>
+      Promise.all(
+        (['finished', 'no_show', 'cancelled'] as const).map((status) => api.reservations.list({ gameId, status, endedWithinMinutes: ENDED_WINDOW_MINUTES })),
+      ),
+    );
+    return lists.flat().sort((a, b) => Date.parse(b.finishedAt ?? b.enqueuedAt) - Date.parse(a.finishedAt ?? a.enqueuedAt));
+  }
+
+  const callNext = (gameId: number, seenInUse?: number) => guarded(`call-next:${gameId}`, () => api.games.callNext(gameId, seenInUse));
 
   const addWalkIn = (gameId: number, input: ReservationInput) =>
     guarded(`walk-in:${gameId}`, () => api.reservations.create(gameId, input));
@@ -175,6 +189,7 @@ export const useStaffStore = defineStore('staff', () => {
     refreshCatalog,
     refreshStats,
     transition,
+    listEnded,
     callNext,
     addWalkIn,
     editReservation,

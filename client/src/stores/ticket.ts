@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
-import { computed, effectScope, ref, shallowRef, type EffectScope } from 'vue';
+import { computed, effectScope, ref, shallowRef, watch, type EffectScope } from 'vue';
 import { api, ApiError, errorMessage, type Ticket, type TicketServerEvents } from '../api';
 import { useSocket, type LiveValue, type SocketHandle } from '../composables/useSocket';
 import { forgetSecret, loadSecret } from '../lib/secrets';
+import { loadTicket, saveTicket } from '../lib/lastTicket';
 
 interface Feed {
   code: string;
@@ -21,6 +22,8 @@ export const useTicketStore = defineStore('ticket', () => {
 
   /** Set once our own cancel succeeded, so the screen shows it even if the socket is down. */
   const left = ref(false);
+  /** The server could not be reached: the ticket shown is the one saved when last seen (at this time). */
+  const offlineSince = ref<string | null>(null);
 
   const ticket = computed<Ticket | null>(() => {
     const current = feed.value?.ticket.value.value ?? null;
@@ -28,6 +31,9 @@ export const useTicketStore = defineStore('ticket', () => {
       return { ...current, status: 'cancelled', position: null, estimatedWaitMinutes: null, estimatedWait: null };
     }
     return current;
+  });
+  watch(ticket, (current) => {
+    if (current && !offlineSince.value) saveTicket(current);
   });
   const connected = computed(() => feed.value?.socket.connected.value ?? false);
   const reconnecting = computed(() => feed.value?.socket.reconnecting.value ?? false);
@@ -39,9 +45,19 @@ export const useTicketStore = defineStore('ticket', () => {
       current.ticket.seed(await api.tickets.get(current.code));
       notFound.value = false;
       loadError.value = null;
+      offlineSince.value = null;
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) notFound.value = true;
-      else loadError.value = errorMessage(err);
+      // A mistyped code ("A1") is refused as malformed (400): to the customer it is not found either.
+      if (err instanceof ApiError && (err.status === 404 || err.status === 400)) {
+        notFound.value = true;
+        return;
+      }
+      const saved = err instanceof ApiError ? null : loadTicket(current.code);
+      if (saved) {
+        // No answer at all (offline): the last known state, said to be so. A live update replaces it.
+        offlineSince.value = saved.savedAt;
+        current.ticket.seed(saved.ticket);
+      } else loadError.value = errorMessage(err);
     }
   }
 
@@ -52,6 +68,7 @@ export const useTicketStore = defineStore('ticket', () => {
     removed.value = false;
     loadError.value = null;
     left.value = false;
+    offlineSince.value = null;
     secret.value = loadSecret(code);
     const scope = effectScope(true);
     const next = scope.run(() => {
@@ -96,5 +113,10 @@ export const useTicketStore = defineStore('ticket', () => {
     left.value = true;
   }
 
-  return { ticket, notFound, removed, loadError, secret, connected, reconnecting, start, stop, leave, load };
+  // Back online: the live feed replaces the saved state.
+  watch(connected, (now) => {
+    if (now) offlineSince.value = null;
+  });
+
+  return { ticket, notFound, removed, loadError, secret, connected, reconnecting, offlineSince, start, stop, leave, load };
 });

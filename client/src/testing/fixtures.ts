@@ -26,12 +26,13 @@ export function reservation(fields: Partial<Reservation> = {}): Reservation {
     holdExpiresAt: null,
     seatedAt: null,
     finishedAt: null,
+    sameDeviceAs: [],
     ...fields,
   };
 }
 
 export function staffGame(fields: Partial<StaffGame> = {}): StaffGame {
-  return { id: 1, title: 'Catan', copies: 1, copiesInUse: 0, autoAdvance: false, calling: [], waiting: [], seated: [], ...fields };
+  return { id: 1, title: 'Catan', copies: 1, copiesInUse: 0, autoAdvance: false, calling: [], waiting: [], seated: [], quotedWaitMinutes: 0, quotedWait: null, ...fields };
 }
 
 export function ticket(fields: Partial<Ticket> = {}): Ticket {
@@ -45,6 +46,7 @@ export function ticket(fields: Partial<Ticket> = {}): Ticket {
     estimatedWaitMinutes: 25,
     estimatedWait: null,
     holdExpiresAt: null,
+    gameAvailable: true,
     ...fields,
   };
 }

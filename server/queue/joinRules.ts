@@ -1,0 +1,38 @@
+import { AppError, ValidationFailed } from '../errors';
+import type { Game } from '../models/Game';
+
+/**
+ * Who may be in a game's queue, beyond the shape of the request (docs/SPEC.md#joining): a party
+ * fits the game's table, and one phone holds one live ticket per game unless it says otherwise.
+ */
+
+/** Why a party of `partySize` cannot be in this game's queue (it does not fit the table), or null. */
+export function partySizeRefusal(game: Pick<Game, 'title' | 'maxPlayers'>, partySize: number): ValidationFailed | null {
+  if (partySize <= game.maxPlayers) return null;
+  return new ValidationFailed(`"${game.title}" seats at most ${game.maxPlayers} players; split into two parties or pick another game`, [
+    { path: 'partySize', message: `At most ${game.maxPlayers} for ${game.title}` },
+  ]);
+}
+
+/** A party larger than the game seats is refused, on joining and on a staff edit alike. */
+export function checkPartySize(game: Pick<Game, 'title' | 'maxPlayers'>, partySize: number): void {
+  const refusal = partySizeRefusal(game, partySize);
+  if (refusal) throw refusal;
+}
+
+/**
+ * 409 for a phone that already holds a live ticket for this game; `details` name the ticket
+ * (`existingCode`) so the join page can offer to open it.
+ */
+export class AlreadyInQueue extends AppError {
+  readonly status = 409;
+  readonly code = 'already_in_queue';
+  constructor(
+    gameTitle: string,
+    readonly existingCode: string,
+  ) {
+    super(`This phone already has ticket ${existingCode} for "${gameTitle}". Open it, or say you are another party to join again`, [
+      { path: 'existingCode', message: existingCode },
+    ]);
+  }
+}
