@@ -7,6 +7,7 @@ import * as staffSessionGeneration from './20261129000010_staff_session_generati
 import * as notifications from './20261130000200_notifications';
 import * as floorTools from './20261130000300_floor_tools';
 import * as cafeSettings from './20261130000400_cafe_settings';
+import * as waitQuotes from './20261130000500_wait_quotes';
 import * as serviceSecrets from './20261130000600_service_secrets';
 import * as reservationDevice from './20261130000601_reservation_device';
 
@@ -23,6 +24,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261130000200_notifications': notifications,
   '20261130000300_floor_tools': floorTools,
   '20261130000400_cafe_settings': cafeSettings,
+  '20261130000500_wait_quotes': waitQuotes,
   '20261130000600_service_secrets': serviceSecrets,
   '20261130000601_reservation_device': reservationDevice,
 };

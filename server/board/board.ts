@@ -2,7 +2,7 @@ import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
 import type { GameQueue, ReservationView } from '../queue/readModel';
 import { displayName } from '../queue/ordering';
-import { ReservationSchema } from '../queue/schemas';
+import { ReservationSchema, WaitEstimateSchema } from '../queue/schemas';
 
 export const EntrySchema = z
   .object({
@@ -11,6 +11,7 @@ export const EntrySchema = z
     partySize: z.number().int(),
     position: z.number().int().nullable(),
     estimatedWaitMinutes: z.number().int().nullable(),
+    estimatedWait: WaitEstimateSchema.nullable(),
     holdExpiresAt: isoDate.nullable(),
   })
   .openapi('BoardEntry');
@@ -39,6 +40,7 @@ export const StaffGameSchema = z
     waiting: z.array(ReservationSchema),
     seated: z.array(ReservationSchema),
     quotedWaitMinutes: z.number().int().nullable().openapi({ description: 'the wait a party joining now would be quoted; null without a copy to lend' }),
+    quotedWait: WaitEstimateSchema.nullable().openapi({ description: 'The same quote with its range; null when quotedWaitMinutes is' }),
   })
   .openapi('StaffGame');
 
@@ -54,6 +56,7 @@ export function toEntry(r: ReservationView): Entry {
     partySize: r.partySize,
     position: r.position,
     estimatedWaitMinutes: r.estimatedWaitMinutes,
+    estimatedWait: r.estimatedWait,
     holdExpiresAt: r.holdExpiresAt,
   };
 }
@@ -80,6 +83,7 @@ export function toStaffGame(q: GameQueue): StaffGame {
     waiting: q.waiting,
     seated: q.seated,
     quotedWaitMinutes: q.quotedWaitMinutes,
+    quotedWait: q.quotedWait,
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { Game } from '../models/Game';
+import { joinWaits } from '../queue/readModel';
+import type { WaitEstimate } from '../queue/estimates';
 import type { GameView } from './schemas';
 
 interface GameRow extends Game {
@@ -20,7 +22,7 @@ function gamesWithCounts(knex: Knex) {
     .groupBy('games.id');
 }
 
-export function toGameView(row: GameRow): GameView {
+export function toGameView(row: GameRow, joinWait: WaitEstimate | null = null): GameView {
   return {
     id: row.id,
     title: row.title,
@@ -31,6 +33,7 @@ export function toGameView(row: GameRow): GameView {
     maxQueue: row.maxQueue ?? null,
     copiesInUse: Number(row.copiesInUse ?? 0),
     waiting: Number(row.waiting ?? 0),
+    joinWait,
     active: Boolean(row.active),
     autoAdvance: Boolean(row.autoAdvance),
     createdAt: row.createdAt.toISOString(),
@@ -40,10 +43,17 @@ export function toGameView(row: GameRow): GameView {
 
 export async function listGameViews(knex: Knex): Promise<GameView[]> {
   const rows = (await gamesWithCounts(knex).orderBy('games.title')) as GameRow[];
-  return rows.map(toGameView);
+  return withJoinWaits(knex, rows);
 }
 
 export async function findGameView(knex: Knex, id: number): Promise<GameView | undefined> {
   const row = (await gamesWithCounts(knex).where('games.id', id).first()) as GameRow | undefined;
-  return row ? toGameView(row) : undefined;
+  return row ? (await withJoinWaits(knex, [row]))[0] : undefined;
+}
+
+/** Views with the wait a party joining now would be quoted (none for games taking no joins). */
+async function withJoinWaits(knex: Knex, rows: GameRow[]): Promise<GameView[]> {
+  const open = rows.filter((row) => row.active && row.copies > 0);
+  const waits = await joinWaits(knex, open.map((row) => ({ game: row, waiting: Number(row.waiting ?? 0) })));
+  return rows.map((row) => toGameView(row, waits.get(row.id) ?? null));
 }

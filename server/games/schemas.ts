@@ -1,5 +1,6 @@
 import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
+import { WaitEstimateSchema } from '../queue/schemas';
 
 export const GameSchema = z
   .object({
@@ -12,6 +13,7 @@ export const GameSchema = z
     maxQueue: z.number().int().nullable().openapi({ description: 'Most parties that may wait at once (joins beyond it get 409); null: no cap' }),
     copiesInUse: z.number().int(),
     waiting: z.number().int(),
+    joinWait: WaitEstimateSchema.nullable().openapi({ description: 'The wait a party joining now would be quoted; null when the game takes no joins' }),
     active: z.boolean().openapi({ description: 'Inactive games are listed to staff but take no new joins' }),
     autoAdvance: z.boolean().openapi({ description: 'Call the next party automatically when a copy frees' }),
     createdAt: isoDate,

@@ -4,7 +4,7 @@ import { countedEvents, gameTitles, StatsSchema, summarise, type CountedEvent } 
 import { openMsBetween, type OpeningHours } from '../settings/hours';
 import { localHour, rangeInstants, type DateRange } from './range';
 
-const Numbers = StatsSchema.omit({ perGame: true });
+const Numbers = StatsSchema.omit({ perGame: true, estimates: true });
 
 export const HistorySchema = z
   .object({

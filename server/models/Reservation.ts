@@ -26,4 +26,10 @@ export class Reservation extends Model {
   seatedAt!: Date | null;
   finishedAt!: Date | null;
   updatedAt!: Date;
+  /** the wait quoted when the party joined, and its range; null if none could be given */
+  quotedWaitMinutes!: number | null;
+  quotedWaitLowMinutes!: number | null;
+  quotedWaitHighMinutes!: number | null;
+  /** joining to first call, derived by MySQL from the timestamps; null until called */
+  waitedMs!: number | null;
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import type { Reservation } from '../models/Reservation';
-import { forgetRecentSessions } from './readModel';
+import { forgetGameHistory } from './readModel';
 import { recordAfterCommit } from '../notify/service';
 
 /**
@@ -26,7 +26,7 @@ export interface Effects {
   joined?: number;
   /** parties marked no-show (metrics) */
   noShows?: number;
-  /** a session finished: the measured play time changed */
+  /** a session finished: the game's history (play times) changed */
   finished?: boolean;
 }
 
@@ -40,7 +40,7 @@ export async function afterCommit(ctx: AppContext, effects: Effects): Promise<vo
   const { gameId, called = [], endedHolds = [], removed = [] } = effects;
   for (let i = 0; i < (effects.joined ?? 0); i += 1) ctx.metrics.partyJoined(gameId);
   for (let i = 0; i < (effects.noShows ?? 0); i += 1) ctx.metrics.partyNoShow(gameId);
-  if (effects.finished) forgetRecentSessions(ctx.knex, gameId);
+  if (effects.finished || effects.noShows) forgetGameHistory(ctx.knex, gameId);
   for (const r of called) {
     if (!effects.recalled) ctx.metrics.partyCalled(r.gameId, r.calledAt!.getTime() - r.enqueuedAt.getTime());
     ctx.notifier.partyCalled({ id: r.id, gameId: r.gameId, code: r.code });

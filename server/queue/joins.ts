@@ -5,10 +5,10 @@ import { AlreadyInQueue, partySizeRefusal } from './joinRules';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Game } from '../models/Game';
 import type { Reservation } from '../models/Reservation';
-import { insertWaiting, liveTicketsOfDevices, logEvents, queueRoom, readGames, takenCodes } from './repository';
-import type { BusyCopy } from './estimates';
+import { insertWaiting, liveTicketsOfDevices, logEvents, queueRoom, readGames, recordQuotes, takenCodes } from './repository';
+import type { BusyCopy, GameHistory } from './estimates';
 import { generateCode } from './ordering';
-import { busyCopies, queuePositions, recentSessions, viewNewcomers, type ReservationView } from './readModel';
+import { busyCopies, gameHistories, queuePositions, viewNewcomers, type ReservationView } from './readModel';
 
 export interface JoinInput {
   customerName: string;
@@ -32,6 +32,8 @@ export interface JoinEffects {
   joined(game: Game, count: number, mayBeOwedACall: boolean): Promise<void>;
   /** a read after the commit failed: the joins are in, their answers lack estimates */
   readFailed(err: unknown): void;
+  /** the quotes given could not be saved: the joins stand, accuracy figures will lack them */
+  quotesNotRecorded(err: unknown): void;
   /** every code drawn was taken, again and again: the operator must hear of it */
   codesRanOut(err: unknown): void;
 }
@@ -281,17 +283,23 @@ export class JoinWriter {
   ): Promise<void> {
     const games = [...new Map(batch.map((j) => [j.game.id, j.game])).values()];
     const ids = games.map((g) => g.id);
-    let known: { busy: Map<number, BusyCopy[]>; sessions: Map<number, number[]> } | undefined;
+    let known: { busy: Map<number, BusyCopy[]>; histories: Map<number, GameHistory> } | undefined;
     try {
-      const [busy, sessions] = await Promise.all([busyCopies(this.knex, ids), recentSessions(this.knex, ids)]);
-      known = { busy, sessions };
+      const [busy, histories] = await Promise.all([busyCopies(this.knex, ids), gameHistories(this.knex, ids)]);
+      known = { busy, histories };
     } catch (err) {
       this.effects.readFailed(err);
     }
-    for (const game of games) {
+    const answers = games.map((game) => {
       const mine = batch.flatMap((join, i) => (join.gameId === game.id ? [{ join, written: written[i]! }] : []));
       const busy = known?.busy.get(game.id);
-      const views = viewNewcomers(game, mine.map((m) => m.written), known && { busy: busy ?? [], sessions: known.sessions.get(game.id) ?? [] });
+      const views = viewNewcomers(game, mine.map((m) => m.written), known && { busy: busy ?? [], history: known.histories.get(game.id)! });
+      return { game, mine, busy, views };
+    });
+    const quotes = answers.flatMap((a) => a.views.flatMap((view) => (view.estimatedWait ? [{ id: view.id, quote: view.estimatedWait }] : [])));
+    // Kept for today's estimate accuracy; a failure there is reported, and the joins still stand.
+    await recordQuotes(this.knex, quotes).catch((err: unknown) => this.effects.quotesNotRecorded(err));
+    for (const { game, mine, busy, views } of answers) {
       try {
         // Before answering, as for every other action: the advance job is asked for (when a
         // copy is free) while the request still holds the service open during a shutdown.

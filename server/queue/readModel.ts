@@ -2,12 +2,9 @@ import type { Knex } from 'knex';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ACTIVE, USING_A_COPY } from './states';
-import { estimateWaits, expectedPlayMs, type BusyCopy } from './estimates';
+import { estimateQueue, historyOf, HISTORY_CALLS, NO_HISTORY, type BusyCopy, type EndedCall, type GameHistory, type WaitEstimate } from './estimates';
 import { compareQueueOrder } from './ordering';
 import { contactColumns, toContact, type Contact, type ContactColumns } from '../notify/contact';
-
-/** Recent finished sessions that feed the expected play time. */
-export const RECENT_SESSIONS = 10;
 
 export interface ReservationView {
   id: number;
@@ -19,6 +16,8 @@ export interface ReservationView {
   status: Reservation['status'];
   position: number | null;
   estimatedWaitMinutes: number | null;
+  /** the quote with its range; null unless waiting */
+  estimatedWait: WaitEstimate | null;
   enqueuedAt: string;
   calledAt: string | null;
   holdExpiresAt: string | null;
@@ -39,11 +38,12 @@ export interface GameQueue {
   seated: ReservationView[];
   /** the wait a party joining now would be quoted (the estimate one place behind the last) */
   quotedWaitMinutes: number | null;
+  quotedWait: WaitEstimate | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toReservationView(r: Reservation, position: number | null = null, estimate: number | null = null): ReservationView {
+export function toReservationView(r: Reservation, position: number | null = null, estimate: WaitEstimate | null = null): ReservationView {
   return {
     id: r.id,
     gameId: r.gameId,
@@ -53,7 +53,8 @@ export function toReservationView(r: Reservation, position: number | null = null
     tableNumber: r.tableNumber,
     status: r.status,
     position: r.status === 'waiting' ? position : null,
-    estimatedWaitMinutes: r.status === 'waiting' ? estimate : null,
+    estimatedWaitMinutes: r.status === 'waiting' ? (estimate?.minutes ?? null) : null,
+    estimatedWait: r.status === 'waiting' ? estimate : null,
     enqueuedAt: r.enqueuedAt.toISOString(),
     calledAt: iso(r.calledAt),
     holdExpiresAt: iso(r.holdExpiresAt),
@@ -77,49 +78,57 @@ function markSharedDevices(queue: GameQueue, rows: readonly Reservation[]): Game
   return { ...queue, waiting: queue.waiting.map(mark), calling: queue.calling.map(mark), seated: queue.seated.map(mark) };
 }
 
-async function querySessions(knex: Knex, gameIds: number[]): Promise<Map<number, number[]>> {
-  const byGame = new Map<number, number[]>();
-  if (!gameIds.length) return byGame;
+/** Each game's latest ended calls (finished or no-show), most recent first: its history. */
+async function queryHistory(knex: Knex, gameIds: number[]): Promise<Map<number, GameHistory>> {
+  const byGame = new Map<number, EndedCall[]>(gameIds.map((id) => [id, []]));
+  if (!gameIds.length) return new Map();
   const [rows] = (await knex.raw(
-    `SELECT game_id AS gameId, ms FROM (
-       SELECT game_id, TIMESTAMPDIFF(MICROSECOND, seated_at, finished_at) / 1000 AS ms,
+    `SELECT game_id AS gameId, status, played_ms AS playedMs, held_ms AS heldMs FROM (
+       SELECT game_id, status,
+              CASE WHEN seated_at IS NOT NULL THEN TIMESTAMPDIFF(MICROSECOND, seated_at, finished_at) / 1000 END AS played_ms,
+              TIMESTAMPDIFF(MICROSECOND, called_at, finished_at) / 1000 AS held_ms,
               ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY finished_at DESC, id DESC) AS rn
        FROM reservations
-       WHERE status = 'finished' AND seated_at IS NOT NULL AND finished_at IS NOT NULL AND game_id IN (?)
-     ) recent WHERE rn <= ?`,
-    [gameIds, RECENT_SESSIONS],
-  )) as [Array<{ gameId: number; ms: string | number }>];
+       WHERE status IN ('finished', 'no_show') AND called_at IS NOT NULL AND finished_at IS NOT NULL AND game_id IN (?)
+     ) recent WHERE rn <= ? ORDER BY rn`,
+    [gameIds, HISTORY_CALLS],
+  )) as [Array<{ gameId: number; status: string; playedMs: string | number | null; heldMs: string | number }>];
   for (const row of rows) {
-    const list = byGame.get(row.gameId) ?? [];
-    list.push(Number(row.ms));
-    byGame.set(row.gameId, list);
+    byGame
+      .get(row.gameId)
+      ?.push(row.status === 'no_show' ? { noShow: true, heldMs: Number(row.heldMs) } : { noShow: false, playedMs: row.playedMs === null ? null : Number(row.playedMs) });
   }
-  return byGame;
+  return new Map([...byGame].map(([id, calls]) => [id, historyOf(calls)]));
 }
-
 
 /**
- * Measured play times change only when a game finishes, and a minute of estimate never hinges
- * on the last few seconds: each process re-reads them at most this often per game, instead of
- * on every snapshot and every join.
+ * A game's history changes only when a call ends, and a minute of estimate never hinges on the
+ * last few seconds: each process re-reads it at most this often per game, instead of on every
+ * snapshot and every join.
  */
-export const SESSIONS_TTL_MS = 10_000;
-const sessionCache = new WeakMap<Knex, Map<number, { sessions: number[]; readAt: number }>>();
+export const HISTORY_TTL_MS = 10_000;
+const historyCache = new WeakMap<Knex, Map<number, { history: GameHistory; readAt: number }>>();
 
-/** A game finished here: this process's next estimate for it reads the new session at once. */
-export function forgetRecentSessions(knex: Knex, gameId: number): void {
-  sessionCache.get(knex)?.delete(gameId);
+/** A call of this game ended here: this process's next estimate for it reads the history at once. */
+export function forgetGameHistory(knex: Knex, gameId: number): void {
+  historyCache.get(knex)?.delete(gameId);
 }
 
-export async function recentSessions(knex: Knex, gameIds: number[]): Promise<Map<number, number[]>> {
-  const cache = sessionCache.get(knex) ?? sessionCache.set(knex, new Map()).get(knex)!;
+export async function gameHistories(knex: Knex, gameIds: number[]): Promise<Map<number, GameHistory>> {
+  const cache = historyCache.get(knex) ?? historyCache.set(knex, new Map()).get(knex)!;
   const now = Date.now();
-  const stale = gameIds.filter((id) => (cache.get(id)?.readAt ?? -Infinity) < now - SESSIONS_TTL_MS);
+  // What the cache held when asked: a game forgotten while the query runs keeps this answer.
+  const known = new Map(gameIds.map((id) => [id, cache.get(id)]));
+  const stale = gameIds.filter((id) => (known.get(id)?.readAt ?? -Infinity) < now - HISTORY_TTL_MS);
   if (stale.length) {
-    const fresh = await querySessions(knex, stale);
-    for (const id of stale) cache.set(id, { sessions: fresh.get(id) ?? [], readAt: now });
+    const fresh = await queryHistory(knex, stale);
+    for (const id of stale) {
+      const entry = { history: fresh.get(id) ?? NO_HISTORY, readAt: now };
+      cache.set(id, entry);
+      known.set(id, entry);
+    }
   }
-  return new Map(gameIds.map((id) => [id, cache.get(id)!.sessions]));
+  return new Map(gameIds.map((id) => [id, known.get(id)!.history]));
 }
 
 /**
@@ -132,12 +141,12 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
   const games = await gamesQuery;
   const ids = games.map((g) => g.id);
   if (!ids.length) return [];
-  const [active, sessions] = await Promise.all([
+  const [active, histories] = await Promise.all([
     Reservation.query(knex).select('reservations.*', ...contactColumns(knex)).whereIn('gameId', ids).whereIn('status', ACTIVE).orderBy([
       { column: 'queueAt' },
       { column: 'id' },
     ]),
-    recentSessions(knex, ids),
+    gameHistories(knex, ids),
   ]);
   const byGame = new Map<number, Reservation[]>(ids.map((id) => [id, []]));
   for (const r of active) byGame.get(r.gameId)!.push(r);
@@ -146,10 +155,11 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
     const rows = byGame.get(game.id)!.sort(compareQueueOrder);
     const waitingRows = rows.filter((r) => r.status === 'waiting');
     const busy = rows.filter((r) => r.status === 'called' || r.status === 'seated');
-    const estimates = estimateWaits({
+    const estimates = estimateQueue({
       now,
       copies: game.copies,
-      expectedPlayMs: expectedPlayMs(game.playMinutes, sessions.get(game.id) ?? []),
+      playMinutes: game.playMinutes,
+      history: histories.get(game.id) ?? NO_HISTORY,
       busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt })),
       // One more than wait: the last estimate is what a party joining now is quoted.
       waitingCount: waitingRows.length + 1,
@@ -160,7 +170,8 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
       waiting: waitingRows.map((r, i) => withContact(toReservationView(r, i + 1, estimates[i] ?? null), r)),
       calling: rows.filter((r) => r.status === 'called').map((r) => withContact(toReservationView(r), r)),
       seated: rows.filter((r) => r.status === 'seated').map((r) => withContact(toReservationView(r), r)),
-      quotedWaitMinutes: estimates[waitingRows.length] ?? null,
+      quotedWaitMinutes: estimates[waitingRows.length]?.minutes ?? null,
+      quotedWait: estimates[waitingRows.length] ?? null,
     }, rows);
   });
 }
@@ -243,17 +254,40 @@ export async function busyCopies(knex: Knex, gameIds: readonly number[]): Promis
 export function viewNewcomers(
   game: Game,
   joined: ReadonlyArray<{ row: Reservation; position: number }>,
-  known: { busy: BusyCopy[]; sessions: number[] } | undefined,
+  known: { busy: BusyCopy[]; history: GameHistory } | undefined,
   now = new Date(),
 ): ReservationView[] {
   const estimates = known
-    ? estimateWaits({
+    ? estimateQueue({
         now,
         copies: game.copies,
-        expectedPlayMs: expectedPlayMs(game.playMinutes, known.sessions),
+        playMinutes: game.playMinutes,
+        history: known.history,
         busy: known.busy,
         waitingCount: Math.max(0, ...joined.map((j) => j.position)),
       })
     : [];
   return joined.map(({ row, position }) => toReservationView(row, position, estimates[position - 1] ?? null));
+}
+
+/**
+ * The wait a party joining each game now would be quoted (the join page's game list): as if
+ * one more party stood at the end of its queue. Null for games with no copy to lend.
+ */
+export async function joinWaits(knex: Knex, games: ReadonlyArray<{ game: Game; waiting: number }>, now = new Date()): Promise<Map<number, WaitEstimate | null>> {
+  const ids = games.map((g) => g.game.id);
+  const [busy, histories] = await Promise.all([busyCopies(knex, ids), gameHistories(knex, ids)]);
+  return new Map(
+    games.map(({ game, waiting }) => {
+      const quotes = estimateQueue({
+        now,
+        copies: game.copies,
+        playMinutes: game.playMinutes,
+        history: histories.get(game.id) ?? NO_HISTORY,
+        busy: busy.get(game.id) ?? [],
+        waitingCount: waiting + 1,
+      });
+      return [game.id, quotes[waiting] ?? null];
+    }),
+  );
 }

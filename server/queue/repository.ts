@@ -4,6 +4,7 @@ import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ReservationEvent } from '../models/ReservationEvent';
 import { ACTIVE, USING_A_COPY, type MoveRule, type ReservationStatus } from './states';
+import type { WaitEstimate } from './estimates';
 
 /**
  * Every query that changes the queue, and the lists staff read: the use cases in `service.ts`
@@ -335,4 +336,18 @@ export async function insertWaiting(trx: Knex.Transaction, rows: readonly NewRes
   // Codes compare case-insensitively in MySQL; they are drawn in upper case only.
   const byCode = new Map(created.map((r) => [r.code.toUpperCase(), r]));
   return rows.map((r) => byCode.get(r.code.toUpperCase())!);
+}
+
+/** The waits quoted to parties as they joined (one UPDATE for any number), for estimate accuracy. */
+export async function recordQuotes(knex: Knex, quotes: ReadonlyArray<{ id: number; quote: WaitEstimate }>): Promise<void> {
+  if (!quotes.length) return;
+  const column = (pick: (q: WaitEstimate) => number) =>
+    knex.raw(`CASE id ${quotes.map(() => 'WHEN ? THEN ?').join(' ')} END`, quotes.flatMap(({ id, quote }) => [id, pick(quote)]));
+  await Reservation.query(knex)
+    .patch({
+      quotedWaitMinutes: column((q) => q.minutes),
+      quotedWaitLowMinutes: column((q) => q.lowMinutes),
+      quotedWaitHighMinutes: column((q) => q.highMinutes),
+    } as unknown as Partial<Reservation>)
+    .whereIn('id', quotes.map((q) => q.id));
 }

@@ -7,6 +7,16 @@ import { ContactSchema } from '../notify/contact';
 
 export const StatusSchema = z.enum(STATUSES).openapi('ReservationStatus');
 
+export const WaitEstimateSchema = z
+  .object({
+    minutes: z.number().int().openapi({ description: 'The quote: the median wait; 0 means "now"' }),
+    lowMinutes: z.number().int(),
+    highMinutes: z.number().int(),
+  })
+  .openapi('WaitEstimate', {
+    description: 'A wait in whole minutes: a single number when lowMinutes = highMinutes = minutes, else a range to show ("15–25 min")',
+  });
+
 export const ReservationSchema = z
   .object({
     id: z.number().int(),
@@ -17,7 +27,8 @@ export const ReservationSchema = z
     tableNumber: z.number().int().nullable(),
     status: StatusSchema,
     position: z.number().int().nullable().openapi({ description: '1-based among waiting parties; null unless waiting' }),
-    estimatedWaitMinutes: z.number().int().nullable().openapi({ description: 'null unless waiting' }),
+    estimatedWaitMinutes: z.number().int().nullable().openapi({ description: 'null unless waiting (and when the game has no copy to lend)' }),
+    estimatedWait: WaitEstimateSchema.nullable().openapi({ description: 'The same quote with its range; null when estimatedWaitMinutes is' }),
     enqueuedAt: isoDate,
     calledAt: isoDate.nullable(),
     holdExpiresAt: isoDate.nullable(),
@@ -106,6 +117,7 @@ export const TicketSchema = z
     status: StatusSchema,
     position: z.number().int().nullable(),
     estimatedWaitMinutes: z.number().int().nullable(),
+    estimatedWait: WaitEstimateSchema.nullable(),
     holdExpiresAt: isoDate.nullable(),
     gameAvailable: z.boolean().openapi({
       description: 'false while the game has no copy to lend or is switched off: the party keeps its place, but nobody is called',

@@ -67,6 +67,7 @@ export function joinWriterOf(ctx: AppContext): JoinWriter {
           affectsStats: false,
         }),
       readFailed: (err) => ctx.logger.error({ err }, 'joins committed, but the copies in use could not be read: answered without estimates'),
+      quotesNotRecorded: (err) => ctx.logger.error({ err }, 'joins committed and answered, but their quoted waits could not be saved: left out of estimate accuracy'),
       codesRanOut: (err) => ctx.logger.error({ err }, 'joins refused: no free ticket code found after repeated draws'),
     });
     joinWriters.set(ctx, writer);

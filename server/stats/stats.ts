@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from '../http/zod';
+import { withinBand } from '../queue/estimates';
 
 export const StatsSchema = z
   .object({
@@ -8,6 +9,14 @@ export const StatsSchema = z
     cancelled: z.number().int(),
     meanWaitMinutes: z.number().nullable().openapi({ description: 'Mean time from joining to being called, today' }),
     p90WaitMinutes: z.number().nullable(),
+    estimates: z
+      .object({
+        parties: z.number().int().openapi({ description: 'Parties called today that had been quoted a wait when they joined' }),
+        maeMinutes: z.number().nullable().openapi({ description: 'Mean absolute error of the quote at join against the real wait' }),
+        withinBandShare: z.number().nullable().openapi({ description: 'Share (0–1) called within ±max(5 min, 25 %) of their quote' }),
+        toldNowWaitedLong: z.number().int().openapi({ description: 'Parties told "now" who waited more than 5 minutes' }),
+      })
+      .openapi({ description: "Today's estimate accuracy" }),
     perGame: z.array(
       z.object({ gameId: z.number().int(), title: z.string(), served: z.number().int(), meanWaitMinutes: z.number().nullable() }),
     ),
@@ -46,6 +55,23 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** How well today's quotes at join matched the real waits of the parties called since `since`. */
+export async function estimateAccuracy(knex: Knex, since: Date): Promise<Stats['estimates']> {
+  const rows = (await knex('reservations')
+    .where('called_at', '>=', since)
+    .whereNotNull('quoted_wait_minutes')
+    .select('quoted_wait_minutes as quoted', 'waited_ms as waitedMs')) as Array<{ quoted: number; waitedMs: number | string }>;
+  const parties = rows.map((r) => ({ quoted: r.quoted, waited: Number(r.waitedMs) / 60_000 }));
+  if (!parties.length) return { parties: 0, maeMinutes: null, withinBandShare: null, toldNowWaitedLong: 0 };
+  const mae = parties.reduce((sum, p) => sum + Math.abs(p.waited - p.quoted), 0) / parties.length;
+  return {
+    parties: parties.length,
+    maeMinutes: Math.round(mae * 10) / 10,
+    withinBandShare: Math.round((parties.filter((p) => withinBand(p.quoted, p.waited)).length / parties.length) * 1000) / 1000,
+    toldNowWaitedLong: parties.filter((p) => p.quoted === 0 && p.waited > 5).length,
+  };
+}
+
 /** An event that moves the numbers: a call (with its wait), a seating, a no-show, a cancellation. */
 export interface CountedEvent {
   gameId: number;
@@ -69,7 +95,7 @@ export async function gameTitles(knex: Knex): Promise<Map<number, string>> {
 }
 
 /** The numbers of a list of events: served, no-shows, cancellations, mean and p90 wait, per game. */
-export function summarise(events: readonly CountedEvent[], titles: ReadonlyMap<number, string>): Stats {
+export function summarise(events: readonly CountedEvent[], titles: ReadonlyMap<number, string>): Omit<Stats, 'estimates'> {
   const waits: number[] = [];
   const perGame = new Map<number, { served: number; waits: number[] }>();
   const game = (id: number) => perGame.get(id) ?? perGame.set(id, { served: 0, waits: [] }).get(id)!;
@@ -105,6 +131,7 @@ export function summarise(events: readonly CountedEvent[], titles: ReadonlyMap<n
 
 /** Today's numbers from the event log. */
 export async function statsToday(knex: Knex, timeZone: string, now = new Date()): Promise<Stats> {
-  const [events, titles] = await Promise.all([countedEvents(knex, startOfDay(now, timeZone)), gameTitles(knex)]);
-  return summarise(events, titles);
+  const since = startOfDay(now, timeZone);
+  const [events, titles, estimates] = await Promise.all([countedEvents(knex, since), gameTitles(knex), estimateAccuracy(knex, since)]);
+  return { ...summarise(events, titles), estimates };
 }

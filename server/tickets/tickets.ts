@@ -25,6 +25,7 @@ export function toTicket(view: ReservationView, game: TicketGame | undefined): T
     status: view.status,
     position: view.position,
     estimatedWaitMinutes: view.estimatedWaitMinutes,
+    estimatedWait: view.estimatedWait,
     holdExpiresAt: view.holdExpiresAt,
     gameAvailable: game ? canCall(game) : false,
   };

@@ -2,6 +2,7 @@ import {
   formatCountdown,
   formatEstimate,
   formatEstimateShort,
+  formatJoinWait,
   formatMinutes,
   formatWaited,
   minutesSince,
@@ -50,6 +51,34 @@ describe('estimated wait', () => {
     expect(formatEstimateShort(119)).toBe('~2h');
     expect(formatEstimateShort(0)).toBe('now');
     expect(formatEstimateShort(null)).toBe('—');
+  });
+
+  const range = (minutes: number, lowMinutes: number, highMinutes: number) => ({ minutes, lowMinutes, highMinutes });
+
+  it('shows a range where the estimator is unsure and one number where it is not', () => {
+    expect(formatEstimate(range(20, 15, 25))).toBe('15–25 min');
+    expect(formatEstimate(range(20, 20, 20))).toBe('about 20 min');
+    expect(formatEstimate(range(75, 60, 95))).toBe('1 h – 1 h 35 min');
+    expect(formatEstimate(range(0, 0, 0))).toBe('any minute now');
+    expect(formatEstimateShort(range(20, 15, 25))).toBe('15–25m');
+    expect(formatEstimateShort(range(75, 50, 95))).toBe('50–95m');
+    expect(formatEstimateShort(range(100, 75, 130))).toBe('1–2½h');
+    expect(formatEstimateShort(range(100, 25, 130))).toBe('½–2½h');
+    expect(formatEstimateShort(range(20, 20, 20))).toBe('~20 min');
+  });
+
+  it('a game with no copy to lend has no estimate: a dash, never "now" or "no wait"', () => {
+    expect(formatEstimate(null)).toBe('—');
+    expect(formatEstimateShort(undefined)).toBe('—');
+    expect(formatJoinWait(null)).toBe('—');
+  });
+
+  it('the join list says how long, not only how many', () => {
+    expect(formatJoinWait(range(0, 0, 0))).toBe('No wait');
+    expect(formatJoinWait(range(12, 12, 12))).toBe('~12 min wait');
+    expect(formatJoinWait(range(20, 15, 30))).toBe('15–30m wait');
+    expect(formatJoinWait(range(150, 125, 170))).toBe('2–3h wait');
+    expect(formatJoinWait(range(80, 55, 95))).toBe('55–95m wait');
   });
 });
 

@@ -200,7 +200,7 @@ describe('floor tools', () => {
           [c, a, b, d, e].map((p, i) => [p.code, i + 1]),
         );
         // The TV's entries carry no reason or marker of a move.
-        expect(Object.keys(mine.waiting[0]).sort()).toEqual(['code', 'displayName', 'estimatedWaitMinutes', 'holdExpiresAt', 'partySize', 'position']);
+        expect(Object.keys(mine.waiting[0]).sort()).toEqual(['code', 'displayName', 'estimatedWait', 'estimatedWaitMinutes', 'holdExpiresAt', 'partySize', 'position']);
         return true;
       });
       const moved = (await eventsOf(c.id)).find((ev) => ev.type === 'moved_up')!;

@@ -22,6 +22,8 @@ describe('games', () => {
       maxQueue: null,
       copiesInUse: 0,
       waiting: 0,
+      // A free copy and nobody waiting: a party joining now is told "now".
+      joinWait: { minutes: 0, lowMinutes: 0, highMinutes: 0 },
       active: true,
       autoAdvance: true,
       createdAt: expect.stringMatching(/Z$/),

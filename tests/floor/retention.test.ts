@@ -3,7 +3,7 @@ import { housekeeping } from '../../server/queue/housekeeping';
 import { startTestService, type TestService } from '../helpers/testService';
 import { act, createGame, join } from '../helpers/api';
 
-const noEffects: JoinEffects = { joined: async () => undefined, readFailed: () => undefined, codesRanOut: () => undefined };
+const noEffects: JoinEffects = { joined: async () => undefined, readFailed: () => undefined, quotesNotRecorded: () => undefined, codesRanOut: () => undefined };
 const party = (customerName: string) => ({ customerName, partySize: 2, tableNumber: null });
 
 describe('ticket codes are unique among live tickets only, and personal data is erased after RETENTION_DAYS', () => {

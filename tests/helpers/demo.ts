@@ -130,8 +130,11 @@ export async function seedDemo(service: TestService, games: readonly DemoGame[] 
       const end = (3 + i * 50) * MINUTE + spec.playMinutes * MINUTE * 2;
       const play = spec.playMinutes * MINUTE * (0.85 + ((i * 37) % 30) / 100);
       const wait = (5 + ((i * 11 + spec.copies * 7) % 26)) * MINUTE;
+      // Quoted at join within a few minutes of the wait they then had, as on a good evening.
+      const quoted = Math.max(1, Math.round(wait / MINUTE) - 2 + ((i * 5) % 9) - 4);
       await knex('reservations').where({ id }).update({
         enqueued_at: at(end + play + wait), called_at: at(end + play + 2 * MINUTE), seated_at: at(end + play), finished_at: at(end),
+        quoted_wait_minutes: quoted, quoted_wait_low_minutes: quoted, quoted_wait_high_minutes: quoted,
       });
       await knex('reservation_events').where({ reservation_id: id, type: 'called' }).update({ wait_ms: wait });
     }

@@ -25,10 +25,17 @@ describe('tickets and the board', () => {
       displayName: 'Bo D.',
       status: 'waiting',
       position: 2,
-      estimatedWaitMinutes: 30,
+      estimatedWaitMinutes: expect.any(Number),
+      estimatedWait: { minutes: res.body.estimatedWaitMinutes, lowMinutes: expect.any(Number), highMinutes: expect.any(Number) },
       holdExpiresAt: null,
       gameAvailable: true,
     });
+    // Behind one party on a 30-minute game nobody has started: about half an hour, as a range.
+    const { minutes, lowMinutes, highMinutes } = res.body.estimatedWait;
+    expect(minutes).toBeGreaterThanOrEqual(20);
+    expect(minutes).toBeLessThanOrEqual(45);
+    expect(lowMinutes).toBeLessThanOrEqual(minutes);
+    expect(highMinutes).toBeGreaterThanOrEqual(minutes);
   });
 
   test('ticket codes are case-insensitive; unknown is 404, malformed is 400', async () => {
@@ -48,8 +55,8 @@ describe('tickets and the board', () => {
       title: 'Ticket to Ride',
       copies: 1,
       copiesInUse: 1,
-      calling: [{ code: alex.code, displayName: 'Alexandra R.', partySize: 2, position: null, estimatedWaitMinutes: null, holdExpiresAt: expect.any(String) }],
-      waiting: [{ code: bo.code, displayName: 'Bo D.', partySize: 2, position: 1, estimatedWaitMinutes: 30, holdExpiresAt: null }],
+      calling: [{ code: alex.code, displayName: 'Alexandra R.', partySize: 2, position: null, estimatedWaitMinutes: null, estimatedWait: null, holdExpiresAt: expect.any(String) }],
+      waiting: [{ code: bo.code, displayName: 'Bo D.', partySize: 2, position: 1, estimatedWaitMinutes: expect.any(Number), estimatedWait: expect.any(Object), holdExpiresAt: null }],
     });
     const text = JSON.stringify(res.body);
     for (const secretThing of ['Rivera', 'Dahl', alex.secret, bo.secret, 'tableNumber', 'customerName', 'secret']) {
@@ -57,7 +64,7 @@ describe('tickets and the board', () => {
     }
     // Table numbers could hide under another name: every entry has exactly these fields.
     for (const entry of [...row.calling, ...row.waiting]) {
-      expect(Object.keys(entry).sort()).toEqual(['code', 'displayName', 'estimatedWaitMinutes', 'holdExpiresAt', 'partySize', 'position']);
+      expect(Object.keys(entry).sort()).toEqual(['code', 'displayName', 'estimatedWait', 'estimatedWaitMinutes', 'holdExpiresAt', 'partySize', 'position']);
     }
   });
 

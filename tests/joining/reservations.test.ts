@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startTestService, type TestService } from '../helpers/testService';
-import { forgetRecentSessions } from '../../server/queue/readModel';
+import { forgetGameHistory, gameHistories } from '../../server/queue/readModel';
+import { NO_HISTORY } from '../../server/queue/estimates';
 
 describe('reservations', () => {
   let service: TestService;
@@ -26,6 +27,7 @@ describe('reservations', () => {
       status: 'waiting',
       position: 1,
       estimatedWaitMinutes: 0,
+      estimatedWait: { minutes: 0, lowMinutes: 0, highMinutes: 0 },
       enqueuedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       calledAt: null,
       holdExpiresAt: null,
@@ -36,10 +38,17 @@ describe('reservations', () => {
     });
   });
 
-  test('the next party is position 2 and waits one play time; defaults are party 1, no table', async () => {
+  test('the next party is position 2 and waits about one play time, as a range; defaults are party 1, no table', async () => {
     const res = await join({ customerName: 'Bo' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ position: 2, estimatedWaitMinutes: 60, partySize: 1, tableNumber: null });
+    expect(res.body).toMatchObject({ position: 2, partySize: 1, tableNumber: null });
+    const { estimatedWaitMinutes: minutes, estimatedWait: wait } = res.body;
+    expect(minutes).toBeGreaterThanOrEqual(45);
+    expect(minutes).toBeLessThanOrEqual(75);
+    expect(wait.minutes).toBe(minutes);
+    // Behind a whole game nobody has started yet the spread is wide: a range around the quote.
+    expect(wait.lowMinutes).toBeLessThan(minutes);
+    expect(wait.highMinutes).toBeGreaterThan(minutes);
   });
 
   test('the secret is stored hashed, never in clear', async () => {
@@ -192,48 +201,90 @@ describe('join rate limit', () => {
   });
 });
 
-describe('wait estimates from measured play time', () => {
+describe('wait estimates from measured play time, and their accuracy', () => {
   let service: TestService;
   beforeAll(async () => {
     service = await startTestService('estimates', { AUTO_ADVANCE: 'false' });
   });
   afterAll(() => service.stop());
 
-  test('after three finished sessions, estimates use their mean instead of the nominal play time', async () => {
+  test('a game whose history is forgotten while it is being read still gets the history read', async () => {
+    const knex = service.ctx.knex;
+    const cached = (await service.staff.post('/api/games').send({ title: 'Patchwork', copies: 1, playMinutes: 30 })).body;
+    const other = (await service.staff.post('/api/games').send({ title: 'Splendor', copies: 1, playMinutes: 30 })).body;
+    await gameHistories(knex, [cached.id]);
+    forgetGameHistory(knex, other.id);
+    // `other` must be read from MySQL; meanwhile a call of `cached` ends and forgets it.
+    const reading = gameHistories(knex, [cached.id, other.id]);
+    forgetGameHistory(knex, cached.id);
+    const histories = await reading;
+    expect(histories.get(cached.id)).toEqual(NO_HISTORY);
+    expect(histories.get(other.id)).toEqual(NO_HISTORY);
+  });
+
+  test('finished sessions pull the estimate from the nominal play time toward the measured one', async () => {
     const game = (await service.staff.post('/api/games').send({ title: 'Brass', copies: 1, playMinutes: 60 })).body;
     const join = async (customerName: string) =>
       (await service.anon.post(`/api/games/${game.id}/reservations`).send({ customerName }).expect(201)).body;
     const act = (id: number, action: string) => service.staff.post(`/api/reservations/${id}/${action}`).expect(200);
     // A session of exactly `minutes`: move its start back rather than wait (then drop the
-    // process's cached play times, which a screen update may have read in between).
+    // process's cached history, which a screen update may have read in between).
     const playFor = async (id: number, minutes: number) => {
       await act(id, 'seat');
       await act(id, 'finish');
       const knex = service.ctx.knex;
       await knex('reservations').where('id', id).update({ seatedAt: knex.raw('finished_at - INTERVAL ? SECOND', [minutes * 60]) });
-      forgetRecentSessions(knex, game.id);
+      forgetGameHistory(knex, game.id);
     };
 
-    for (const minutes of [20, 30]) {
+    // No history: a party behind a just-called one waits about the nominal 60 minutes.
+    const first = await join('First');
+    await act(first.id, 'call');
+    const before = await join('Before');
+    expect(before.estimatedWaitMinutes).toBeGreaterThanOrEqual(50);
+    await act(before.id, 'cancel');
+    await playFor(first.id, 20);
+
+    for (const minutes of [25, 30, 25]) {
       const party = await join('Early');
       await act(party.id, 'call');
       await playFor(party.id, minutes);
     }
-    // Two sessions measured: still the nominal 60 minutes. The copy is held by a called party,
-    // so the next one waits one expected play time.
-    const third = await join('Third');
-    await act(third.id, 'call');
-    const waiting = await join('Waiting');
-    expect(waiting.estimatedWaitMinutes).toBe(60);
-    await act(waiting.id, 'cancel');
-
-    await playFor(third.id, 40);
-    // Sessions of 20, 30 and 40 minutes: mean 30.
+    // Sessions of 20 to 30 minutes: the estimate moves well below the nominal hour.
     const fourth = await join('Fourth');
     await act(fourth.id, 'call');
     const next = await join('Next');
-    expect(next.estimatedWaitMinutes).toBe(30);
+    expect(next.estimatedWaitMinutes).toBeLessThan(before.estimatedWaitMinutes - 10);
+    expect(next.estimatedWaitMinutes).toBeGreaterThanOrEqual(20);
     const board = (await service.anon.get('/api/board')).body.games.find((g: { id: number }) => g.id === game.id);
-    expect(board.waiting[0]).toMatchObject({ code: next.code, estimatedWaitMinutes: 30 });
+    expect(board.waiting[0]).toMatchObject({ code: next.code, estimatedWaitMinutes: next.estimatedWaitMinutes, estimatedWait: next.estimatedWait });
+    const listed = (await service.anon.get('/api/games')).body.find((g: { id: number }) => g.id === game.id);
+    // A party joining now would stand behind Next: quoted no less than Next.
+    expect(listed.joinWait.minutes).toBeGreaterThanOrEqual(next.estimatedWaitMinutes);
+  });
+
+  test('the quote at join is kept, the real wait is derived, and today\'s accuracy is in /api/stats/today', async () => {
+    const game = (await service.staff.post('/api/games').send({ title: 'Cascadia', copies: 1, playMinutes: 30 })).body;
+    const join = async (customerName: string) =>
+      (await service.anon.post(`/api/games/${game.id}/reservations`).send({ customerName }).expect(201)).body;
+    const head = await join('Head');
+    const second = await join('Second');
+    const knex = service.ctx.knex;
+    const stored = await knex('reservations').whereIn('id', [head.id, second.id]).orderBy('id');
+    expect(stored.map((r: { quotedWaitMinutes: number }) => r.quotedWaitMinutes)).toEqual([0, second.estimatedWaitMinutes]);
+    expect(stored[1]).toMatchObject({ quotedWaitLowMinutes: second.estimatedWait.lowMinutes, quotedWaitHighMinutes: second.estimatedWait.highMinutes, waitedMs: null });
+
+    const before = (await service.staff.get('/api/stats/today').expect(200)).body.estimates;
+    await service.staff.post(`/api/reservations/${head.id}/call`).expect(200);
+    // The head was told "now" but is called 8 minutes after joining: one miss, outside the band.
+    await knex('reservations').where('id', head.id).update({ enqueuedAt: knex.raw('called_at - INTERVAL 8 MINUTE') });
+    const row = await knex('reservations').where('id', head.id).first();
+    expect(Number(row.waitedMs)).toBe(8 * 60_000);
+    const after = (await service.staff.get('/api/stats/today').expect(200)).body.estimates;
+    expect(after.parties).toBe(before.parties + 1);
+    expect(after.toldNowWaitedLong).toBe(before.toldNowWaitedLong + 1);
+    expect(after.maeMinutes).toBeGreaterThan(0);
+    expect(after.withinBandShare).toBeGreaterThanOrEqual(0);
+    expect(after.withinBandShare).toBeLessThan(1);
   });
 });

@@ -52,7 +52,7 @@ describe('the /board namespace', () => {
     const everything = JSON.stringify(client.received);
     expect(everything).not.toMatch(/Quartermaine|Featherstonehaugh|customerName|tableNumber|secret/);
     for (const secret of secrets) expect(everything).not.toContain(secret);
-    const entryKeys = ['code', 'displayName', 'estimatedWaitMinutes', 'holdExpiresAt', 'partySize', 'position'];
+    const entryKeys = ['code', 'displayName', 'estimatedWait', 'estimatedWaitMinutes', 'holdExpiresAt', 'partySize', 'position'];
     for (const snapshot of client.all<Snapshot<BoardGame>>('snapshot')) {
       for (const g of snapshot.games) {
         expect(Object.keys(g).sort()).toEqual(['calling', 'copies', 'copiesInUse', 'id', 'title', 'waiting']);

@@ -3298,6 +3298,7 @@ export interface components {
             seated: components["schemas"]["Reservation"][];
             /** @description the wait a party joining now would be quoted; null without a copy to lend */
             quotedWaitMinutes: number | null;
+            quotedWait: components["schemas"]["WaitEstimate"] & unknown;
         };
         Reservation: {
             id: number;
@@ -3310,8 +3311,9 @@ export interface components {
             status: components["schemas"]["ReservationStatus"];
             /** @description 1-based among waiting parties; null unless waiting */
             position: number | null;
-            /** @description null unless waiting */
+            /** @description null unless waiting (and when the game has no copy to lend) */
             estimatedWaitMinutes: number | null;
+            estimatedWait: components["schemas"]["WaitEstimate"];
             /**
              * Format: date-time
              * @example 2026-11-22T19:30:00.000Z
@@ -3343,6 +3345,13 @@ export interface components {
         };
         /** @enum {string} */
         ReservationStatus: "waiting" | "called" | "seated" | "finished" | "no_show" | "cancelled";
+        /** @description The same quote with its range; null when estimatedWaitMinutes is */
+        WaitEstimate: {
+            /** @description The quote: the median wait; 0 means "now" */
+            minutes: number;
+            lowMinutes: number;
+            highMinutes: number;
+        } | null;
         /** @description On live queues (lists, the staff socket): how the party is reached, its last message */
         Contact: {
             /** @description Empty: screen only */
@@ -3380,6 +3389,7 @@ export interface components {
             maxQueue: number | null;
             copiesInUse: number;
             waiting: number;
+            joinWait: components["schemas"]["WaitEstimate"] & unknown;
             /** @description Inactive games are listed to staff but take no new joins */
             active: boolean;
             /** @description Call the next party automatically when a copy frees */
@@ -3467,6 +3477,7 @@ export interface components {
             status: components["schemas"]["ReservationStatus"];
             position: number | null;
             estimatedWaitMinutes: number | null;
+            estimatedWait: components["schemas"]["WaitEstimate"] & unknown;
             /**
              * Format: date-time
              * @example 2026-11-22T19:30:00.000Z
@@ -3527,6 +3538,7 @@ export interface components {
             partySize: number;
             position: number | null;
             estimatedWaitMinutes: number | null;
+            estimatedWait: components["schemas"]["WaitEstimate"] & unknown;
             /**
              * Format: date-time
              * @example 2026-11-22T19:30:00.000Z
@@ -3541,6 +3553,17 @@ export interface components {
             /** @description Mean time from joining to being called, today */
             meanWaitMinutes: number | null;
             p90WaitMinutes: number | null;
+            /** @description Today's estimate accuracy */
+            estimates: {
+                /** @description Parties called today that had been quoted a wait when they joined */
+                parties: number;
+                /** @description Mean absolute error of the quote at join against the real wait */
+                maeMinutes: number | null;
+                /** @description Share (0–1) called within ±max(5 min, 25 %) of their quote */
+                withinBandShare: number | null;
+                /** @description Parties told "now" who waited more than 5 minutes */
+                toldNowWaitedLong: number;
+            };
             perGame: {
                 gameId: number;
                 title: string;

@@ -25,6 +25,8 @@ export type ReservationPatch = Schemas['ReservationPatch'];
 export type Transition = keyof paths extends infer P ? (P extends `/api/reservations/{id}/${infer A}` ? A : never) : never;
 
 export type Ticket = Schemas['Ticket'];
+/** A quoted wait: one number when lowMinutes = highMinutes = minutes, else a range. */
+export type WaitEstimate = NonNullable<Schemas['WaitEstimate']>;
 export type PushSubscriptionInput = Schemas['PushSubscription'];
 export type Contact = Schemas['Contact'];
 

@@ -16,9 +16,9 @@ describe('one "Add walk-in" for the floor', () => {
     const wrapper = mount(WalkInPanel, { props: { games } });
     expect(wrapper.findAll('option').map((o) => o.text())).toEqual([
       'Choose a game…',
-      'Azul — 0 waiting, ~<1 min wait',
+      'Azul — 0 waiting, any minute now',
       'Broken Box — 0 waiting, no copy to lend',
-      'Catan — 1 waiting, ~45 min wait',
+      'Catan — 1 waiting, about 45 min',
     ]);
     expect(wrapper.find('[data-testid="walkin-form"]').exists()).toBe(false);
   });
@@ -27,7 +27,7 @@ describe('one "Add walk-in" for the floor', () => {
     const api = fakeApi({ 'POST /api/games/1/reservations': { status: 201, body: { ...reservation({ code: 'NEW1', position: 2 }), secret: 's' } } });
     const wrapper = mount(WalkInPanel, { props: { games } });
     await wrapper.get('[data-testid="walkin-game"]').setValue('1');
-    expect(wrapper.get('[data-testid="walkin-quote"]').text()).toBe('Quote: ~45 min wait (1 waiting, 2 of 2 copies in use)');
+    expect(wrapper.get('[data-testid="walkin-quote"]').text()).toBe('Quote: about 45 min (1 waiting, 2 of 2 copies in use)');
     await wrapper.get('[data-testid="walkin-name"]').setValue('Noor Khan');
     await wrapper.get('form').trigger('submit');
     await flushPromises();

@@ -53,6 +53,14 @@ describe('the ticket page', () => {
     expect(document.title).toBe('Your ticket · Meeple Queue');
   });
 
+  test('an unsure estimate shows as a range, a sure one as one number', async () => {
+    const unsure = await openTicket(showing(ticket({ position: 4, estimatedWaitMinutes: 40, estimatedWait: { minutes: 40, lowMinutes: 30, highMinutes: 55 } })));
+    expect(byTestId(unsure.wrapper, 'ticket-wait').text()).toBe('30–55 min');
+    unsure.wrapper.unmount();
+    const sure = await openTicket(showing(ticket({ position: 2, estimatedWaitMinutes: 12, estimatedWait: { minutes: 12, lowMinutes: 12, highMinutes: 12 } })));
+    expect(byTestId(sure.wrapper, 'ticket-wait').text()).toBe('about 12 min');
+  });
+
   test('waiting at the head of the line: "You\'re next"', async () => {
     const { wrapper } = await openTicket(showing(ticket({ position: 1, estimatedWaitMinutes: 0 })));
     expect(wrapper.get('h1').text()).toBe("You're next");

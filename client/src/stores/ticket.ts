@@ -28,7 +28,7 @@ export const useTicketStore = defineStore('ticket', () => {
   const ticket = computed<Ticket | null>(() => {
     const current = feed.value?.ticket.value.value ?? null;
     if (current && left.value && (current.status === 'waiting' || current.status === 'called')) {
-      return { ...current, status: 'cancelled', position: null, estimatedWaitMinutes: null };
+      return { ...current, status: 'cancelled', position: null, estimatedWaitMinutes: null, estimatedWait: null };
     }
     return current;
   });
@@ -81,7 +81,7 @@ export const useTicketStore = defineStore('ticket', () => {
         ticket: ({ version: _version, ...body }) => body,
         called: (notice, current) =>
           current && notice.code.toUpperCase() === code.toUpperCase()
-            ? { ...current, status: 'called', position: null, estimatedWaitMinutes: null, holdExpiresAt: notice.holdExpiresAt }
+            ? { ...current, status: 'called', position: null, estimatedWaitMinutes: null, estimatedWait: null, holdExpiresAt: notice.holdExpiresAt }
             : null,
         // Deleted by staff: nothing left to show but that. The ticket itself stays as it was.
         removed: (notice) => {

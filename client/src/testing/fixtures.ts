@@ -20,6 +20,7 @@ export function reservation(fields: Partial<Reservation> = {}): Reservation {
     status: 'waiting',
     position: null,
     estimatedWaitMinutes: null,
+    estimatedWait: null,
     enqueuedAt: minutesAgo(10),
     calledAt: null,
     holdExpiresAt: null,
@@ -31,7 +32,7 @@ export function reservation(fields: Partial<Reservation> = {}): Reservation {
 }
 
 export function staffGame(fields: Partial<StaffGame> = {}): StaffGame {
-  return { id: 1, title: 'Catan', copies: 1, copiesInUse: 0, autoAdvance: false, calling: [], waiting: [], seated: [], quotedWaitMinutes: 0, ...fields };
+  return { id: 1, title: 'Catan', copies: 1, copiesInUse: 0, autoAdvance: false, calling: [], waiting: [], seated: [], quotedWaitMinutes: 0, quotedWait: null, ...fields };
 }
 
 export function ticket(fields: Partial<Ticket> = {}): Ticket {
@@ -43,6 +44,7 @@ export function ticket(fields: Partial<Ticket> = {}): Ticket {
     status: 'waiting',
     position: 3,
     estimatedWaitMinutes: 25,
+    estimatedWait: null,
     holdExpiresAt: null,
     gameAvailable: true,
     ...fields,
