@@ -134,7 +134,12 @@ export function createApp(ctx: AppContext, options: AppOptions): express.Express
 
   const board = new ExpressAdapter();
   board.setBasePath('/staff/queues');
-  createBullBoard({ queues: [new BullMQAdapter(ctx.jobs.queue, { readOnlyMode: false })], serverAdapter: board });
+  // The engine can be paused from here; the messages to phones are shown (failures, delays) but
+  // read-only: a paused notify queue would silently keep calls from reaching pockets.
+  createBullBoard({
+    queues: [new BullMQAdapter(ctx.jobs.queue, { readOnlyMode: false }), new BullMQAdapter(ctx.jobs.notify, { readOnlyMode: true })],
+    serverAdapter: board,
+  });
   app.use('/staff/queues', toolCsp, options.session, account, adminPage, board.getRouter());
 
   if (ctx.config.client.serve) {
