@@ -18,6 +18,7 @@ import { seededRandom } from '../server/queue/distributions';
 import { estimateQueue, withinBand } from '../server/queue/estimates';
 import { percentile } from '../server/stats/stats';
 import { simulateNight, type Estimator, type PartyRecord } from './estimators/night';
+import { lawsKnown, tablesKnown } from './estimators/oracle';
 import { PROFILES } from './estimators/profiles';
 import { estimateWaits, expectedPlayMs, TODAY_RECENT_SESSIONS } from './estimators/today';
 
@@ -43,6 +44,8 @@ const ESTIMATORS: Array<[string, Estimator]> = [
   ['naive', naive],
   ['today', today],
   ['new', fresh],
+  ['bound: laws known', lawsKnown],
+  ['bound: tables known', tablesKnown],
 ];
 
 interface Accuracy {
@@ -91,12 +94,12 @@ function main(): void {
     const results = ESTIMATORS.map((_, e) => accuracy(records, e));
     const waits = records.filter((r) => r.waitedMs !== null).map((r) => r.waitedMs! / MINUTE);
     console.log(`\n## ${profile.name} — ${nights} nights, ${records.length} parties, ${results[2]!.parties} called, mean real wait ${f1(waits.reduce((s, w) => s + w, 0) / Math.max(1, waits.length))} min`);
-    console.log(`${'estimator'.padEnd(10)}${pad('MAE join', 10)}${pad('p90 join', 10)}${pad('in band', 9)}${pad('"now">5m', 14)}${pad('MAE updates', 13)}`);
+    console.log(`${'estimator'.padEnd(22)}${pad('MAE join', 10)}${pad('p90 join', 10)}${pad('in band', 9)}${pad('"now">5m', 14)}${pad('MAE updates', 13)}`);
     ESTIMATORS.forEach(([name], e) => {
       const r = results[e]!;
-      console.log(`${name.padEnd(10)}${pad(f1(r.mae), 10)}${pad(f1(r.p90), 10)}${pad(pct(r.withinBand), 9)}${pad(`${r.toldNowWaitedLong} of ${r.toldNow}`, 14)}${pad(f1(r.maeUpdates), 13)}`);
+      console.log(`${name.padEnd(22)}${pad(f1(r.mae), 10)}${pad(f1(r.p90), 10)}${pad(pct(r.withinBand), 9)}${pad(`${r.toldNowWaitedLong} of ${r.toldNow}`, 14)}${pad(f1(r.maeUpdates), 13)}`);
     });
-    const [n, t, x] = results as [Accuracy, Accuracy, Accuracy];
+    const [n, t, x] = results as [Accuracy, Accuracy, Accuracy, ...Accuracy[]];
     const vsNaive = x.mae / n.mae;
     const vsToday = x.mae / t.mae;
     const met = vsNaive <= 0.5 && vsToday <= 0.7 && x.toldNowWaitedLong === 0 && (profile.name !== 'packed Saturday' || x.withinBand >= 0.75);

@@ -6,7 +6,7 @@
  * give up. After every change to a game, each estimator quotes every waiting party from the
  * facts the service would have read at that moment.
  */
-import { historyOf, type BusyCopy, type EndedCall, type QueueFacts } from '../../server/queue/estimates';
+import { historyOf, type BusyCopy, type EndedCall, type GameHistory, type QueueFacts } from '../../server/queue/estimates';
 import type { GameSpec, Profile } from './profiles';
 
 const MINUTE = 60_000;
@@ -18,6 +18,18 @@ export const HOLD_MS = 5 * MINUTE;
  */
 export interface GameFacts extends QueueFacts {
   sessionsMs: number[];
+  /** What no service can know, for the bounds in bench/estimators/oracle.ts only. */
+  truth: Truth;
+}
+
+/** The simulated world behind the facts: the game's real laws and when each copy in use really comes back. */
+export interface Truth {
+  profile: Profile;
+  spec: GameSpec;
+  /** when the night opened (ms) */
+  startMs: number;
+  /** per copy in use (same order as `busy`): when it will really come back (ms) */
+  freesAtMs: number[];
 }
 
 /** An estimator under test: quotes in minutes (null: no estimate) for the waiting parties, in order. */
@@ -39,6 +51,8 @@ interface Party {
   status: 'waiting' | 'called' | 'seated' | 'gone';
   calledAt: number | null;
   seatedAt: number | null;
+  /** when the copy comes back: the hold's end (no-show), else Finish; known once the party is called */
+  freesAt: number | null;
 }
 
 interface GameState {
@@ -48,6 +62,8 @@ interface GameState {
   sessions: number[];
   /** ended calls, most recent first */
   calls: EndedCall[];
+  /** what the service reads of them (re-read only when a call ends, as the read model keeps it) */
+  history: GameHistory;
 }
 
 type Random = () => number;
@@ -60,8 +76,13 @@ function gaussian(random: Random): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
+/** How long a called party who comes takes to come. */
+export function showUpTime(random: Random): number {
+  return Math.min(HOLD_MS * 0.9, exponential(random, 1.5 * MINUTE));
+}
+
 /** How long a session really takes, seated to Finish pressed. */
-function sessionLength(random: Random, profile: Profile, spec: GameSpec, seatedMinute: number): number {
+export function sessionLength(random: Random, profile: Profile, spec: GameSpec, seatedMinute: number): number {
   const play = spec.playMinutes * MINUTE;
   const draw = random();
   let ms: number;
@@ -122,9 +143,9 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
       if (random() < profile.noShow) calls.push({ noShow: true, heldMs: HOLD_MS });
       const playedMs = sessionLength(random, { ...profile, longStart: undefined }, spec, Infinity);
       sessions.push(playedMs);
-      calls.push({ noShow: false, playedMs });
+      calls.push({ noShow: false, playedMs, showUpMs: showUpTime(random) });
     }
-    return { spec, parties: [], sessions, calls };
+    return { spec, parties: [], sessions, calls, history: historyOf(calls) };
   });
   const totalWeight = profile.games.reduce((s, g) => s + g.weight, 0);
 
@@ -136,8 +157,9 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
       playMinutes: game.spec.playMinutes,
       busy: busy.map((p) => ({ status: p.status as BusyCopy['status'], calledAt: new Date(p.calledAt!), seatedAt: p.seatedAt === null ? null : new Date(p.seatedAt) })),
       waitingCount: game.parties.filter((p) => p.status === 'waiting').length,
-      history: historyOf(game.calls),
+      history: game.history,
       sessionsMs: game.sessions,
+      truth: { profile, spec: game.spec, startMs: start, freesAtMs: busy.map((p) => p.freesAt!) },
     };
   };
 
@@ -165,9 +187,13 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
       party.calledAt = now;
       party.record.waitedMs = now - party.record.joinedAt;
       const noShow = random() < profile.noShow;
-      if (noShow) agenda.at(now + HOLD_MS, () => leave(game, party, now + HOLD_MS, true));
-      else {
-        const seatAt = now + Math.min(HOLD_MS * 0.9, exponential(random, 1.5 * MINUTE));
+      if (noShow) {
+        party.freesAt = now + HOLD_MS;
+        agenda.at(now + HOLD_MS, () => leave(game, party, now + HOLD_MS, true));
+      } else {
+        const seatAt = now + showUpTime(random);
+        const length = sessionLength(random, profile, game.spec, (seatAt - start) / MINUTE);
+        party.freesAt = seatAt + length;
         agenda.at(seatAt, () => seat(game, party, seatAt));
       }
     }
@@ -181,9 +207,10 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
   const leave = (game: GameState, party: Party, now: number, noShow: boolean) => {
     if (party.status === 'seated') {
       game.sessions.unshift(now - party.seatedAt!);
-      game.calls.unshift({ noShow: false, playedMs: now - party.seatedAt! });
+      game.calls.unshift({ noShow: false, playedMs: now - party.seatedAt!, showUpMs: party.seatedAt! - party.calledAt! });
     }
     if (noShow) game.calls.unshift({ noShow: true, heldMs: now - party.calledAt! });
+    if (party.status === 'seated' || noShow) game.history = historyOf(game.calls);
     party.status = 'gone';
     game.parties = game.parties.filter((p) => p !== party);
     changed(game, now);
@@ -192,8 +219,7 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
   const seat = (game: GameState, party: Party, now: number) => {
     party.status = 'seated';
     party.seatedAt = now;
-    const length = sessionLength(random, profile, game.spec, (now - start) / MINUTE);
-    agenda.at(now + length, () => leave(game, party, now + length, false));
+    agenda.at(party.freesAt!, () => leave(game, party, party.freesAt!, false));
     quote(game, now);
   };
 
@@ -202,7 +228,7 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
     const game = games.find((g) => (pick -= g.spec.weight) < 0) ?? games[games.length - 1]!;
     const record: PartyRecord = { game: game.spec.title, joinedAt: now, atJoin: [], updates: estimators.map(() => []), waitedMs: null };
     records.push(record);
-    const party: Party = { record, status: 'waiting', calledAt: null, seatedAt: null };
+    const party: Party = { record, status: 'waiting', calledAt: null, seatedAt: null, freesAt: null };
     game.parties.push(party);
     // The 201 carries the quote, read right after the join commits and before any call.
     quote(game, now, party);
