@@ -38,12 +38,16 @@ const today: Estimator = (f) =>
     waitingCount: f.waitingCount,
   });
 
-const fresh: Estimator = (f) => estimateQueue(f).map((q) => q?.minutes ?? null);
+/** The new estimator in a café that never marks a table "wrapping up". */
+const fresh: Estimator = (f) => estimateQueue(f.unmarked).map((q) => q?.minutes ?? null);
+/** The same where staff mark tables "wrapping up" as the profile says. */
+const marked: Estimator = (f) => estimateQueue(f).map((q) => q?.minutes ?? null);
 
 const ESTIMATORS: Array<[string, Estimator]> = [
   ['naive', naive],
   ['today', today],
   ['new', fresh],
+  ['new + wrapping up', marked],
   ['bound: laws known', lawsKnown],
   ['bound: tables known', tablesKnown],
 ];

@@ -21,6 +21,8 @@ export interface BusyCopy {
   status: 'called' | 'seated';
   calledAt: Date | null;
   seatedAt: Date | null;
+  /** when staff marked the table "wrapping up" (its last round), if they did */
+  wrappingUpAt?: Date | null;
 }
 
 /** What the game's recent past says: its sessions and how often called parties did not come. */
@@ -35,23 +37,30 @@ export interface GameHistory {
   holdsMs: number[];
   /** how long the parties who came took to come, called to seated (absent: none recorded) */
   showUpsMs?: number[];
+  /** of the sessions in `sessionsMs`, how many staff marked "wrapping up" before Finish */
+  wrappedUp?: number;
+  /** for each of those, how long before Finish they were marked, most recent first */
+  wrapUpLeadsMs?: number[];
 }
 
-export const NO_HISTORY: GameHistory = { sessionsMs: [], calls: 0, noShows: 0, holdsMs: [], showUpsMs: [] };
+export const NO_HISTORY: GameHistory = { sessionsMs: [], calls: 0, noShows: 0, holdsMs: [], showUpsMs: [], wrappedUp: 0, wrapUpLeadsMs: [] };
 
 /** How much history is read per game: its latest calls that have ended (finished or no-show). */
 export const HISTORY_CALLS = 30;
 
 /**
  * One ended call of the game, most recent first: a no-show after `heldMs`, or a session of
- * `playedMs` whose party came `showUpMs` after the call.
+ * `playedMs` whose party came `showUpMs` after the call, marked "wrapping up" `wrapUpLeadMs`
+ * before Finish (null: not marked).
  */
-export type EndedCall = { noShow: true; heldMs: number } | { noShow: false; playedMs: number | null; showUpMs?: number | null };
+export type EndedCall =
+  | { noShow: true; heldMs: number }
+  | { noShow: false; playedMs: number | null; showUpMs?: number | null; wrapUpLeadMs?: number | null };
 
 /** The history of a game from its latest ended calls (beyond HISTORY_CALLS they are left out). */
 export function historyOf(ended: readonly EndedCall[]): GameHistory {
   const recent = ended.slice(0, HISTORY_CALLS);
-  const history = { sessionsMs: [] as number[], calls: recent.length, noShows: 0, holdsMs: [] as number[], showUpsMs: [] as number[] };
+  const history = { sessionsMs: [] as number[], calls: recent.length, noShows: 0, holdsMs: [] as number[], showUpsMs: [] as number[], wrappedUp: 0, wrapUpLeadsMs: [] as number[] };
   for (const call of recent) {
     if (call.noShow) {
       history.noShows += 1;
@@ -59,6 +68,10 @@ export function historyOf(ended: readonly EndedCall[]): GameHistory {
       continue;
     }
     if (call.playedMs !== null) history.sessionsMs.push(call.playedMs);
+    if (call.playedMs !== null && call.wrapUpLeadMs !== null && call.wrapUpLeadMs !== undefined) {
+      history.wrappedUp += 1;
+      history.wrapUpLeadsMs.push(call.wrapUpLeadMs);
+    }
     if (call.showUpMs !== null && call.showUpMs !== undefined) history.showUpsMs.push(call.showUpMs);
   }
   return history;
@@ -183,6 +196,35 @@ export const PRIOR_HOLD_MS = 5 * MINUTE;
  */
 export const PRIOR_SHOW_UP_WEIGHT = 5;
 
+/**
+ * "Wrapping up": staff mark a seated table when it starts its last round. Until a game has marked
+ * sessions to learn from, a marked table is taken to free 5 to 20 minutes after the mark, evenly
+ * (PRIOR_WRAP_UP_POINTS points over that span, weighing as that many sessions); and the share of
+ * tables that get marked is shrunk toward 0 (so a café that never marks loses nothing).
+ */
+export const PRIOR_WRAP_UP = { fromMs: 5 * MINUTE, toMs: 20 * MINUTE, points: 5, shareWeight: 10 };
+/** A mark older than this many of its usual leads is taken as forgotten: the table is estimated as unmarked. */
+const STALE_WRAP_UP_FACTOR = 3;
+
+export interface WrapUpLaw {
+  /** share of sessions that staff mark before Finish */
+  share: number;
+  /** how long before Finish they mark them (ascending, ms) */
+  leadsMs: Float64Array;
+}
+
+/** What the game's history says of the "wrapping up" marks. */
+export function learnWrapUps(history: Pick<GameHistory, 'sessionsMs' | 'wrappedUp' | 'wrapUpLeadsMs'>): WrapUpLaw {
+  const seen = (history.wrapUpLeadsMs ?? []).filter((ms) => Number.isFinite(ms) && ms >= 0);
+  const { fromMs, toMs, points, shareWeight } = PRIOR_WRAP_UP;
+  const prior = Array.from({ length: points }, (_, i) => fromMs + ((i + 0.5) / points) * (toMs - fromMs));
+  const sessions = history.sessionsMs.length;
+  return {
+    share: Math.min(1, (history.wrappedUp ?? 0) / (sessions + shareWeight)),
+    leadsMs: Float64Array.from([...seen, ...prior]).sort(),
+  };
+}
+
 /** The game's hold: the median time its recent no-shows kept a copy, else PRIOR_HOLD_MS. */
 export function holdTime(history: Pick<GameHistory, 'holdsMs'>): number {
   const holds = history.holdsMs.filter((ms) => Number.isFinite(ms) && ms >= 0).sort((a, b) => a - b);
@@ -260,6 +302,14 @@ export function learnedLaw(playMinutes: number, history: GameHistory): WaitLaw {
   };
   const fresh = remainingPlay(play, 0);
   const anyShowUp = showUpAfter(-1);
+  const wrapUps = learnWrapUps(history);
+  const leads = wrapUps.leadsMs;
+  /** Share of marked tables whose lead was longer than `ms`. */
+  const leadLonger = (ms: number) => {
+    let n = 0;
+    for (const lead of leads) if (lead > ms) n += 1;
+    return n / leads.length;
+  };
   const random = seededRandom(0x0cc);
   const occupancies = Float64Array.from({ length: OCCUPANCY_DRAWS }, () =>
     random() < noShow ? holdMs : anyShowUp(random()) + fresh(random(), random()),
@@ -270,8 +320,24 @@ export function learnedLaw(playMinutes: number, history: GameHistory): WaitLaw {
       const out = new Float64Array(scenarios);
       if (copy.status === 'seated') {
         const elapsed = Math.max(0, nowMs - (copy.seatedAt ?? copy.calledAt ?? new Date(nowMs)).getTime());
+        const sinceMark = copy.wrappingUpAt ? Math.max(0, nowMs - copy.wrappingUpAt.getTime()) : null;
+        if (sinceMark !== null && sinceMark <= STALE_WRAP_UP_FACTOR * leads[leads.length - 1]!) {
+          // Marked: it frees one lead after the mark, a lead longer than the time already gone.
+          let first = 0;
+          while (first < leads.length && leads[first]! <= sinceMark) first += 1;
+          for (let k = 0; k < scenarios; k += 1) {
+            out[k] = first < leads.length ? leads[first + Math.floor(u(k, 0) * (leads.length - first))]! - sinceMark : Math.max(MINUTE, 0.2 * sinceMark) * (0.5 + u(k, 0));
+          }
+          return out;
+        }
         const rest = remainingPlay(play, elapsed);
-        for (let k = 0; k < scenarios; k += 1) out[k] = rest(u(k, 0), u(k, 1));
+        for (let k = 0; k < scenarios; k += 1) {
+          // Not marked: a length that would have had it marked by now is less likely, by the share
+          // of tables marked that early (drawn again, a few times at most).
+          let r = rest(u(k, 0), u(k, 1));
+          for (let t = 1; t < 8 && wrapUps.share > 0 && u(k, 3 * t - 1) < wrapUps.share * leadLonger(r); t += 1) r = rest(u(k, 3 * t), u(k, 3 * t + 1));
+          out[k] = r;
+        }
         return out;
       }
       const sinceCall = Math.max(0, nowMs - (copy.calledAt ?? new Date(nowMs)).getTime());
