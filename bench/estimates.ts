@@ -15,10 +15,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { seededRandom } from '../server/queue/distributions';
-import { estimateQueue, withinBand } from '../server/queue/estimates';
+import { estimateQueue, learnedLaw, quoteFromScenarios, scenarioWaits, withinBand } from '../server/queue/estimates';
 import { percentile } from '../server/stats/stats';
 import { simulateNight, type Estimator, type PartyRecord } from './estimators/night';
-import { lawsKnown, tablesKnown } from './estimators/oracle';
+import { bandCentre, lawsKnown, tablesKnown } from './estimators/oracle';
 import { PROFILES } from './estimators/profiles';
 import { estimateWaits, expectedPlayMs, TODAY_RECENT_SESSIONS } from './estimators/today';
 
@@ -48,6 +48,7 @@ const ESTIMATORS: Array<[string, Estimator]> = [
   ['today', today],
   ['new', fresh],
   ['new + wrapping up', marked],
+  ['new, band centre', (f) => (f.copies > 0 ? scenarioWaits(f, learnedLaw(f.playMinutes, f.history)).map((w) => (quoteFromScenarios(w).minutes === 0 ? 0 : bandCentre(w))) : estimateQueue(f).map(() => null))],
   ['bound: laws known', lawsKnown],
   ['bound: tables known', tablesKnown],
 ];
