@@ -175,7 +175,7 @@ export function learnPlayTime(playMinutes: number, sessionsMs: readonly number[]
 /** No-show rate before a game has history, and how many calls that prior weighs. */
 export const PRIOR_NO_SHOW = { rate: 0.1, weight: 10 };
 /** Scenarios drawn per estimate (common random numbers: the same draws for every estimate). */
-export const SCENARIOS = 256;
+export const SCENARIOS = 128;
 /** Occupancies (a party ahead keeping a copy) drawn once per game and history, then picked from. */
 const OCCUPANCY_DRAWS = 512;
 /** The range shown: from the first to the third quartile of the wait (half the scenarios fall in it). */
@@ -326,7 +326,9 @@ export function learnedLaw(playMinutes: number, history: GameHistory): WaitLaw {
           let first = 0;
           while (first < leads.length && leads[first]! <= sinceMark) first += 1;
           for (let k = 0; k < scenarios; k += 1) {
-            out[k] = first < leads.length ? leads[first + Math.floor(u(k, 0) * (leads.length - first))]! - sinceMark : Math.max(MINUTE, 0.2 * sinceMark) * (0.5 + u(k, 0));
+            // Past every learned lead it is late, not gone: a few minutes more. Never "now" while it is in play.
+            const rest = first < leads.length ? leads[first + Math.floor(u(k, 0) * (leads.length - first))]! - sinceMark : Math.max(MINUTE, 0.2 * sinceMark) * (0.5 + u(k, 0));
+            out[k] = Math.max(MINUTE, rest);
           }
           return out;
         }
@@ -411,10 +413,12 @@ export function quantiles(values: Float64Array, ps: readonly number[]): number[]
 
 const QUOTE_QUANTILES = [RANGE_QUANTILES[0], 0.5, RANGE_QUANTILES[1], NOW_QUANTILE];
 
-/** The quote for one party from its waits across scenarios (ms, in any order). */
+/** The quote for one party from its waits across scenarios (ms, in any order; a Float64Array is reordered in place). */
 export function quoteFromScenarios(waitsMs: ArrayLike<number>): WaitEstimate {
-  const [low, mid, high, nowBound] = quantiles(new Float64Array(waitsMs as ArrayLike<number>), QUOTE_QUANTILES).map((ms) => ms / MINUTE) as [number, number, number, number];
-  if (nowBound < 1) return { minutes: 0, lowMinutes: 0, highMinutes: 0 };
+  const values = waitsMs instanceof Float64Array ? waitsMs : Float64Array.from(waitsMs);
+  const [lowMs, midMs, highMs, nowBoundMs] = quantiles(values, QUOTE_QUANTILES) as [number, number, number, number];
+  if (nowBoundMs < MINUTE) return { minutes: 0, lowMinutes: 0, highMinutes: 0 };
+  const [low, mid, high] = [lowMs / MINUTE, midMs / MINUTE, highMs / MINUTE];
   const minutes = Math.max(1, Math.round(mid));
   if (high - low < UNSURE_SPREAD_MINUTES) return { minutes, lowMinutes: minutes, highMinutes: minutes };
   const step = RANGE_STEP_MINUTES;
@@ -442,7 +446,8 @@ export function scenarioWaits(facts: Pick<QueueFacts, 'now' | 'copies' | 'busy' 
   const { copies, busy, waitingCount } = facts;
   const nowMs = facts.now.getTime();
   const frees = busy.map((copy, c) => law.freesIn(copy, nowMs, scenarios, (k, d) => hashUniform(k, (c << 8) | d)));
-  const waits = Array.from({ length: waitingCount }, () => new Float64Array(scenarios));
+  const all = new Float64Array(waitingCount * scenarios);
+  const waits = Array.from({ length: waitingCount }, (_, i) => all.subarray(i * scenarios, (i + 1) * scenarios));
   const servers = new Float64Array(Math.max(copies, busy.length));
   const first = servers.length - copies;
   const picks = pickIndexes(waitingCount, scenarios, law.occupancies.length);
@@ -455,7 +460,7 @@ export function scenarioWaits(facts: Pick<QueueFacts, 'now' | 'copies' | 'busy' 
       let earliest = first;
       for (let c = first + 1; c < servers.length; c += 1) if (servers[c]! < servers[earliest]!) earliest = c;
       const start = servers[earliest]!;
-      waits[i]![k] = start;
+      all[i * scenarios + k] = start;
       servers[earliest] = start + law.occupancies[picks[i * scenarios + k]!]!;
     }
   }
