@@ -31,7 +31,6 @@ export const actionNames: Record<Transition, string> = {
   ...actionLabels,
   uncall: 'Back to waiting',
   'extend-hold': 'More time',
-  'wrapping-up': 'Wrapping up (last round)',
   unseat: 'Back to called',
   'move-up': 'Move up',
   'move-down': 'Move down',
