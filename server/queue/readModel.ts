@@ -22,6 +22,7 @@ export interface ReservationView {
   calledAt: string | null;
   holdExpiresAt: string | null;
   seatedAt: string | null;
+  wrappingUpAt: string | null;
   finishedAt: string | null;
   /** codes of this game's other live parties that joined from the same phone (staff's marker) */
   sameDeviceAs: string[];
@@ -59,6 +60,7 @@ export function toReservationView(r: Reservation, position: number | null = null
     calledAt: iso(r.calledAt),
     holdExpiresAt: iso(r.holdExpiresAt),
     seatedAt: iso(r.seatedAt),
+    wrappingUpAt: iso(r.wrappingUpAt),
     finishedAt: iso(r.finishedAt),
     sameDeviceAs: [],
   };
@@ -78,25 +80,35 @@ function markSharedDevices(queue: GameQueue, rows: readonly Reservation[]): Game
   return { ...queue, waiting: queue.waiting.map(mark), calling: queue.calling.map(mark), seated: queue.seated.map(mark) };
 }
 
+/** A duration MySQL computed (a DECIMAL comes back as a string); null when a timestamp was missing. */
+type Ms = string | number | null;
+
 /** Each game's latest ended calls (finished or no-show), most recent first: its history. */
 async function queryHistory(knex: Knex, gameIds: number[]): Promise<Map<number, GameHistory>> {
   const byGame = new Map<number, EndedCall[]>(gameIds.map((id) => [id, []]));
   if (!gameIds.length) return new Map();
   const [rows] = (await knex.raw(
-    `SELECT game_id AS gameId, status, played_ms AS playedMs, held_ms AS heldMs FROM (
+    `SELECT game_id AS gameId, status, played_ms AS playedMs, held_ms AS heldMs, show_up_ms AS showUpMs, wrap_up_lead_ms AS wrapUpLeadMs FROM (
        SELECT game_id, status,
               CASE WHEN seated_at IS NOT NULL THEN TIMESTAMPDIFF(MICROSECOND, seated_at, finished_at) / 1000 END AS played_ms,
               TIMESTAMPDIFF(MICROSECOND, called_at, finished_at) / 1000 AS held_ms,
+              CASE WHEN seated_at IS NOT NULL THEN TIMESTAMPDIFF(MICROSECOND, called_at, seated_at) / 1000 END AS show_up_ms,
+              CASE WHEN wrapping_up_at IS NOT NULL THEN TIMESTAMPDIFF(MICROSECOND, wrapping_up_at, finished_at) / 1000 END AS wrap_up_lead_ms,
               ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY finished_at DESC, id DESC) AS rn
        FROM reservations
        WHERE status IN ('finished', 'no_show') AND called_at IS NOT NULL AND finished_at IS NOT NULL AND game_id IN (?)
      ) recent WHERE rn <= ? ORDER BY rn`,
     [gameIds, HISTORY_CALLS],
-  )) as [Array<{ gameId: number; status: string; playedMs: string | number | null; heldMs: string | number }>];
+  )) as [Array<{ gameId: number; status: string; playedMs: Ms; heldMs: string | number; showUpMs: Ms; wrapUpLeadMs: Ms }>];
+  const ms = (value: Ms) => (value === null ? null : Number(value));
   for (const row of rows) {
     byGame
       .get(row.gameId)
-      ?.push(row.status === 'no_show' ? { noShow: true, heldMs: Number(row.heldMs) } : { noShow: false, playedMs: row.playedMs === null ? null : Number(row.playedMs) });
+      ?.push(
+        row.status === 'no_show'
+          ? { noShow: true, heldMs: Number(row.heldMs) }
+          : { noShow: false, playedMs: ms(row.playedMs), showUpMs: ms(row.showUpMs), wrapUpLeadMs: ms(row.wrapUpLeadMs) },
+      );
   }
   return new Map([...byGame].map(([id, calls]) => [id, historyOf(calls)]));
 }
@@ -160,7 +172,7 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
       copies: game.copies,
       playMinutes: game.playMinutes,
       history: histories.get(game.id) ?? NO_HISTORY,
-      busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt })),
+      busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt, wrappingUpAt: r.wrappingUpAt })),
       // One more than wait: the last estimate is what a party joining now is quoted.
       waitingCount: waitingRows.length + 1,
     });
@@ -240,8 +252,8 @@ export async function busyCopies(knex: Knex, gameIds: readonly number[]): Promis
   const rows = await Reservation.query(knex)
     .whereIn('gameId', gameIds)
     .whereIn('status', USING_A_COPY)
-    .select('gameId', 'status', 'calledAt', 'seatedAt');
-  for (const r of rows) byGame.get(r.gameId)?.push({ status: r.status as BusyCopy['status'], calledAt: r.calledAt, seatedAt: r.seatedAt });
+    .select('gameId', 'status', 'calledAt', 'seatedAt', 'wrappingUpAt');
+  for (const r of rows) byGame.get(r.gameId)?.push({ status: r.status as BusyCopy['status'], calledAt: r.calledAt, seatedAt: r.seatedAt, wrappingUpAt: r.wrappingUpAt });
   return byGame;
 }
 

@@ -33,6 +33,7 @@ export const ReservationSchema = z
     calledAt: isoDate.nullable(),
     holdExpiresAt: isoDate.nullable(),
     seatedAt: isoDate.nullable(),
+    wrappingUpAt: isoDate.nullable().openapi({ description: 'When staff marked the table "wrapping up" (its last round); null if not' }),
     finishedAt: isoDate.nullable(),
     sameDeviceAs: z.array(z.string()).openapi({
       description: "Codes of this game's other live parties that joined from the same phone (empty when none)",

@@ -151,7 +151,7 @@ describe('the client API contract', () => {
 
   it('the document still offers the reservation transitions the client names', () => {
     expect(transitionActions.sort()).toEqual(
-      ['call', 'cancel', 'extend-hold', 'finish', 'move-down', 'move-up', 'no-show', 'reinstate', 'requeue', 'seat', 'uncall', 'unfinish', 'unseat'].sort(),
+      ['call', 'cancel', 'extend-hold', 'finish', 'move-down', 'move-up', 'no-show', 'reinstate', 'requeue', 'seat', 'uncall', 'unfinish', 'unseat', 'wrapping-up'].sort(),
     );
   });
 

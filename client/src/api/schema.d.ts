@@ -1970,6 +1970,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reservations/{id}/wrapping-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a seated table as wrapping up (its last round): the waits behind it shorten */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The reservation after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Reservation"];
+                    };
+                };
+                /** @description Validation failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No staff session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reservations/{id}/move-up": {
         parameters: {
             query?: never;
@@ -3334,6 +3408,12 @@ export interface components {
              * @example 2026-11-22T19:30:00.000Z
              */
             seatedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When staff marked the table "wrapping up" (its last round); null if not
+             * @example 2026-11-22T19:30:00.000Z
+             */
+            wrappingUpAt: string | null;
             /**
              * Format: date-time
              * @example 2026-11-22T19:30:00.000Z

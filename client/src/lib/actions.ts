@@ -21,6 +21,7 @@ export const actionLabels: Record<Transition, string> = {
   reinstate: 'Back in queue',
   requeue: 'To the back',
   'extend-hold': '+ Time',
+  'wrapping-up': 'Last round',
   'move-up': '▲',
   'move-down': '▼',
 };
@@ -48,6 +49,7 @@ export const actionDone: Record<Transition, string> = {
   reinstate: 'Back in the queue at its place:',
   requeue: 'Sent to the back of the queue:',
   'extend-hold': 'More time for',
+  'wrapping-up': 'Wrapping up:',
   'move-up': 'Moved up:',
   'move-down': 'Moved down:',
 };
@@ -56,7 +58,7 @@ export const actionDone: Record<Transition, string> = {
 export const DESTRUCTIVE: ReadonlySet<Transition> = new Set<Transition>(['cancel', 'no-show']);
 
 /** The moves a row in the live queue shows as buttons of its own; the steps back live in the undo toast and the ended list. */
-export const ROW_ACTIONS: ReadonlySet<Transition> = new Set<Transition>(['call', 'seat', 'finish', 'no-show', 'cancel', 'extend-hold']);
+export const ROW_ACTIONS: ReadonlySet<Transition> = new Set<Transition>(['call', 'seat', 'wrapping-up', 'finish', 'no-show', 'cancel', 'extend-hold']);
 /** Moving a waiting party up or down: small buttons beside its position. */
 export const PLACE_ACTIONS: ReadonlySet<Transition> = new Set<Transition>(['move-up', 'move-down']);
 
