@@ -27,12 +27,15 @@ const FLOORS = {
 
 const LONG_TITLE = 'The Lord of the Rings: Journeys in Middle-earth';
 
-/** 14 more games, most with parties waiting and some called; a few quiet, one with a long title. */
+/**
+ * 14 more games, most with parties waiting, every copy in use (so auto-advance calls nobody
+ * more) and one party called in every third; a few quiet, one with a long title.
+ */
 const MORE_GAMES: DemoGame[] = DEMO_GAMES_40.slice(6, 20).map((g, i) => ({
   ...g,
   title: i === 3 ? LONG_TITLE : g.title,
   finished: 0,
-  seated: 0,
+  seated: i % 3 === 0 ? g.copies - 1 : g.copies,
   called: i % 3 === 0 ? 1 : 0,
   waiting: [2, 4, 0, 3, 1, 5, 2, 0, 3, 6, 1, 2, 4, 0][i]!,
 }));

@@ -10,16 +10,16 @@ export const BOARD = {
   /** A waiting party's line: 45 px at 1080p (base font 28 px), 32 px at 720p. */
   rowEm: 1.6,
   /** A called party: its line, then "4:56 left to come" under it. */
-  callingRowEm: 2.5,
+  callingRowEm: 2.6,
   /** The "+N more" line of a card that cannot show everyone. */
   moreEm: 1.6,
   /** A game title's font and line height (titles wrap, never cut). */
   titleFontEm: 1.3,
   titleLineEm: 1.3 * 1.15,
   /** The copies line under a title, and a line of the "no queue" list. */
-  metaLineEm: 1.25,
+  metaLineEm: 1.15,
   /** A card's padding, border and the rule under its header. */
-  cardChromeEm: 1.6,
+  cardChromeEm: 1.45,
   /** Between cards and between columns. */
   gapEm: 0.7,
   /** A column narrower than this squeezes the names; more games go on more pages instead. */
@@ -27,6 +27,8 @@ export const BOARD = {
   maxColumns: 4,
   /** The layout may draw everything up to this much larger when there is room to fill. */
   maxScale: 1.6,
+  /** And space party lines out up to this much when the width, not the height, stopped the scale. */
+  maxRowStretch: 1.5,
   /** A bold title character's mean width in em of its own font, rounded up so wraps are never underestimated. */
   charEm: 0.64,
   /** The same for regular text (the copies line). */
@@ -67,8 +69,11 @@ const META_UNAVAILABLE_CHARS = 50;
 export interface GameBlock {
   kind: 'game';
   id: number;
-  /** Parties drawn, called first; the rest are "+N more". */
+  /** The parties drawn, called first: `shown` of them from index `from`. A game too long for the
+   * room left in a column goes on in the next one (`from` > 0 there), never cut in the middle of a party. */
+  from: number;
   shown: number;
+  /** Parties not drawn anywhere, counted as "+N more" (a queue longer than a whole page). */
   more: number;
 }
 
@@ -83,6 +88,8 @@ export type Block = GameBlock | IdleBlock;
 export interface BoardLayout {
   /** The grid's font relative to the base font (1 to BOARD.maxScale). */
   scale: number;
+  /** Party lines drawn this much taller than BOARD says, to fill a screen that is left when the width stops `scale` (1 to BOARD.maxRowStretch). */
+  rowStretch: number;
   columns: number;
   /** pages[p][c]: the blocks of column c of page p, top to bottom. */
   pages: Block[][][];
@@ -104,24 +111,18 @@ function headerEm(game: GameToFit, innerEm: number): number {
   return textLines(game.title.length, BOARD.titleFontEm, innerEm) * BOARD.titleLineEm + textLines(meta, 0.9, innerEm, BOARD.plainCharEm) * BOARD.metaLineEm;
 }
 
-function partiesEm(calling: number, waiting: number): number {
-  return calling * BOARD.callingRowEm + waiting * BOARD.rowEm;
+interface Rows {
+  row: number;
+  calling: number;
+  more: number;
 }
 
-/** How many parties a card of at most `heightEm` shows: everyone, or as many as fit with a "+N more" line. */
-function capParties(game: GameToFit, header: number, heightEm: number): { shown: number; more: number; height: number } {
-  const total = game.calling + game.waiting;
-  const full = BOARD.cardChromeEm + header + partiesEm(game.calling, game.waiting);
-  if (full <= heightEm) return { shown: total, more: 0, height: full };
-  let room = heightEm - BOARD.cardChromeEm - header - BOARD.moreEm;
-  let shown = 0;
-  for (let i = 0; i < total; i++) {
-    const row = i < game.calling ? BOARD.callingRowEm : BOARD.rowEm;
-    if (row > room) break;
-    room -= row;
-    shown += 1;
-  }
-  return { shown, more: total - shown, height: heightEm - room };
+function rowsAt(stretch: number): Rows {
+  return { row: BOARD.rowEm * stretch, calling: BOARD.callingRowEm * stretch, more: BOARD.moreEm * stretch };
+}
+
+function partiesEm(calling: number, waiting: number, rows: Rows): number {
+  return calling * rows.calling + waiting * rows.row;
 }
 
 interface Packed {
@@ -131,7 +132,7 @@ interface Packed {
 }
 
 /** Fills columns top to bottom, in order, then the next page. */
-function pack(games: readonly GameToFit[], columns: number, widthEm: number, heightEm: number): Packed {
+function pack(games: readonly GameToFit[], columns: number, widthEm: number, heightEm: number, rows: Rows = rowsAt(1)): Packed {
   const columnEm = (widthEm - (columns - 1) * BOARD.gapEm) / columns;
   const innerEm = columnEm - 1.2;
   const pages: Block[][][] = [];
@@ -155,12 +156,45 @@ function pack(games: readonly GameToFit[], columns: number, widthEm: number, hei
   const left = () => heightEm - used;
 
   for (const game of games.filter((g) => g.calling + g.waiting > 0)) {
-    const header = headerEm(game, innerEm);
-    const full = capParties(game, header, Infinity).height;
-    if (full > left() && (full <= heightEm || left() < heightEm / 2) && column.length) nextColumn();
-    const fitted = capParties(game, header, left());
-    if (fitted.more) capped = true;
-    place({ kind: 'game', id: game.id, shown: fitted.shown, more: fitted.more }, fitted.height);
+    const header = BOARD.cardChromeEm + headerEm(game, innerEm);
+    const total = game.calling + game.waiting;
+    const rowAt = (i: number) => (i < game.calling ? rows.calling : rows.row);
+    /** How many parties from `from` fit in `room` em, and the height they take. */
+    const fit = (from: number, room: number) => {
+      let count = 0;
+      let height = 0;
+      while (from + count < total && height + rowAt(from + count) <= room) height += rowAt(from + count++);
+      return { count, height };
+    };
+    let from = 0;
+    let columnsUsed = 0;
+    while (from < total) {
+      const rest = total - from;
+      let slice = fit(from, left() - header);
+      if (slice.count < rest) {
+        // Split only with two parties on each side; otherwise the whole card starts the next column.
+        if (column.length && (slice.count < 2 || rest - slice.count < 2)) {
+          nextColumn();
+          continue;
+        }
+        columnsUsed += 1;
+        if (columnsUsed >= columns) {
+          // A queue longer than a whole page: what fits, and "+N more".
+          slice = fit(from, left() - header - rows.more);
+          place({ kind: 'game', id: game.id, from, shown: slice.count, more: rest - slice.count }, header + slice.height + rows.more);
+          capped = true;
+          break;
+        }
+        // An empty column that holds not even one party (a tiny screen): one anyway, so the loop ends.
+        const count = Math.max(1, slice.count);
+        place({ kind: 'game', id: game.id, from, shown: count, more: 0 }, header + (slice.count ? slice.height : rowAt(from)));
+        from += count;
+        nextColumn();
+        continue;
+      }
+      place({ kind: 'game', id: game.id, from, shown: rest, more: 0 }, header + slice.height);
+      from = total;
+    }
   }
 
   const idle = games.filter((g) => g.calling + g.waiting === 0);
@@ -197,25 +231,39 @@ function pack(games: readonly GameToFit[], columns: number, widthEm: number, hei
  * nobody waits for come last, one line each, so they take little room.
  */
 export function layoutBoard(games: readonly GameToFit[], space: Space): BoardLayout {
-  if (games.length === 0 || space.widthPx <= 0 || space.heightPx <= 0) return { scale: 1, columns: 1, pages: [] };
-  const tryScale = (scale: number, allowCapped: boolean): BoardLayout | null => {
+  if (games.length === 0 || space.widthPx <= 0 || space.heightPx <= 0) return { scale: 1, rowStretch: 1, columns: 1, pages: [] };
+  const columnsAt = (widthEm: number) =>
+    Math.max(1, Math.min(BOARD.maxColumns, Math.floor((widthEm + BOARD.gapEm) / (BOARD.minColumnEm + BOARD.gapEm))));
+  const onePage = (scale: number, allowCapped: boolean, stretch = 1, only?: number): BoardLayout | null => {
     const em = space.basePx * scale;
     const widthEm = space.widthPx / em;
     const heightEm = space.heightPx / em;
-    const fitting = Math.max(1, Math.min(BOARD.maxColumns, Math.floor((widthEm + BOARD.gapEm) / (BOARD.minColumnEm + BOARD.gapEm))));
-    for (let columns = 1; columns <= fitting; columns++) {
-      const packed = pack(games, columns, widthEm, heightEm);
-      if (packed.pages.length === 1 && (allowCapped || !packed.capped)) return { scale, columns, pages: packed.pages };
+    for (let columns = only ?? 1; columns <= (only ?? columnsAt(widthEm)); columns++) {
+      const packed = pack(games, columns, widthEm, heightEm, rowsAt(stretch));
+      if (packed.pages.length === 1 && (allowCapped || !packed.capped)) return { scale, rowStretch: stretch, columns, pages: packed.pages };
     }
     return null;
   };
+  const steps = (from: number) => Array.from({ length: Math.round((from - 1) / 0.05) + 1 }, (_, i) => Math.round((from - i * 0.05) * 100) / 100);
   for (const allowCapped of [false, true]) {
-    for (let scale = BOARD.maxScale; scale >= 1; scale = Math.round((scale - 0.05) * 100) / 100) {
-      const found = tryScale(scale, allowCapped);
-      if (found) return found;
+    for (const scale of steps(BOARD.maxScale)) {
+      const found = onePage(scale, allowCapped);
+      if (!found) continue;
+      // The width may have stopped the scale with height to spare: space the lines out into it.
+      for (const stretch of steps(BOARD.maxRowStretch)) {
+        const stretched = onePage(scale, allowCapped, stretch, found.columns);
+        if (stretched) return stretched;
+      }
+      return found;
     }
   }
-  const widthEm = space.widthPx / space.basePx;
-  const columns = Math.max(1, Math.min(BOARD.maxColumns, Math.floor((widthEm + BOARD.gapEm) / (BOARD.minColumnEm + BOARD.gapEm))));
-  return { scale: 1, columns, pages: pack(games, columns, widthEm, space.heightPx / space.basePx).pages };
+  // More than one page: as few as it takes at the base size, lines spaced out as far as that count allows.
+  const columns = columnsAt(space.widthPx / space.basePx);
+  const paged = (stretch: number) => pack(games, columns, space.widthPx / space.basePx, space.heightPx / space.basePx, rowsAt(stretch)).pages;
+  const fewest = paged(1);
+  for (const stretch of steps(BOARD.maxRowStretch)) {
+    const pages = paged(stretch);
+    if (pages.length <= fewest.length) return { scale: 1, rowStretch: stretch, columns, pages };
+  }
+  return { scale: 1, rowStretch: 1, columns, pages: fewest };
 }
