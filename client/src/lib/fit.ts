@@ -121,9 +121,6 @@ function rowsAt(stretch: number): Rows {
   return { row: BOARD.rowEm * stretch, calling: BOARD.callingRowEm * stretch, more: BOARD.moreEm * stretch };
 }
 
-function partiesEm(calling: number, waiting: number, rows: Rows): number {
-  return calling * rows.calling + waiting * rows.row;
-}
 
 interface Packed {
   pages: Block[][][];
