@@ -131,7 +131,7 @@ interface Packed {
 /** Fills columns top to bottom, in order, then the next page. */
 function pack(games: readonly GameToFit[], columns: number, widthEm: number, heightEm: number, rows: Rows = rowsAt(1)): Packed {
   const columnEm = (widthEm - (columns - 1) * BOARD.gapEm) / columns;
-  const innerEm = columnEm - 1.2;
+  const innerEm = columnEm - 1;
   const pages: Block[][][] = [];
   let page: Block[][] = [];
   let column: Block[] = [];
