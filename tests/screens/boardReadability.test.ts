@@ -2,7 +2,7 @@
  * The TV board read from across the room (issue 16): in real Chromium against the real service,
  * with 6 and then 20 games, at 1280x720 and 1920x1080, on every page the board rotates through.
  *
- * Floors (docs/SCREENS.md#the-tv-board):
+ * Floors (docs/BOARD.md):
  * - the smallest text drawn: 24 px at 1080p, 18 px at 720p (about 1.5 cm and 1.4 cm tall on a
  *   55" and a 32" TV: letters readable at five metres need about 1 cm);
  * - a queue row: 40 px at 1080p, 27 px at 720p (the same share of the screen).
