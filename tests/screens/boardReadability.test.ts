@@ -257,6 +257,7 @@ test('a new call flashes the "Now calling" strip and chimes; with sound switched
   // Auto-advance calls the party at once: the copy is free.
   await page.locator(`[data-testid="board-calling-${called.code}"].fresh`).waitFor({ timeout: 5000 });
   expect(await page.getByTestId('board-calling-strip').getAttribute('class')).toMatch(/\bflash\b/);
+  if (process.env.BOARD_SCREENSHOTS) await page.screenshot({ path: resolve(process.env.BOARD_SCREENSHOTS, 'board-1080p-new-call.png') });
   await eventually(async () => (await spy()).tones > before);
 
   // Sound off survives a reload (localStorage), and the next call flashes without a tone.

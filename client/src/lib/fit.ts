@@ -25,8 +25,8 @@ export const BOARD = {
   /** A column narrower than this squeezes the names; more games go on more pages instead. */
   minColumnEm: 16.5,
   maxColumns: 4,
-  /** The layout may draw everything up to this much larger when there is room to fill. */
-  maxScale: 1.6,
+  /** The layout may draw everything up to this much larger when there is room to fill (a quiet evening). */
+  maxScale: 2,
   /** And space party lines out up to this much when the width, not the height, stopped the scale. */
   maxRowStretch: 1.5,
   /** A bold title character's mean width in em of its own font, rounded up so wraps are never underestimated. */
