@@ -250,6 +250,7 @@ test('a new call flashes the "Now calling" strip and chimes; with sound switched
   await page.getByTestId('board-tap-for-sound').waitFor();
   await page.mouse.click(10, 10);
   await eventually(async () => (await spy()).contexts === 1);
+  await page.getByTestId('board-tap-for-sound').waitFor({ state: 'detached' });
 
   const game = await createGame(service, { title: 'Cascadia Chime Test', copies: 1 });
   const before = (await spy()).tones;

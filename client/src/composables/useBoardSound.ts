@@ -44,9 +44,9 @@ export function useBoardSound() {
   }
 
   function chime() {
-    if (!enabled.value) return;
-    const ctx = context();
-    if (ctx) playChime(ctx);
+    // Not before a tap has let the audio run: notes queued on a suspended context would all
+    // sound at once on the tap, long after the call.
+    if (enabled.value && audio?.state === 'running') playChime(audio);
   }
 
   const gesture = () => {
