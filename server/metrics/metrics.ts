@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { JOB_NAMES } from '../jobs/producer';
 import { owedCalls, queueStateReader, type QueueStateSource } from './queueState';
 
 /** The realtime pipeline's two coalesced steps (server/realtime/). */
@@ -40,7 +41,8 @@ const SERVICE_VERSION = (() => {
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
- * One registry per app instance (tests start several in one process). Every label is bounded:
+ * One registry per app instance (tests start several in one process). Queue jobs are labelled
+ * `job_name`: Prometheus keeps `job` for the scrape job (and would rename ours). Every label is bounded:
  * games by the café's games (id and title, never a customer's data), jobs by their names,
  * routes by the route table, statuses by HTTP's.
  */
@@ -67,12 +69,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const jobLatency = new Histogram({
     name: 'meeple_job_latency_seconds',
     help: 'Delay between a queue job being due and a worker starting it',
-    labelNames: ['job'],
+    labelNames: ['job_name'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
-  const jobDuration = new Histogram({ name: 'meeple_job_duration_seconds', help: 'How long a queue job ran', labelNames: ['job'], buckets: DURATION_BUCKETS, registers });
-  const jobFailures = new Counter({ name: 'meeple_job_failures_total', help: 'Queue jobs that failed (threw)', labelNames: ['job'], registers });
+  const jobDuration = new Histogram({ name: 'meeple_job_duration_seconds', help: 'How long a queue job ran', labelNames: ['job_name'], buckets: DURATION_BUCKETS, registers });
+  const jobFailures = new Counter({ name: 'meeple_job_failures_total', help: 'Queue jobs that failed (threw)', labelNames: ['job_name'], registers });
   const reconcileRuns = new Counter({ name: 'meeple_reconcile_runs_total', help: 'Reconcile passes, by outcome', labelNames: ['outcome'], registers });
   const reconcileRepairs = new Counter({
     name: 'meeple_reconcile_repairs_total',
@@ -80,6 +82,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     labelNames: ['repair'],
     registers,
   });
+  // Zero from the start: Prometheus' increase() cannot see a series' first sample as a rise.
+  for (const job of JOB_NAMES) jobFailures.inc({ job_name: job }, 0);
   for (const outcome of ['ok', 'failed']) reconcileRuns.inc({ outcome }, 0);
   for (const repair of ['call', 'hold']) reconcileRepairs.inc({ repair }, 0);
 
@@ -163,10 +167,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
       wait.observe(Math.max(0, waitedMs) / 1000);
     },
     partyNoShow: (gameId) => noShows.inc({ game_id: String(gameId) }),
-    jobStarted: (name, latencyMs) => jobLatency.observe({ job: name }, Math.max(0, latencyMs) / 1000),
+    jobStarted: (name, latencyMs) => jobLatency.observe({ job_name: name }, Math.max(0, latencyMs) / 1000),
     jobFinished: (name, seconds, failed) => {
-      jobDuration.observe({ job: name }, seconds);
-      if (failed) jobFailures.inc({ job: name });
+      jobDuration.observe({ job_name: name }, seconds);
+      if (failed) jobFailures.inc({ job_name: name });
     },
     reconciled: (result) => {
       reconcileRuns.inc({ outcome: result === 'failed' ? 'failed' : 'ok' });

@@ -154,15 +154,15 @@ describe('with the workers running: jobs are timed and failures counted by job',
   test('an advance job runs and is timed; a job that throws is a failure of its name', async () => {
     const game = await createGame(service, { copies: 1 });
     await join(service, game.id, 'Pat');
-    await eventually(async () => (sampleValue(await scrape(service), 'meeple_job_duration_seconds_count', { job: 'advance' }) ?? 0) > 0);
+    await eventually(async () => (sampleValue(await scrape(service), 'meeple_job_duration_seconds_count', { job_name: 'advance' }) ?? 0) > 0);
     let samples = await scrape(service);
-    expect(sampleValue(samples, 'meeple_job_latency_seconds_count', { job: 'advance' })).toBeGreaterThan(0);
-    expect(sampleValue(samples, 'meeple_job_failures_total', { job: 'advance' })).toBeUndefined();
+    expect(sampleValue(samples, 'meeple_job_latency_seconds_count', { job_name: 'advance' })).toBeGreaterThan(0);
+    expect(sampleValue(samples, 'meeple_job_failures_total', { job_name: 'advance' })).toBe(0);
 
     await service.ctx.jobs.queue.add('not-a-job', {}, { attempts: 1 });
     samples = await eventually(async () => {
       const s = await scrape(service);
-      return sampleValue(s, 'meeple_job_failures_total', { job: 'not-a-job' }) === 1 ? s : undefined;
+      return sampleValue(s, 'meeple_job_failures_total', { job_name: 'not-a-job' }) === 1 ? s : undefined;
     });
     expect(sampleValue(samples, 'meeple_owed_calls', { game_id: String(game.id), game: game.title })).toBe(0);
   });
