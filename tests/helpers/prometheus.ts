@@ -140,7 +140,7 @@ export async function startPrometheus(files: Record<string, string>): Promise<Pr
     await eventually(async () => (await fetch(`${url}/-/ready`)).status === 200, 30_000, 100);
   } catch (err) {
     await stop();
-    throw new Error(`Prometheus did not get ready: ${String(err)}\n${logs}`);
+    throw new Error(`Prometheus did not get ready:\n${logs}`, { cause: err });
   }
   return {
     url,

@@ -16,6 +16,13 @@ async function scrape(service: TestService): Promise<Sample[]> {
   return parseExposition(res.text);
 }
 
+/** Scrapes until `ok` holds (within eventually's time), and returns that scrape. */
+async function scrapeUntil(service: TestService, ok: (samples: Sample[]) => boolean): Promise<Sample[]> {
+  let last: Sample[] = [];
+  await eventually(async () => ok((last = await scrape(service))));
+  return last;
+}
+
 describe('with the engine stopped (RUN_WORKERS=false): a stuck queue shows', () => {
   let service: TestService;
   beforeAll(async () => {
@@ -99,10 +106,7 @@ describe('with the engine stopped (RUN_WORKERS=false): a stuck queue shows', () 
     await board.waitFor('snapshot');
     const game = await createGame(service, { copies: 1 });
     await join(service, game.id, 'Ari');
-    const samples = await eventually(async () => {
-      const s = await scrape(service);
-      return (sampleValue(s, 'meeple_realtime_flush_seconds_count', { step: 'publish' }) ?? 0) > 0 ? s : undefined;
-    });
+    const samples = await scrapeUntil(service, (s) => (sampleValue(s, 'meeple_realtime_flush_seconds_count', { step: 'publish' }) ?? 0) > 0);
     expect(sampleValue(samples, 'meeple_socket_connections', { namespace: '/board' })).toBe(1);
     expect(sampleValue(samples, 'meeple_socket_connections', { namespace: '/staff' })).toBe(0);
     expect(sampleValue(samples, 'meeple_realtime_flush_seconds_count', { step: 'announce' })).toBeGreaterThan(0);
@@ -120,10 +124,7 @@ describe('with the engine stopped (RUN_WORKERS=false): a stuck queue shows', () 
 
     await service.ctx.jobs.queue.pause();
     try {
-      expect(sampleValue(await eventually(async () => {
-        const s = await scrape(service);
-        return sampleValue(s, 'meeple_engine_paused') === 1 ? s : undefined;
-      }), 'meeple_engine_paused')).toBe(1);
+      expect(sampleValue(await scrapeUntil(service, (s) => sampleValue(s, 'meeple_engine_paused') === 1), 'meeple_engine_paused')).toBe(1);
     } finally {
       await service.ctx.jobs.queue.resume();
     }
@@ -160,10 +161,7 @@ describe('with the workers running: jobs are timed and failures counted by job',
     expect(sampleValue(samples, 'meeple_job_failures_total', { job_name: 'advance' })).toBe(0);
 
     await service.ctx.jobs.queue.add('not-a-job', {}, { attempts: 1 });
-    samples = await eventually(async () => {
-      const s = await scrape(service);
-      return sampleValue(s, 'meeple_job_failures_total', { job_name: 'not-a-job' }) === 1 ? s : undefined;
-    });
+    samples = await scrapeUntil(service, (s) => sampleValue(s, 'meeple_job_failures_total', { job_name: 'not-a-job' }) === 1);
     expect(sampleValue(samples, 'meeple_owed_calls', { game_id: String(game.id), game: game.title })).toBe(0);
   });
 });

@@ -98,10 +98,8 @@ describe('every name the rules and the dashboard use is exported', () => {
   });
 
   test('the parser finds names in every expression', () => {
-    for (const { where, expr } of [...ruleExprs, ...panelExprs, ...templateExprs]) {
-      expect([where, metricNamesIn(expr).length]).toEqual([where, expect.any(Number)]);
-      if (!metricNamesIn(expr).length) throw new Error(`${where}: no metric name found in ${expr}`);
-    }
+    const empty = [...ruleExprs, ...panelExprs, ...templateExprs].filter(({ expr }) => metricNamesIn(expr).length === 0);
+    expect(empty).toEqual([]);
   });
 
   test.each([

@@ -81,10 +81,10 @@ describe('a real Prometheus scraping two instances sees a stuck queue', () => {
   });
 
   test('both instances are scraped with the token, each on its own address', async () => {
-    const up = await eventually(async () => {
+    const up = (await eventually(async () => {
       const result = await prometheus!.query('up{job="meeple-queue"} == 1');
       return result.length === 2 ? result : undefined;
-    }, 30_000, 250);
+    }, 30_000, 250))!;
     expect(up.map((s) => s.metric.instance).sort()).toEqual(apps.map((a) => `127.0.0.1:${a.port}`).sort());
     const versions = await prometheus!.query('count(meeple_build_info)');
     expect(versions[0]!.value[1]).toBe('2');
@@ -106,13 +106,13 @@ describe('a real Prometheus scraping two instances sees a stuck queue', () => {
     const ours = async (state: string) =>
       (await prometheus!.alerts()).find((a) => a.labels.alertname === 'MeepleQueueStuck' && a.labels.game_id === String(game.id) && a.state === state);
 
-    const pending = await eventually(() => ours('pending'), 30_000, 250);
+    const pending = (await eventually(() => ours('pending'), 30_000, 250))!;
     expect(pending.labels).toMatchObject({ severity: 'critical', game: 'Stuck Evening' });
     // Both instances report the same owed call (MySQL): the rule's max keeps it one alert.
     const owed = await prometheus!.query(`meeple_owed_calls{game_id="${game.id}"}`);
     expect(owed.map((s) => s.value[1])).toEqual(['1', '1']);
 
-    const firing = await eventually(() => ours('firing'), 60_000, 500);
+    const firing = (await eventually(() => ours('firing'), 60_000, 500))!;
     expect(firing.annotations.summary).toBe('The queue of Stuck Evening is stuck: 1 call(s) owed for a minute');
     expect(firing.annotations.runbook_url).toBe('docs/OPERATIONS.md#meeplequeuestuck');
 

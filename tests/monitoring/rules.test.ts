@@ -77,7 +77,7 @@ describe('every alert is tested, firing and quiet', () => {
 });
 
 describe('every alert is actionable', () => {
-  const operations = readFileSync(join(REPO_ROOT, 'docs', 'OPERATIONS.md'), 'utf8');
+  const operations = readFileSync(join(REPO_ROOT, 'docs/OPERATIONS.md'), 'utf8');
   const headings = new Set([...operations.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
 
   test.each(alerts.map((a) => [a.alert, a] as const))('%s: severity, summary, description, and a runbook section in docs/OPERATIONS.md', (name, alert) => {
