@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { JOB_NAMES } from '../jobs/producer';
+import { JOB_NAMES, QUEUE_NAME } from '../jobs/producer';
 import { owedCalls, queueStateReader, type QueueStateSource } from './queueState';
 
 /** The realtime pipeline's two coalesced steps (server/realtime/). */
@@ -150,12 +150,14 @@ export function createMetrics(options: MetricsOptions): Metrics {
   });
   new Gauge({
     name: 'meeple_engine_paused',
-    help: 'Whether the queue engine is paused (1, from Bull Board), running (0); absent when Redis does not say',
+    help: 'Whether the queue engine is paused (1, from Bull Board) or running (0); absent when Redis does not say',
+    // A label, so that "absent" can be said: a gauge without labels always shows a value.
+    labelNames: ['queue'],
     registers,
     async collect() {
       this.reset();
       const { engine } = await state();
-      if (engine !== 'unknown') this.set(engine === 'paused' ? 1 : 0);
+      if (engine !== 'unknown') this.set({ queue: QUEUE_NAME }, engine === 'paused' ? 1 : 0);
     },
   });
 

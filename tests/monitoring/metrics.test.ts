@@ -8,7 +8,11 @@ import { createGame, join } from '../helpers/api';
 import { closeAllClients, connect } from '../helpers/sockets';
 import { parseExposition, sampleValue, type Sample } from '../helpers/prometheus';
 import { eventually, startTestService, type TestService } from '../helpers/testService';
+import Redis from 'ioredis';
 import { reconcile } from '../../server/queue/reconcile';
+import { createKnex } from '../../server/db/knex';
+import { createMetrics } from '../../server/metrics/metrics';
+import { freePort } from '../helpers/appProcess';
 
 async function scrape(service: TestService): Promise<Sample[]> {
   const res = await service.anon.get('/metrics');
@@ -118,7 +122,7 @@ describe('with the engine stopped (RUN_WORKERS=false): a stuck queue shows', () 
     const samples = await scrape(service);
     expect(sampleValue(samples, 'meeple_dependency_up', { dependency: 'mysql' })).toBe(1);
     expect(sampleValue(samples, 'meeple_dependency_up', { dependency: 'redis' })).toBe(1);
-    expect(sampleValue(samples, 'meeple_engine_paused')).toBe(0);
+    expect(sampleValue(samples, 'meeple_engine_paused', { queue: 'queue-engine' })).toBe(0);
     const build = samples.find((s) => s.name === 'meeple_build_info');
     expect(build?.labels.version).toMatch(/^\d+\.\d+\.\d+/);
 
@@ -135,6 +139,12 @@ describe('with the engine stopped (RUN_WORKERS=false): a stuck queue shows', () 
     const statements: string[] = [];
     const count = (query: { sql: string }) => statements.push(query.sql);
     service.ctx.knex.on('query', count);
+    // The new games' screens and versions are written after the answers: let them settle.
+    await eventually(async () => {
+      statements.length = 0;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return statements.length === 0;
+    });
     try {
       expect(sampleValue(await scrape(service), 'meeple_dependency_up', { dependency: 'mysql' })).toBe(1);
     } finally {
@@ -163,5 +173,31 @@ describe('with the workers running: jobs are timed and failures counted by job',
     await service.ctx.jobs.queue.add('not-a-job', {}, { attempts: 1 });
     samples = await scrapeUntil(service, (s) => sampleValue(s, 'meeple_job_failures_total', { job_name: 'not-a-job' }) === 1);
     expect(sampleValue(samples, 'meeple_owed_calls', { game_id: String(game.id), game: game.title })).toBe(0);
+  });
+});
+
+describe('a dependency down: the scrape still answers, and says which', () => {
+  // The metrics of an instance whose MySQL and Redis are a port where nothing listens.
+  let port: number;
+  let knex: ReturnType<typeof createKnex>;
+  let redis: Redis;
+  beforeAll(async () => {
+    port = await freePort();
+    knex = createKnex({ host: '127.0.0.1', port, user: 'root', password: '', database: 'nothing', poolMax: 1 });
+    redis = new Redis(`redis://127.0.0.1:${port}`, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    redis.on('error', () => undefined);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await knex.destroy();
+  });
+
+  test('MySQL and Redis unreachable: both 0, no queue gauges (rather than stale ones), the engine unknown; the scrape still answers', async () => {
+    const metrics = createMetrics({ knex, redis, jobs: { enginePaused: () => redis.exists('paused').then(Boolean) }, autoAdvance: true });
+    const samples = parseExposition(await metrics.registry.metrics());
+    expect(sampleValue(samples, 'meeple_dependency_up', { dependency: 'mysql' })).toBe(0);
+    expect(sampleValue(samples, 'meeple_dependency_up', { dependency: 'redis' })).toBe(0);
+    expect(samples.filter((s) => ['meeple_owed_calls', 'meeple_waiting_parties', 'meeple_engine_paused'].includes(s.name))).toEqual([]);
+    expect(samples.some((s) => s.name === 'meeple_build_info')).toBe(true);
   });
 });
