@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { JOB_NAMES, QUEUE_NAME } from '../jobs/producer';
+import type { GameQueueState } from '../queue/repository';
 import { owedCalls, queueStateReader, type QueueStateSource } from './queueState';
 
 /** The realtime pipeline's two coalesced steps (server/realtime/). */
@@ -118,7 +119,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
   // The queues and the dependencies: one shared read per scrape (queueState.ts).
   const state = queueStateReader(options);
-  const perGame = (name: string, help: string, value: (game: Parameters<typeof owedCalls>[0]) => number) =>
+  const perGame = (name: string, help: string, value: (game: GameQueueState) => number) =>
     new Gauge({
       name,
       help,
