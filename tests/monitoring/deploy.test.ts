@@ -7,7 +7,8 @@
  * PrometheusRule, identical.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../helpers/nginx';
@@ -35,10 +36,41 @@ describe('compose: the monitoring profile', () => {
     // every replica, by Docker's DNS, on the app's own port: not Nginx
     expect(job.dns_sd_configs).toEqual([expect.objectContaining({ names: ['app'], type: 'A', port: 3000 })]);
     expect(config.rule_files).toEqual(['/etc/prometheus/rules/*.yml']);
-    // the token: the app's METRICS_TOKEN, as a compose secret
-    expect(job.authorization.credentials_file).toBe('/run/secrets/metrics_token');
-    expect(prometheus.secrets).toEqual(['metrics_token']);
-    expect(compose.secrets.metrics_token).toEqual({ environment: 'METRICS_TOKEN' });
+    // the token: the app's METRICS_TOKEN, the same variable
+    expect(prometheus.environment.METRICS_TOKEN).toBe(compose.services.app.environment.METRICS_TOKEN);
+    expect(prometheus.tmpfs).toEqual(['/run/meeple']);
+    expect(job.authorization.credentials_file).toBe('/run/meeple/metrics_token');
+  });
+
+  test('the entrypoint writes the token where the configuration reads it, unreadable to others, then runs Prometheus with the command', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mq-entry-'));
+    try {
+      const [shell, flag, script, name] = prometheus.entrypoint as string[];
+      expect([shell, flag, name]).toEqual(['/bin/sh', '-c', 'prometheus']);
+      const local = script!.replaceAll('$$', '$').replaceAll('/run/meeple', dir).replace('exec /bin/prometheus', 'exec echo prometheus');
+      const res = spawnSync('sh', ['-c', local, 'prometheus', ...(prometheus.command as string[])], { env: { METRICS_TOKEN: 'token-0123' }, encoding: 'utf8' });
+      expect(res.status).toBe(0);
+      expect(res.stdout).toBe(`prometheus ${(prometheus.command as string[]).join(' ')}\n`);
+      expect(readFileSync(join(dir, 'metrics_token'), 'utf8')).toBe('token-0123');
+      expect(statSync(join(dir, 'metrics_token')).mode & 0o077).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const dockerCompose = spawnSync('docker-compose', ['version']).status === 0;
+  (dockerCompose ? test : test.skip)('Debian\'s docker-compose 1.29 (scripts/compose-up-for-real.sh) accepts the file, profile included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mq-compose-'));
+    try {
+      // as the script does: without the top-level `name:`
+      writeFileSync(join(dir, 'docker-compose.yml'), readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8').replace(/^name:.*\n/m, ''));
+      const env = { PATH: process.env.PATH, MYSQL_PASSWORD: 'a', REDIS_PASSWORD: 'b', METRICS_TOKEN: 'c', SESSION_SECRET: 'd', ADMIN_PASSWORD: 'e', MYSQL_ROOT_PASSWORD: 'f' };
+      const res = spawnSync('docker-compose', ['-p', 'mq', '--profile', 'monitoring', 'config', '--services'], { cwd: dir, env, encoding: 'utf8' });
+      if (res.status !== 0) throw new Error(res.stderr);
+      expect(res.stdout.split('\n').filter(Boolean).sort()).toEqual(expect.arrayContaining(['app', 'grafana', 'prometheus']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('both publish on 127.0.0.1 only; Grafana is not on the backend network', () => {
