@@ -20,6 +20,7 @@ import { closeOutRoutes } from './closeout/routes';
 import { historyRoutes } from './history/routes';
 import { auditRoutes } from './audit/routes';
 import { healthDocs, healthRouter } from './health/routes';
+import { httpMetrics } from './metrics/http';
 import { mountRoutes, type RouteDefinition } from './http/route';
 import { buildOpenApiDocument } from './http/openapi';
 import { errorHandler, notFound, requireJsonBody } from './http/errorHandler';
@@ -96,6 +97,7 @@ export function createApp(ctx: AppContext, options: AppOptions): express.Express
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
+  app.use(httpMetrics(ctx.metrics));
 
   app.use(
     pinoHttp({

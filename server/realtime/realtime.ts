@@ -56,6 +56,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     allowRequest: connections.allowRequest,
   });
   connections.count(io);
+  ctx.metrics.countSockets(() => Object.values(NAMESPACES).map((namespace) => ({ namespace, connections: io.of(namespace).sockets.size })));
   // Public reads from memory (see below for when they are trusted). What was held before our
   // subscriber dropped may have missed notices.
   const latest = latestReads(ctx);
@@ -73,7 +74,10 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     emit: (namespace, event, payload) => void io.of(namespace).local.emit(event, payload),
     emitTo: (namespace, room, event, payload) => void io.of(namespace).local.to(room).emit(event, payload),
   };
-  const publisher = new ScreenPublisher({ knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs, latest }, screens);
+  const publisher = new ScreenPublisher(
+    { knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs, latest, flushed: ctx.metrics.realtimeFlushed('publish') },
+    screens,
+  );
   // Every notice moves the version, so what memory holds is out of date, ours included.
   const receive = (notice: ChangeNotice) => {
     latest.changed();
@@ -86,6 +90,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     knex,
     logger,
     tickMs: config.realtime.tickMs,
+    flushed: ctx.metrics.realtimeFlushed('announce'),
     send: (notice) => {
       receive(notice);
       io.of(NOTICES_NAMESPACE).serverSideEmit(CHANGE_NOTICE_EVENT, notice);
