@@ -8,7 +8,7 @@ import type { Reservation } from '../models/Reservation';
 import { insertWaiting, liveTicketsOfDevices, logEvents, queueRoom, readGames, recordQuotes, takenCodes } from './repository';
 import type { BusyCopy, GameHistory } from './estimates';
 import { generateCode } from './ordering';
-import { busyCopies, gameHistories, queuePositions, viewNewcomers, type ReservationView } from './readModel';
+import { busyCopies, gameHistories, queuePositions, QuoteMemo, viewNewcomers, type ReservationView } from './readModel';
 
 export interface JoinInput {
   customerName: string;
@@ -102,6 +102,7 @@ export class JoinWriter {
   private scheduled = false;
   private readonly drawCode: () => string;
   private readonly maxBatch: number;
+  private readonly quotes = new QuoteMemo();
 
   constructor(
     private readonly knex: Knex,
@@ -293,7 +294,7 @@ export class JoinWriter {
     const answers = games.map((game) => {
       const mine = batch.flatMap((join, i) => (join.gameId === game.id ? [{ join, written: written[i]! }] : []));
       const busy = known?.busy.get(game.id);
-      const views = viewNewcomers(game, mine.map((m) => m.written), known && { busy: busy ?? [], history: known.histories.get(game.id)! });
+      const views = viewNewcomers(game, mine.map((m) => m.written), known && { busy: busy ?? [], history: known.histories.get(game.id)! }, new Date(), this.quotes);
       return { game, mine, busy, views };
     });
     const quotes = answers.flatMap((a) => a.views.flatMap((view) => (view.estimatedWait ? [{ id: view.id, quote: view.estimatedWait }] : [])));
