@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ACTIVE, USING_A_COPY } from './states';
-import { estimateQueue, historyOf, HISTORY_CALLS, NO_HISTORY, type BusyCopy, type EndedCall, type GameHistory, type WaitEstimate } from './estimates';
+import { estimateQueue, historyOf, HISTORY_CALLS, NO_HISTORY, type BusyCopy, type EndedCall, type GameHistory, type QueueFacts, type WaitEstimate } from './estimates';
 import { compareQueueOrder } from './ordering';
 import { contactColumns, toContact, type Contact, type ContactColumns } from '../notify/contact';
 
@@ -258,27 +258,54 @@ export async function busyCopies(knex: Knex, gameIds: readonly number[]): Promis
 }
 
 /**
+ * How long the quotes worked out for one batch of joins serve the batches after it, as long as
+ * the facts they follow from (copies, play time, history, the copies in use) are the same.
+ */
+export const QUOTES_REUSED_MS = 1_000;
+
+/**
+ * Each game's latest quotes, reused by the joins that follow. A quote takes 256 scenarios over
+ * every place up to the newcomer's, so its cost grows with the queue: worked out anew for every
+ * batch of joins, it took about half of the join path's CPU once queues grew long (bench/README.md,
+ * round 4). So they are worked out for a quarter more places than asked, and the next batches
+ * take theirs from that list while the game's facts stand and the list is under a second old.
+ * A place's quote does not depend on how many stand behind it (estimateQueue's contract), so
+ * the longer list quotes every place as a list of just enough would; what a reused list gives
+ * is the quote as it stood at most QUOTES_REUSED_MS earlier. A change of the facts (a call, a
+ * copy freed, a session ended, the game edited) makes the next batch work them out again.
+ */
+export class QuoteMemo {
+  private readonly held = new Map<number, { facts: string; at: number; quotes: Array<WaitEstimate | null> }>();
+
+  quotes(gameId: number, facts: Omit<QueueFacts, 'waitingCount'>, places: number): Array<WaitEstimate | null> {
+    const { now, ...rest } = facts;
+    const key = JSON.stringify(rest);
+    const at = now.getTime();
+    const held = this.held.get(gameId);
+    if (held && held.facts === key && held.quotes.length >= places && at >= held.at && at - held.at < QUOTES_REUSED_MS) return held.quotes;
+    const quotes = estimateQueue({ ...facts, waitingCount: places + Math.max(16, Math.ceil(places / 4)) });
+    this.held.set(gameId, { facts: key, at, quotes });
+    return quotes;
+  }
+}
+
+/**
  * Views of parties that have just joined one game, from their positions (counted by
  * queuePositions rather than by loading the whole queue, which made each join cost
  * O(queue length)): same order and same estimates as loadQueues. Without the copies in use
- * (their read failed) the estimates are left out rather than guessed.
+ * (their read failed) the estimates are left out rather than guessed. With a memo, the
+ * quotes of the batches just before are reused (see QuoteMemo).
  */
 export function viewNewcomers(
   game: Game,
   joined: ReadonlyArray<{ row: Reservation; position: number }>,
   known: { busy: BusyCopy[]; history: GameHistory } | undefined,
   now = new Date(),
+  memo?: QuoteMemo,
 ): ReservationView[] {
-  const estimates = known
-    ? estimateQueue({
-        now,
-        copies: game.copies,
-        playMinutes: game.playMinutes,
-        history: known.history,
-        busy: known.busy,
-        waitingCount: Math.max(0, ...joined.map((j) => j.position)),
-      })
-    : [];
+  const places = Math.max(0, ...joined.map((j) => j.position));
+  const facts = known && { now, copies: game.copies, playMinutes: game.playMinutes, history: known.history, busy: known.busy };
+  const estimates = !facts ? [] : memo ? memo.quotes(game.id, facts, places) : estimateQueue({ ...facts, waitingCount: places });
   return joined.map(({ row, position }) => toReservationView(row, position, estimates[position - 1] ?? null));
 }
 
