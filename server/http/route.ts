@@ -76,7 +76,15 @@ export function mountRoutes(router: Router, ctx: AppContext, routes: RouteDefini
       families.set(family, familyRouter);
       router.use(family || '/', familyRouter);
     }
-    const chain: RequestHandler[] = [requireRole(route.access)];
+    // The full pattern, for the request metrics (req.route.path is only the part after the family).
+    const pattern = route.path;
+    const chain: RequestHandler[] = [
+      (_req, res, next) => {
+        res.locals.routePattern = pattern;
+        next();
+      },
+      requireRole(route.access),
+    ];
     if (route.before) chain.push(route.before(ctx));
     chain.push(async (req: Request, res: Response, _next: NextFunction) => {
       const input = {

@@ -12,7 +12,8 @@ const MOUNTED_TOOLS = ['/staff/queues', '/api/docs'];
 export function routeLabel(req: Request, status: number): string {
   const tool = MOUNTED_TOOLS.find((prefix) => req.originalUrl === prefix || req.originalUrl.startsWith(`${prefix}/`));
   if (tool) return tool;
-  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  // API routes name their whole pattern (mountRoutes); other routers' patterns are their own.
+  const pattern = (req.res?.locals.routePattern as unknown) ?? (req.route as { path?: unknown } | undefined)?.path;
   if (typeof pattern === 'string') return pattern;
   return status === 404 ? 'unmatched' : 'other';
 }
