@@ -1,0 +1,155 @@
+/**
+ * The café's identity in Chromium against the built client: open board and join pages take a
+ * new name, accent and logo without a reload; an admin is told why a pale accent is refused;
+ * the staff dashboard follows the device's light or dark setting and keeps the switch's choice.
+ * Screenshots go to docs/screenshots/ when SCREENSHOTS=1.
+ */
+import { resolve } from 'node:path';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { ADMIN, eventually, startTestService, type TestService } from '../helpers/testService';
+import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, signInToStaff, VIEWPORTS, watchedContext } from '../helpers/browser';
+import { createGame, join } from '../helpers/api';
+
+jest.setTimeout(120_000);
+const STEP_MS = 10_000;
+const SHOTS = resolve(__dirname, '../../docs/screenshots');
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+let service: TestService;
+let browser: Browser;
+const log = new ProblemLog();
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  service = await startTestService('cafescreens', { SERVE_CLIENT: 'true', CLIENT_DIR: requireBuiltClient(), AUTO_ADVANCE: 'false', CAFE_NAME: 'Board Game Corner' });
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await service?.stop();
+}, 30_000);
+
+async function open(label: string, options: BrowserContextOptions): Promise<Page> {
+  const context = await watchedContext(browser, label, log, options);
+  contexts.push(context);
+  return context.newPage();
+}
+
+const shot = async (page: Page, name: string) => {
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+};
+
+/** The accent the page root carries, and the colour the header band is painted with. */
+const accentOf = (page: Page, selector: string) =>
+  page.evaluate((sel) => {
+    const band = document.querySelector(sel);
+    return {
+      root: getComputedStyle(document.documentElement).getPropertyValue('--accent').trim(),
+      band: band ? getComputedStyle(band).backgroundColor : null,
+    };
+  }, selector);
+
+/** Something only this page load has: a reload would lose it. */
+const markPage = (page: Page) => page.evaluate(() => Object.assign(window, { __sameLoad: true }));
+const sameLoad = (page: Page) => page.evaluate(() => (window as unknown as { __sameLoad?: boolean }).__sameLoad === true);
+
+test('open board and join pages show a new name, accent and logo without a reload, and the QR code gives the public address', async () => {
+  const game = await createGame(service, { title: 'Cascadia' });
+  await join(service, game.id, 'Robin Hood');
+  const board = await open('board', { viewport: VIEWPORTS.tv });
+  await board.goto(`${service.url}/board`);
+  await board.getByTestId('cafe-name').filter({ hasText: 'Board Game Corner' }).waitFor({ timeout: STEP_MS });
+  const phone = await open('phone', { viewport: VIEWPORTS.phone });
+  await phone.goto(`${service.url}/join`);
+  await phone.getByTestId('cafe-name').filter({ hasText: 'Board Game Corner' }).waitFor({ timeout: STEP_MS });
+  expect((await accentOf(board, '.brand')).root).toBe('#2348b5');
+  await markPage(board);
+  await markPage(phone);
+
+  const saved = await service.staff
+    .put('/api/settings/cafe')
+    .send({ name: 'Die Würfelbude', accent: '#8a1c4a', publicUrl: 'https://spiele.example.de', timeZone: 'Europe/Berlin', language: 'de' });
+  expect(saved.status).toBe(200);
+  await service.staff.put('/api/settings/cafe/logo').send({ data: PNG }).expect(200);
+
+  for (const page of [board, phone]) {
+    await page.getByTestId('cafe-name').filter({ hasText: 'Die Würfelbude' }).waitFor({ timeout: STEP_MS });
+    await page.getByTestId('cafe-logo').waitFor({ timeout: STEP_MS });
+    expect(await sameLoad(page)).toBe(true);
+    expect(await page.title()).toContain('Die Würfelbude');
+  }
+  const boardAccent = await accentOf(board, '.brand');
+  expect(boardAccent).toEqual({ root: '#8a1c4a', band: 'rgb(138, 28, 74)' });
+  expect((await accentOf(phone, '.btn-primary')).band).toBe('rgb(138, 28, 74)');
+  await board.getByTestId('qr-code').filter({ hasText: 'spiele.example.de/join' }).waitFor({ timeout: STEP_MS });
+  expect(await board.getByTestId('cafe-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+  await shot(board, 'board-cafe-tv');
+  await shot(phone, 'join-cafe-phone');
+  expect(log.unexpected).toEqual([]);
+});
+
+test('an admin is told why a pale accent is refused, then saves a dark one on the settings screen', async () => {
+  const admin = await open('admin settings', { viewport: VIEWPORTS.laptop });
+  await log.expecting(failedRequest('nobody is signed in yet', '/api/auth/me', 401), async () => {
+    await admin.goto(`${service.url}/staff/settings`);
+    await admin.getByTestId('login-username').waitFor({ timeout: STEP_MS });
+  });
+  await admin.getByTestId('login-username').fill(ADMIN.username);
+  await admin.getByTestId('login-password').fill(ADMIN.password);
+  await admin.getByTestId('login-submit').click();
+  await admin.getByTestId('cafe-name-input').waitFor({ timeout: STEP_MS });
+  await admin.getByTestId('cafe-accent-input').fill('#f5b942');
+  await log.expecting(failedRequest('the accent is too pale for white text', '/api/settings/cafe', 400), async () => {
+    await admin.getByTestId('cafe-save').click();
+    await admin.getByText(/contrast of 1\.\d\d:1; it must be at least 4\.5:1/).waitFor({ timeout: STEP_MS });
+  });
+  await admin.getByTestId('cafe-accent-input').fill('#17703f');
+  await admin.getByTestId('cafe-name-input').fill('Meeple Corner');
+  await admin.getByTestId('cafe-save').click();
+  await admin.getByTestId('cafe-name').filter({ hasText: 'Meeple Corner' }).waitFor({ timeout: STEP_MS });
+  expect((await service.anon.get('/api/cafe')).body).toMatchObject({ name: 'Meeple Corner', accent: '#17703f' });
+  await admin.mouse.move(0, 0);
+  // (buttons ease between colours: wait for the end of the hover's fade)
+  await eventually(async () => (await accentOf(admin, '.btn-primary')).band === 'rgb(23, 112, 63)', STEP_MS);
+  expect((await accentOf(admin, '.btn-primary')).root).toBe('#17703f');
+  await shot(admin, 'settings-cafe-desktop');
+  expect(log.unexpected).toEqual([]);
+});
+
+const themeOf = (page: Page) =>
+  page.evaluate(() => ({ theme: document.documentElement.dataset.theme, background: getComputedStyle(document.documentElement).backgroundColor }));
+
+test('the staff dashboard follows the device’s dark setting, and the switch’s choice outlives a reload', async () => {
+  const game = await createGame(service, { title: 'Wingspan' });
+  await join(service, game.id, 'Ada Lovelace');
+  await join(service, game.id, 'Alan Turing');
+
+  const night = await open('staff, device dark', { viewport: VIEWPORTS.laptop, colorScheme: 'dark' });
+  await signInToStaff(night, log, service.url, ADMIN);
+  await night.getByTestId('theme-switch').waitFor({ timeout: STEP_MS });
+  await night.getByText('Ada Lovelace').first().waitFor({ timeout: STEP_MS });
+  expect(await themeOf(night)).toEqual({ theme: 'dark', background: 'rgb(18, 20, 27)' });
+  await shot(night, 'staff-dark-desktop');
+
+  const day = await open('staff, device light', { viewport: VIEWPORTS.laptop, colorScheme: 'light' });
+  await signInToStaff(day, log, service.url, ADMIN);
+  await day.getByTestId('theme-switch').waitFor({ timeout: STEP_MS });
+  await day.getByText('Ada Lovelace').first().waitFor({ timeout: STEP_MS });
+  expect(await themeOf(day)).toEqual({ theme: 'light', background: 'rgb(245, 243, 238)' });
+  await shot(day, 'staff-light-desktop');
+
+  await day.getByTestId('theme-switch').selectOption('dark');
+  expect(await themeOf(day)).toEqual({ theme: 'dark', background: 'rgb(18, 20, 27)' });
+  await day.reload();
+  await day.getByTestId('theme-switch').waitFor({ timeout: STEP_MS });
+  expect(await themeOf(day)).toEqual({ theme: 'dark', background: 'rgb(18, 20, 27)' });
+  expect(await day.getByTestId('theme-switch').inputValue()).toBe('dark');
+
+  // The customer screens keep their own look whatever the staff chose on this browser.
+  await day.goto(`${service.url}/join`);
+  await day.getByTestId('join-form').waitFor({ timeout: STEP_MS });
+  expect((await themeOf(day)).theme).toBeUndefined();
+  expect(log.unexpected).toEqual([]);
+});
