@@ -41,19 +41,27 @@ const shot = async (page: Page, name: string) => {
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 };
 
+/** The DOM this file's page-side callbacks use (the Node tsconfig has no DOM lib; see PageWindow). */
+interface CafeWindow {
+  __sameLoad?: boolean;
+  document: { documentElement: { dataset: Record<string, string | undefined> }; querySelector(selector: string): object | null };
+  getComputedStyle(element: object): { backgroundColor: string; getPropertyValue(name: string): string };
+}
+
 /** The accent the page root carries, and the colour the header band is painted with. */
 const accentOf = (page: Page, selector: string) =>
   page.evaluate((sel) => {
-    const band = document.querySelector(sel);
+    const w = globalThis as unknown as CafeWindow;
+    const band = w.document.querySelector(sel);
     return {
-      root: getComputedStyle(document.documentElement).getPropertyValue('--accent').trim(),
-      band: band ? getComputedStyle(band).backgroundColor : null,
+      root: w.getComputedStyle(w.document.documentElement).getPropertyValue('--accent').trim(),
+      band: band ? w.getComputedStyle(band).backgroundColor : null,
     };
   }, selector);
 
 /** Something only this page load has: a reload would lose it. */
-const markPage = (page: Page) => page.evaluate(() => Object.assign(window, { __sameLoad: true }));
-const sameLoad = (page: Page) => page.evaluate(() => (window as unknown as { __sameLoad?: boolean }).__sameLoad === true);
+const markPage = (page: Page) => page.evaluate(() => Object.assign(globalThis, { __sameLoad: true }));
+const sameLoad = (page: Page) => page.evaluate(() => (globalThis as unknown as CafeWindow).__sameLoad === true);
 
 test('open board and join pages show a new name, accent and logo without a reload, and the QR code gives the public address', async () => {
   const game = await createGame(service, { title: 'Cascadia' });
@@ -84,7 +92,7 @@ test('open board and join pages show a new name, accent and logo without a reloa
   expect(boardAccent).toEqual({ root: '#8a1c4a', band: 'rgb(138, 28, 74)' });
   expect((await accentOf(phone, '.btn-primary')).band).toBe('rgb(138, 28, 74)');
   await board.getByTestId('qr-code').filter({ hasText: 'spiele.example.de/join' }).waitFor({ timeout: STEP_MS });
-  expect(await board.getByTestId('cafe-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+  expect(await board.getByTestId('cafe-logo').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
   await shot(board, 'board-cafe-tv');
   await shot(phone, 'join-cafe-phone');
   expect(log.unexpected).toEqual([]);
@@ -119,7 +127,10 @@ test('an admin is told why a pale accent is refused, then saves a dark one on th
 });
 
 const themeOf = (page: Page) =>
-  page.evaluate(() => ({ theme: document.documentElement.dataset.theme, background: getComputedStyle(document.documentElement).backgroundColor }));
+  page.evaluate(() => {
+    const w = globalThis as unknown as CafeWindow;
+    return { theme: w.document.documentElement.dataset.theme, background: w.getComputedStyle(w.document.documentElement).backgroundColor };
+  });
 
 test('the staff dashboard follows the device’s dark setting, and the switch’s choice outlives a reload', async () => {
   const game = await createGame(service, { title: 'Wingspan' });
