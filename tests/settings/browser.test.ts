@@ -157,6 +157,16 @@ test('the staff dashboard follows the device’s dark setting, and the switch’
   await day.getByTestId('theme-switch').waitFor({ timeout: STEP_MS });
   expect(await themeOf(day)).toEqual({ theme: 'dark', background: 'rgb(18, 20, 27)' });
   expect(await day.getByTestId('theme-switch').inputValue()).toBe('dark');
+  await day.getByRole('button', { name: 'Edit' }).first().click();
+  await day.getByRole('dialog').waitFor({ timeout: STEP_MS });
+  await shot(day, 'staff-dark-edit-dialog');
+  await day.keyboard.press('Escape');
+
+  // The staff tool pages share the choice.
+  await day.goto(`${service.url}/staff/settings`);
+  await day.getByTestId('cafe-name-input').waitFor({ timeout: STEP_MS });
+  expect(await themeOf(day)).toEqual({ theme: 'dark', background: 'rgb(18, 20, 27)' });
+  await shot(day, 'settings-dark-desktop');
 
   // The customer screens keep their own look whatever the staff chose on this browser.
   await day.goto(`${service.url}/join`);

@@ -95,7 +95,8 @@ describe('café identity settings', () => {
     expect(now.version).toBeGreaterThan(0);
     expect(await cafeName(service.ctx)).toBe('The Rolling Meeple');
     expect(await cafeTimeZone(service.ctx)).toBe('America/New_York');
-    const audit = await service.staff.get('/api/audit').expect(200);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const audit = await service.staff.get('/api/audit').query({ from: day(-2), to: day(2) }).expect(200);
     expect(JSON.stringify(audit.body)).toContain('cafe_identity');
 
     // null: back to the environment's defaults
