@@ -36,6 +36,16 @@ export const CAFE_IDENTITY = defineSetting<CafeIdentity>('cafe_identity', Stored
   logo: null,
 });
 
+/** A stored value that no longer fits (or is not JSON) counts as never saved, as in readSetting. */
+function parseStored(text: string): CafeIdentity {
+  try {
+    const parsed = CAFE_IDENTITY.schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : CAFE_IDENTITY.fallback;
+  } catch {
+    return CAFE_IDENTITY.fallback;
+  }
+}
+
 export type CafeSettingsInput = Omit<CafeIdentity, 'logo'>;
 
 /** What every screen shows: the settings with the environment's defaults filled in. */
@@ -79,9 +89,9 @@ export async function readCafe(ctx: AppContext): Promise<Cafe> {
 }
 
 /**
- * Saves the identity (the logo is saved by logo.ts through the same door), records who did it,
- * and once committed tells the screens (the realtime layer sends the new identity to every
- * screen of every instance).
+ * The one door for every change of the identity, logo included: lock, change, save, record who
+ * did it, and once committed tell the screens (the realtime layer sends the new identity to
+ * every screen of every instance). `alongside` writes in the same transaction (a new logo).
  */
 async function saveIdentity(
   ctx: AppContext,
@@ -94,8 +104,7 @@ async function saveIdentity(
     await alongside?.(trx);
     // Read under a lock so a logo upload and a settings save at once do not undo each other.
     const row = await trx('cafe_settings').where({ key: CAFE_IDENTITY.key }).forUpdate().first('value');
-    const parsed = row ? CAFE_IDENTITY.schema.safeParse(JSON.parse(row.value as string)) : null;
-    const current = parsed?.success ? parsed.data : CAFE_IDENTITY.fallback;
+    const current = row ? parseStored(row.value as string) : CAFE_IDENTITY.fallback;
     const next = change(current);
     await writeSetting(trx, CAFE_IDENTITY, next, actor);
     if (current.logo && current.logo.hash !== next.logo?.hash) await trx('cafe_logos').where({ hash: current.logo.hash }).delete();
