@@ -167,6 +167,24 @@ describe('café identity settings', () => {
     });
   });
 
+  test('the opening hours are read in the café’s time zone: the setting’s, else CAFE_TIMEZONE', async () => {
+    // Open one hour a day, starting at this hour on Kiritimati's clock (UTC+14): in Berlin
+    // (UTC+1 or +2) that hour is 12 or 13 hours away, so the queue is closed there.
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Pacific/Kiritimati', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+    const at = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+    const day = { open: at(hour), close: at(hour + 1), lastJoin: null };
+    const days = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, day]));
+    await service.staff.put('/api/settings/opening-hours').send({ enabled: true, days, closedMessage: 'Closed now.' }).expect(200);
+    try {
+      await service.staff.put('/api/settings/cafe').send({ ...VALID, timeZone: null }).expect(200);
+      expect((await service.anon.get('/api/queue-status')).body.open).toBe(false);
+      await service.staff.put('/api/settings/cafe').send({ ...VALID, timeZone: 'Pacific/Kiritimati' }).expect(200);
+      expect((await service.anon.get('/api/queue-status')).body.open).toBe(true);
+    } finally {
+      await service.staff.put('/api/settings/opening-hours').send({ enabled: false, days, closedMessage: 'Closed now.' }).expect(200);
+    }
+  });
+
   test('a screen connected to /cafe gets the identity at once and every change after, newest version last', async () => {
     const screen = connect(service.url, '/cafe');
     const first = await screen.waitFor<Cafe>('cafe');
