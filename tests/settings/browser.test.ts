@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { ADMIN, eventually, startTestService, type TestService } from '../helpers/testService';
 import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, signInToStaff, VIEWPORTS, watchedContext } from '../helpers/browser';
-import { createGame, join } from '../helpers/api';
+import { act, createGame, join } from '../helpers/api';
 
 jest.setTimeout(120_000);
 const STEP_MS = 10_000;
@@ -172,5 +172,73 @@ test('the staff dashboard follows the device’s dark setting, and the switch’
   await day.goto(`${service.url}/join`);
   await day.getByTestId('join-form').waitFor({ timeout: STEP_MS });
   expect((await themeOf(day)).theme).toBeUndefined();
+  expect(log.unexpected).toEqual([]);
+});
+
+/**
+ * The engine.io connections `page` opens from now on. Each starts with a handshake, the one
+ * request to /socket.io/ without a session id (its polls and its websocket upgrade carry the
+ * id the handshake gave), and lives on as a websocket once upgraded.
+ */
+function watchConnections(page: Page): { opened: () => number; open: () => number } {
+  let opened = 0;
+  let open = 0;
+  const isHandshake = (address: string) => {
+    const url = new URL(address);
+    return url.pathname === '/socket.io/' && !url.searchParams.has('sid');
+  };
+  page.on('request', (request) => {
+    if (isHandshake(request.url())) opened += 1;
+  });
+  page.on('websocket', (socket) => {
+    if (!new URL(socket.url()).pathname.startsWith('/socket.io/')) return;
+    if (isHandshake(socket.url())) opened += 1;
+    open += 1;
+    socket.on('close', () => (open -= 1));
+  });
+  return { opened: () => opened, open: () => open };
+}
+
+test('board, ticket and staff screens each follow their namespace and the café’s over one connection', async () => {
+  const game = await createGame(service, { title: 'Azul' });
+  const ahead = await join(service, game.id, 'Grace Hopper');
+  const mine = await join(service, game.id, 'Edsger Dijkstra');
+
+  const board = await open('board, counted', { viewport: VIEWPORTS.tv });
+  const boardConnections = watchConnections(board);
+  await board.goto(`${service.url}/board`);
+  await board.getByTestId(`board-entry-${mine.code}`).waitFor({ timeout: STEP_MS });
+
+  const phone = await open('phone, counted', { viewport: VIEWPORTS.phone });
+  const phoneConnections = watchConnections(phone);
+  await phone.goto(`${service.url}/t/${mine.code}`);
+  expect(await phone.getByTestId('ticket-position').textContent({ timeout: STEP_MS })).toBe('2');
+  // Away to the join page and back within the app: the ticket page mounts again and follows
+  // /ticket anew over the same connection.
+  await phone.locator('.brand a').click();
+  await phone.getByTestId('join-form').waitFor({ timeout: STEP_MS });
+  await phone.goBack();
+  await phone.getByTestId('ticket-position').filter({ hasText: '2' }).waitFor({ timeout: STEP_MS });
+
+  const staff = await open('staff, counted', { viewport: VIEWPORTS.laptop });
+  const staffConnections = watchConnections(staff);
+  await signInToStaff(staff, log, service.url, ADMIN);
+  await staff.getByTestId(`queue-row-${mine.code}`).waitFor({ timeout: STEP_MS });
+
+  // Every namespace each screen follows is live: its own and /cafe.
+  expect((await act(service, ahead.id, 'cancel')).status).toBe(200);
+  const late = await join(service, game.id, 'Barbara Liskov');
+  await board.getByTestId(`board-entry-${late.code}`).waitFor({ timeout: STEP_MS });
+  await phone.getByTestId('ticket-position').filter({ hasText: '1' }).waitFor({ timeout: STEP_MS });
+  await staff.getByTestId(`queue-row-${late.code}`).waitFor({ timeout: STEP_MS });
+  await service.staff.put('/api/settings/cafe').send({ name: 'One Line Café', accent: null, publicUrl: null, timeZone: null, language: 'en' }).expect(200);
+  for (const page of [board, phone, staff]) await page.getByTestId('cafe-name').filter({ hasText: 'One Line Café' }).first().waitFor({ timeout: STEP_MS });
+
+  // One connection each, now and all along; the staff screen's second is the one it opens
+  // on signing in, in place of the first (a namespace reads the session from the handshake).
+  const live = () => ({ board: boardConnections.open(), phone: phoneConnections.open(), staff: staffConnections.open() });
+  await eventually(() => JSON.stringify(live()) === JSON.stringify({ board: 1, phone: 1, staff: 1 }), STEP_MS).catch(() => undefined);
+  expect(live()).toEqual({ board: 1, phone: 1, staff: 1 });
+  expect({ board: boardConnections.opened(), phone: phoneConnections.opened(), staff: staffConnections.opened() }).toEqual({ board: 1, phone: 1, staff: 2 });
   expect(log.unexpected).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, ApiError, type User } from '../api';
+import { renewPageConnection } from '../composables/pageConnection';
 
 export const useAuth = defineStore('auth', () => {
   const user = ref<User | null>(null);
@@ -19,7 +20,10 @@ export const useAuth = defineStore('auth', () => {
   }
 
   async function login(username: string, password: string): Promise<void> {
-    user.value = await api.auth.login(username, password);
+    const signedIn = await api.auth.login(username, password);
+    // Before the staff screens follow /staff, which admits a connection by its handshake's session.
+    renewPageConnection();
+    user.value = signedIn;
   }
 
   async function logout(): Promise<void> {
