@@ -43,10 +43,10 @@ export function useSocket<M extends object>(namespace: string, options: SocketOp
   // The page's one connection carries every namespace (pageConnection.ts); the Socket may be
   // shared with another user of the namespace, so this one only ever takes off its own listeners.
   const socket = joinNamespace(namespace);
-  const listeners: Array<[string, (...args: never[]) => void]> = [];
+  const unlisten: Array<() => void> = [];
   const listen = <A extends unknown[]>(event: string, listener: (...args: A) => void) => {
     socket.on(event, listener);
-    listeners.push([event, listener as (...args: never[]) => void]);
+    unlisten.push(() => socket.off(event, listener));
   };
 
   const connected = ref(false);
@@ -130,7 +130,7 @@ export function useSocket<M extends object>(namespace: string, options: SocketOp
 
   function close(): void {
     clearTimeout(kickTimer);
-    for (const [event, listener] of listeners) socket.off(event, listener);
+    for (const off of unlisten) off();
     leaveNamespace(namespace, socket);
     connected.value = false;
     reconnecting.value = false;

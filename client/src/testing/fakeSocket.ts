@@ -82,20 +82,20 @@ export function socketOn(namespace: string): FakeSocket {
  * the last one closed has a socket of its own to play the server on.
  */
 export class Manager {
-  private readonly open = new Map<string, FakeSocket>();
+  private readonly inUse = new Map<string, FakeSocket>();
 
   socket(namespace: string): FakeSocket {
-    const current = this.open.get(namespace);
+    const current = this.inUse.get(namespace);
     if (current?.active) return current;
     const socket = new FakeSocket(namespace);
     sockets.push(socket);
-    this.open.set(namespace, socket);
+    this.inUse.set(namespace, socket);
     return socket;
   }
 
   /** Drops the connection the way a forced close does; its sockets stay active. */
   _close(): void {
-    for (const socket of this.open.values()) {
+    for (const socket of this.inUse.values()) {
       if (!socket.active || !socket.connected) continue;
       socket.connected = false;
       socket.receive('disconnect', 'forced close');
