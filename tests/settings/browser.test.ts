@@ -240,5 +240,17 @@ test('board, ticket and staff screens each follow their namespace and the cafÃ©â
   await eventually(() => JSON.stringify(live()) === JSON.stringify({ board: 1, phone: 1, staff: 1 }), STEP_MS).catch(() => undefined);
   expect(live()).toEqual({ board: 1, phone: 1, staff: 1 });
   expect({ board: boardConnections.opened(), phone: phoneConnections.opened(), staff: staffConnections.opened() }).toEqual({ board: 1, phone: 1, staff: 2 });
+
+  // A new password comes with a new session cookie: the screen renews its connection to carry
+  // it, and /staff admits it. (Last in this file: the service's own staff agent is signed out.)
+  await staff.getByTestId('account-section').locator('summary').click();
+  await staff.getByTestId('password-current').fill(ADMIN.password);
+  await staff.getByTestId('password-new').fill('a-new-admin-password');
+  await staff.getByTestId('password-submit').click();
+  await staff.getByText('Password changed.').waitFor({ timeout: STEP_MS });
+  const after = await join(service, game.id, 'Frances Allen');
+  await staff.getByTestId(`queue-row-${after.code}`).waitFor({ timeout: STEP_MS });
+  await eventually(() => staffConnections.open() === 1, STEP_MS).catch(() => undefined);
+  expect({ open: staffConnections.open(), opened: staffConnections.opened() }).toEqual({ open: 1, opened: 3 });
   expect(log.unexpected).toEqual([]);
 });

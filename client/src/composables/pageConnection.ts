@@ -41,8 +41,9 @@ export function leaveNamespace(namespace: string, socket: Socket): void {
   users.set(namespace, left);
   if (left > 0) return;
   // Not at once: a page swapping one feed for another (the ticket page opening another code)
-  // leaves and joins in the same breath, and a DISCONNECT sent right before a CONNECT for the
-  // same namespace can reach the server in one read, before it has let go of the first one.
+  // leaves and joins in the same breath. The server lets go of a namespace a tick after its
+  // DISCONNECT, and a CONNECT for it read before then closes the whole connection (socket.io
+  // 4.8: disconnect() and connect() back to back drop every namespace), so the swap keeps it.
   queueMicrotask(() => disconnectIfUnused(namespace, socket));
 }
 

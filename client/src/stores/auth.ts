@@ -26,6 +26,12 @@ export const useAuth = defineStore('auth', () => {
     user.value = signedIn;
   }
 
+  /** A new password comes with a new session id, hence a new cookie, as a sign-in does. */
+  async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await api.auth.changePassword(currentPassword, newPassword);
+    renewPageConnection();
+  }
+
   async function logout(): Promise<void> {
     await api.auth.logout();
     user.value = null;
@@ -36,5 +42,5 @@ export const useAuth = defineStore('auth', () => {
     user.value = null;
   }
 
-  return { user, checked, check, login, logout, sessionLost };
+  return { user, checked, check, login, changePassword, logout, sessionLost };
 });
