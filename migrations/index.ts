@@ -10,6 +10,7 @@ import * as cafeSettings from './20261130000400_cafe_settings';
 import * as waitQuotes from './20261130000500_wait_quotes';
 import * as serviceSecrets from './20261130000600_service_secrets';
 import * as reservationDevice from './20261130000601_reservation_device';
+import * as cafeLogos from './20261201000100_cafe_logos';
 import * as wrappingUp from './20261201000300_wrapping_up';
 
 /**
@@ -28,5 +29,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261130000500_wait_quotes': waitQuotes,
   '20261130000600_service_secrets': serviceSecrets,
   '20261130000601_reservation_device': reservationDevice,
+  '20261201000100_cafe_logos': cafeLogos,
   '20261201000300_wrapping_up': wrappingUp,
 };

@@ -16,6 +16,7 @@ import { boardRoutes } from './board/routes';
 import { StaffGameSchema } from './board/board';
 import { statsRoutes } from './stats/routes';
 import { settingsRoutes } from './settings/routes';
+import { LOGO_MAX_BYTES } from './settings/logo';
 import { closeOutRoutes } from './closeout/routes';
 import { historyRoutes } from './history/routes';
 import { auditRoutes } from './audit/routes';
@@ -134,6 +135,8 @@ export function createApp(ctx: AppContext, options: AppOptions): express.Express
   app.use(strictCsp);
   const api = Router();
   const account = checkSessionAccount(ctx.accounts);
+  // The logo upload is the one larger body (base64; room to say how far over LOGO_MAX_BYTES it is); a body parsed here is not parsed again.
+  api.use('/api/settings/cafe/logo', requireJsonBody, express.json({ limit: LOGO_MAX_BYTES * 2 }));
   api.use('/api', requireJsonBody, express.json({ limit: '16kb' }), sessionWhenSignedIn(options.session), account);
   mountRoutes(api, ctx, apiRoutes);
   app.use(api);

@@ -6,7 +6,7 @@ export const router = createRouter({
   routes: [
     { path: '/', redirect: '/join' },
     { path: '/staff', name: 'staff', component: () => import('./pages/StaffPage.vue'), meta: { title: 'Staff' } },
-    { path: '/staff/settings', name: 'settings', component: () => import('./pages/SettingsPage.vue'), meta: { title: 'Hours & limits' } },
+    { path: '/staff/settings', name: 'settings', component: () => import('./pages/SettingsPage.vue'), meta: { title: 'Café & hours' } },
     { path: '/staff/accounts', name: 'accounts', component: () => import('./pages/AccountsPage.vue'), meta: { title: 'Staff accounts' } },
     { path: '/staff/history', name: 'history', component: () => import('./pages/HistoryPage.vue'), meta: { title: 'History' } },
     { path: '/board', name: 'board', component: () => import('./pages/BoardPage.vue'), meta: { title: 'Board' } },
@@ -27,7 +27,4 @@ export const router = createRouter({
   ],
 });
 
-router.afterEach((to) => {
-  const title = typeof to.meta.title === 'string' ? to.meta.title : '';
-  document.title = title ? `${title} · Meeple Queue` : 'Meeple Queue';
-});
+// The page title (meta.title · the café's name) is set by App.vue, which follows the café live.

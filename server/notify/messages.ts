@@ -1,5 +1,4 @@
 import type { Config } from '../config';
-import { cafeName } from '../cafe';
 import { displayName } from '../queue/ordering';
 
 /** What a message is about: the automatic moments, or staff asking the party to come again. */
@@ -11,10 +10,10 @@ export interface MessageFacts {
   customerName: string;
 }
 
-/** Fills MESSAGE_CALLED / MESSAGE_ALMOST (placeholders checked when the config loads). */
-export function messageText(config: Config, kind: MessageKind, facts: MessageFacts): string {
+/** Fills MESSAGE_CALLED / MESSAGE_ALMOST (placeholders checked when the config loads); `cafe` is the name from server/settings/identity.ts. */
+export function messageText(config: Config, cafe: string, kind: MessageKind, facts: MessageFacts): string {
   const values: Record<string, string> = {
-    cafe: cafeName(config),
+    cafe,
     code: facts.code,
     game: facts.gameTitle,
     name: displayName(facts.customerName),
@@ -33,6 +32,6 @@ export interface PushPayload {
   url: string;
 }
 
-export function pushPayload(config: Config, kind: MessageKind, facts: MessageFacts): PushPayload {
-  return { title: cafeName(config), body: messageText(config, kind, facts), code: facts.code, kind, url: `/t/${facts.code}` };
+export function pushPayload(config: Config, cafe: string, kind: MessageKind, facts: MessageFacts): PushPayload {
+  return { title: cafe, body: messageText(config, cafe, kind, facts), code: facts.code, kind, url: `/t/${facts.code}` };
 }

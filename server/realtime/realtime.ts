@@ -27,6 +27,8 @@ import { currentVersion } from './version';
 import { serveBoard } from './namespaces/board';
 import { serveStaff } from './namespaces/staff';
 import { serveTickets } from './namespaces/ticket';
+import { serveCafe } from './namespaces/cafe';
+import { cafeTimeZone } from '../settings/identity';
 
 export interface Realtime {
   io: Server;
@@ -75,7 +77,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     emitTo: (namespace, room, event, payload) => void io.of(namespace).local.to(room).emit(event, payload),
   };
   const publisher = new ScreenPublisher(
-    { knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs, latest, flushed: ctx.metrics.realtimeFlushed('publish') },
+    { knex, logger, timeZone: () => cafeTimeZone(ctx), tickMs: config.realtime.tickMs, latest, flushed: ctx.metrics.realtimeFlushed('publish') },
     screens,
   );
   // Every notice moves the version, so what memory holds is out of date, ours included.
@@ -107,7 +109,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
 
   // Today's numbers move with the clock too: one read serves every socket that connects or
   // resyncs meanwhile (see FreshLoader), never kept.
-  const stats = new FreshLoader(async () => ({ version: await currentVersion(knex), stats: await statsToday(knex, config.timeZone) }));
+  const stats = new FreshLoader(async () => ({ version: await currentVersion(knex), stats: await statsToday(knex, await cafeTimeZone(ctx)) }));
   const reads: ScreenReads = {
     // A screen's own snapshot carries the version of every change committed here before it
     // asked (a tick at most), not the one before: so a `resync` right after a change is news.
@@ -120,6 +122,8 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
   };
   serveBoard(io, reads);
   serveStaff(io, reads, session, ctx);
+  const cafe = serveCafe(io, ctx);
+  sub.onReconnected(() => cafe.resendLocal());
   serveTickets(io, latest, logger, { misses: ctx.limits.ticketMisses, addressOf: clientAddresses(config.trustProxy) });
 
   // Make sure the adapter's subscriptions are in place before the instance takes traffic,
@@ -136,6 +140,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     close() {
       closing ??= (async () => {
         stopListening();
+        cafe.stop();
         latest.trustWhile(() => false);
         // Announce our last changes while Redis can still carry them to other instances.
         await announcer.close();
