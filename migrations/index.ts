@@ -10,6 +10,7 @@ import * as cafeSettings from './20261130000400_cafe_settings';
 import * as waitQuotes from './20261130000500_wait_quotes';
 import * as serviceSecrets from './20261130000600_service_secrets';
 import * as reservationDevice from './20261130000601_reservation_device';
+import * as reservationLanguage from './20261201000400_reservation_language';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, Jest and
@@ -27,4 +28,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261130000500_wait_quotes': waitQuotes,
   '20261130000600_service_secrets': serviceSecrets,
   '20261130000601_reservation_device': reservationDevice,
+  '20261201000400_reservation_language': reservationLanguage,
 };

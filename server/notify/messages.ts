@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import { cafeName } from '../cafe';
 import { displayName } from '../queue/ordering';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/languages';
 
 /** What a message is about: the automatic moments, or staff asking the party to come again. */
 export type MessageKind = 'called' | 'almost';
@@ -9,9 +10,30 @@ export interface MessageFacts {
   code: string;
   gameTitle: string;
   customerName: string;
+  /** the party's language (chosen on /join); null: the café's default */
+  language: Language | null;
 }
 
-/** Fills MESSAGE_CALLED / MESSAGE_ALMOST (placeholders checked when the config loads). */
+/**
+ * The texts in the languages other than English. English comes from MESSAGE_CALLED and
+ * MESSAGE_ALMOST (the café may reword it); these use the same placeholders.
+ */
+export const TRANSLATED_MESSAGES: Record<Exclude<Language, 'en'>, Record<MessageKind, string>> = {
+  de: {
+    called: '{cafe}: {game} ist bereit! Zeig dein Ticket {code} innerhalb von {minutes} Minuten an der Theke.',
+    almost: '{cafe}: Gleich bist du mit {game} dran (Ticket {code}). Bitte komm zurück ins Café.',
+  },
+  es: {
+    called: '{cafe}: ¡{game} ya está listo! Enseña tu ticket {code} en la barra en menos de {minutes} minutos.',
+    almost: '{cafe}: ya casi te toca con {game} (ticket {code}). Vuelve a la cafetería, por favor.',
+  },
+};
+
+function template(config: Config, kind: MessageKind, language: Language): string {
+  return language === 'en' ? config.notify.messages[kind] : TRANSLATED_MESSAGES[language][kind];
+}
+
+/** Fills the party's language's text: MESSAGE_CALLED / MESSAGE_ALMOST in English (placeholders checked when the config loads). */
 export function messageText(config: Config, kind: MessageKind, facts: MessageFacts): string {
   const values: Record<string, string> = {
     cafe: cafeName(config),
@@ -20,7 +42,7 @@ export function messageText(config: Config, kind: MessageKind, facts: MessageFac
     name: displayName(facts.customerName),
     minutes: String(Math.round(config.queue.holdMs / 60_000)),
   };
-  return config.notify.messages[kind].replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+  return template(config, kind, facts.language ?? DEFAULT_LANGUAGE).replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
 /** The JSON a push carries; the service worker (client/src/sw.ts) shows it as a notification. */

@@ -145,7 +145,7 @@ export async function deliverNotification(ctx: AppContext, notificationId: numbe
     return 'failed';
   }
   const game = await Game.query(ctx.knex).findById(reservation.gameId);
-  const facts = { code: reservation.code, gameTitle: game?.title ?? '', customerName: reservation.customerName };
+  const facts = { code: reservation.code, gameTitle: game?.title ?? '', customerName: reservation.customerName, language: reservation.language };
   const kind = kindOf(row.event, reservation);
   try {
     const outcome = row.channel === 'push' ? await deliverPush(ctx, reservation.id, kind, facts) : await deliverText(ctx, reservation, row.event, kind, facts);

@@ -8,6 +8,7 @@ import type { Reservation } from '../models/Reservation';
 import { insertWaiting, liveTicketsOfDevices, logEvents, queueRoom, readGames, recordQuotes, takenCodes } from './repository';
 import type { BusyCopy, GameHistory } from './estimates';
 import { generateCode } from './ordering';
+import type { Language } from '../i18n/languages';
 import { busyCopies, gameHistories, queuePositions, viewNewcomers, type ReservationView } from './readModel';
 
 export interface JoinInput {
@@ -20,6 +21,8 @@ export interface JoinInput {
   anotherParty?: boolean;
   /** E.164, only when the café sends text messages */
   phone?: string | null;
+  /** the language chosen on /join; null or absent: the café's default */
+  language?: Language | null;
 }
 
 export interface Joined {
@@ -262,6 +265,7 @@ export class JoinWriter {
           phone: join.input.phone ?? null,
           secretHash: hashSecret(join.secret),
           deviceId: join.input.deviceId ?? null,
+          language: join.input.language ?? null,
         })),
       );
       const positions = await queuePositions(trx, written);
