@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
+import { i18n } from './i18n';
 
 // Every screen is its own chunk: the TV and the phones never download the staff tools.
 export const router = createRouter({
@@ -28,6 +29,8 @@ export const router = createRouter({
 });
 
 router.afterEach((to) => {
-  const title = typeof to.meta.title === 'string' ? to.meta.title : '';
+  // The route's name picks its title in the catalogue (router.*), in the active language.
+  const key = `router.${String(to.name ?? '')}`;
+  const title = to.meta.title && i18n.global.te(key) ? i18n.global.t(key) : '';
   document.title = title ? `${title} · Meeple Queue` : 'Meeple Queue';
 });

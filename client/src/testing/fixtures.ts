@@ -27,6 +27,7 @@ export function reservation(fields: Partial<Reservation> = {}): Reservation {
     seatedAt: null,
     finishedAt: null,
     sameDeviceAs: [],
+    language: null,
     ...fields,
   };
 }
@@ -43,6 +44,7 @@ export function ticket(fields: Partial<Ticket> = {}): Ticket {
     displayName: 'Alex R.',
     status: 'waiting',
     position: 3,
+    language: null,
     estimatedWaitMinutes: 25,
     estimatedWait: null,
     holdExpiresAt: null,
