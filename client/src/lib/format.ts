@@ -73,7 +73,7 @@ function isRange(wait: WaitEstimate): boolean {
 /**
  * Estimated wait for customers: "about 12 min", "15–25 min" when the estimate is unsure,
  * "any minute now", or a dash when unknown (a game with no copy to lend: never "now").
- * Beyond an hour the minutes go to fives; nobody plans around "3 h 33 min".
+ * Beyond an hour the minutes go to fives; nobody plans around "3 hr 33 min".
  */
 export function formatEstimate(wait: Wait): string {
   const estimate = asEstimate(wait);
