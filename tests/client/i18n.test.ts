@@ -8,8 +8,11 @@ import { NodeTypes, type ElementNode, type TemplateChildNode } from '@vue/compil
 import en from '../../client/src/i18n/en';
 import de from '../../client/src/i18n/de';
 import es from '../../client/src/i18n/es';
+import { setDefaultLocale } from '../../client/src/i18n';
+import { ApiError, errorMessage, toApiError } from '../../client/src/api/error';
 
 const ROOT = join(__dirname, '../../client/src');
+const SERVER = join(__dirname, '../../server');
 const catalogues = { en, de, es } as Record<string, object>;
 
 function flatten(tree: object, prefix = ''): Map<string, string> {
@@ -119,5 +122,54 @@ describe('the templates', () => {
     const out: string[] = [];
     hardCoded(descriptor.template!.ast!.children, out);
     expect(out).toEqual(['p title="Hello there"', 'text "Hello"', 'text "world"']);
+  });
+});
+
+function serverSources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? serverSources(path) : entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('error codes', () => {
+  // Every code an error body or a socket reply can carry: an AppError's `readonly code`, and
+  // the literal `code: '…'` of the handler's 500 and the ticket namespace's replies.
+  const serverCodes = [
+    ...new Set(
+      serverSources(SERVER).flatMap((path) => {
+        const text = readFileSync(path, 'utf8');
+        return [...text.matchAll(/readonly code = '(\w+)'|\bcode: '(\w+)'/g)].map((m) => (m[1] ?? m[2])!);
+      }),
+    ),
+  ].sort();
+  // And the client's own: ApiError(…, 'busy' | 'bad_response' …) and toApiError's fallbacks.
+  const clientCodes = [...new Set(files.flatMap(({ text }) => [...text.matchAll(/new ApiError\([^,]+, '(\w+)'/g)].map((m) => m[1]!)))];
+
+  it('finds the codes the server sends', () => {
+    expect(serverCodes).toEqual(expect.arrayContaining(['validation_failed', 'not_found', 'conflict', 'rate_limited', 'unavailable', 'internal', 'already_in_queue', 'cross_site']));
+  });
+
+  it('every code the server or the client can produce has a sentence in each language', () => {
+    const missing = [...serverCodes, ...clientCodes, 'error'].flatMap((code) =>
+      Object.keys(catalogues).filter((lang) => !keys[lang]!.has(`errors.${code}`)).map((lang) => `${lang}: errors.${code}`),
+    );
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('an API error on screen', () => {
+  afterEach(() => setDefaultLocale('en'));
+
+  it('is translated by its code; English keeps the server sentence; an unknown code falls back to the server message', () => {
+    const full = new ApiError(409, 'conflict', 'Already called from another device');
+    const strange = new ApiError(418, 'teapot', 'I am a teapot');
+    expect(errorMessage(full)).toBe('Already called from another device');
+    setDefaultLocale('de');
+    expect(errorMessage(full)).toBe(de.errors.conflict);
+    expect(errorMessage(strange)).toBe('I am a teapot');
+    expect(errorMessage(toApiError(503, '<html>Bad gateway</html>'))).toBe(de.errors.unavailable);
+    setDefaultLocale('es');
+    expect(errorMessage(new TypeError('Failed to fetch'))).toBe(es.errors.network);
   });
 });

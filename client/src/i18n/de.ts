@@ -242,6 +242,8 @@ const de: Messages = {
     calledToast: '{who} für {game} aufgerufen.',
     callNextFor: 'Nächste aufrufen für {game}',
     autoAdvanceFor: 'Automatisch weiter für {game}',
+    showQueue: 'Warteschlange für {game} zeigen',
+    hideQueue: 'Warteschlange für {game} ausblenden',
   },
   gamesTable: {
     addGame: 'Spiel hinzufügen',
@@ -454,6 +456,7 @@ const de: Messages = {
     dayOpens: '{day} öffnet',
     dayCloses: '{day} schließt',
     dayLastJoin: '{day} letztes Anstellen (leer: bis zur Schließung)',
+    lastSaved: 'Zuletzt gespeichert von {user} am {at}',
   },
   staffLoginPage: {
     staffSignIn: 'Team-Anmeldung',
@@ -481,6 +484,8 @@ const de: Messages = {
     deleted: '{who} gelöscht.',
     deleteCode: '{code} löschen',
     deleteTitle: '{who} löschen?',
+    live: 'Live',
+    offline: 'Offline',
   },
   actions: {
     label: {

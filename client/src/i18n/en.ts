@@ -242,6 +242,8 @@ const en = {
     calledToast: 'Called {who} for {game}.',
     callNextFor: 'Call next for {game}',
     autoAdvanceFor: 'Auto-advance for {game}',
+    showQueue: 'Show the queue for {game}',
+    hideQueue: 'Hide the queue for {game}',
   },
   gamesTable: {
     addGame: 'Add game',
@@ -454,6 +456,7 @@ const en = {
     dayOpens: '{day} opens',
     dayCloses: '{day} closes',
     dayLastJoin: '{day} last join (blank: until closing)',
+    lastSaved: 'Last saved by {user} on {at}',
   },
   staffLoginPage: {
     staffSignIn: 'Staff sign in',
@@ -481,6 +484,8 @@ const en = {
     deleted: 'Deleted {who}.',
     deleteCode: 'Delete {code}',
     deleteTitle: 'Delete {who}?',
+    live: 'Live',
+    offline: 'Offline',
   },
   actions: {
     label: {

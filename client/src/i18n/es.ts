@@ -242,6 +242,8 @@ const es: Messages = {
     calledToast: 'Llamado {who} para {game}.',
     callNextFor: 'Llamar al siguiente para {game}',
     autoAdvanceFor: 'Avance automático para {game}',
+    showQueue: 'Mostrar la cola de {game}',
+    hideQueue: 'Ocultar la cola de {game}',
   },
   gamesTable: {
     addGame: 'Añadir juego',
@@ -454,6 +456,7 @@ const es: Messages = {
     dayOpens: '{day}: apertura',
     dayCloses: '{day}: cierre',
     dayLastJoin: '{day}: última entrada (vacío: hasta el cierre)',
+    lastSaved: 'Guardado por última vez por {user} el {at}',
   },
   staffLoginPage: {
     staffSignIn: 'Acceso del personal',
@@ -481,6 +484,8 @@ const es: Messages = {
     deleted: '{who} borrado.',
     deleteCode: 'Borrar {code}',
     deleteTitle: '¿Borrar {who}?',
+    live: 'En directo',
+    offline: 'Sin conexión',
   },
   actions: {
     label: {

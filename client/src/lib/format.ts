@@ -133,8 +133,9 @@ export function formatCountdown(until: string | null, now: number): string {
   return `${m}:${String(s).padStart(2, '0')}`;
 }
 
-export function statusLabel(status: ReservationStatus): string {
-  return t(`status.${status}`);
+/** "Waiting", "No-show"; a status this client does not know (an audit entry's) as it is. */
+export function statusLabel(status: ReservationStatus | (string & {})): string {
+  return i18n.global.te(`status.${status}`) ? t(`status.${status}`) : status;
 }
 
 /** "1st", "2nd", "3rd", "11th", "22nd" (en, by Intl's ordinal rules); "1." (de); "1.º" (es). */
