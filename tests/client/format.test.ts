@@ -121,8 +121,8 @@ describe('in German and Spanish (Intl for the numbers and units, the catalogues 
   afterEach(() => setDefaultLocale('en'));
   const range = (minutes: number, lowMinutes: number, highMinutes: number) => ({ minutes, lowMinutes, highMinutes });
 
-  it('German', () => {
-    setDefaultLocale('de');
+  it('German', async () => {
+    await setDefaultLocale('de');
     expect(formatWaited('2025-01-01T18:00:00.000Z', at('2025-01-01T19:05:00.000Z'))).toBe('seit 1 Std. 5 Min.');
     expect(formatEstimate(12)).toBe('etwa 12 Min.');
     expect(formatEstimate(0)).toBe('jeden Moment');
@@ -136,8 +136,8 @@ describe('in German and Spanish (Intl for the numbers and units, the catalogues 
     expect(formatTime('2025-01-01T18:05:00')).toBe('18:05');
   });
 
-  it('Spanish', () => {
-    setDefaultLocale('es');
+  it('Spanish', async () => {
+    await setDefaultLocale('es');
     expect(formatEstimate(12)).toBe('unos 12 min');
     expect(formatEstimate(0)).toBe('en cualquier momento');
     expect(formatJoinWait(range(0, 0, 0))).toBe('Sin espera');

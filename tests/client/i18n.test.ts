@@ -161,15 +161,15 @@ describe('error codes', () => {
 describe('an API error on screen', () => {
   afterEach(() => setDefaultLocale('en'));
 
-  it('is translated by its code; English keeps the server sentence; an unknown code falls back to the server message', () => {
+  it('is translated by its code; English keeps the server sentence; an unknown code falls back to the server message', async () => {
     const full = new ApiError(409, 'conflict', 'Already called from another device');
     const strange = new ApiError(418, 'teapot', 'I am a teapot');
     expect(errorMessage(full)).toBe('Already called from another device');
-    setDefaultLocale('de');
+    await setDefaultLocale('de');
     expect(errorMessage(full)).toBe(de.errors.conflict);
     expect(errorMessage(strange)).toBe('I am a teapot');
     expect(errorMessage(toApiError(503, '<html>Bad gateway</html>'))).toBe(de.errors.unavailable);
-    setDefaultLocale('es');
+    await setDefaultLocale('es');
     expect(errorMessage(new TypeError('Failed to fetch'))).toBe(es.errors.network);
   });
 });

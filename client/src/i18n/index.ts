@@ -2,14 +2,15 @@
 //
 // Which language a screen shows, strongest first:
 //   1. the user's own choice (the picker on /join and on staff), kept in localStorage;
-//   2. a ticket's language while its page is open (`useLocaleFor`, not stored: the party chose it on /join);
+//   2. a ticket's language while its page is open (`setPageLocale`, not stored: the party chose it on /join);
 //   3. the café's default language (`setDefaultLocale`, called by the café settings store);
 //   4. English until the café says otherwise — not navigator.language: the TV and the staff
 //      tablets must show what the café chose, and the browser tests expect English.
+//
+// English is in the bundle; German and Spanish are chunks of their own, loaded when first
+// needed (the TV's bundle has a size budget: client/scripts/report-sizes.mjs).
 import { createI18n } from 'vue-i18n';
-import en from './en';
-import de from './de';
-import es from './es';
+import en, { type Messages } from './en';
 
 export const LANGUAGES = ['en', 'de', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -33,19 +34,47 @@ function storedChoice(): Language | null {
 let cafeDefault: Language = 'en';
 let pageLanguage: Language | null = null;
 
-export const i18n = createI18n({
+export const i18n = createI18n<[Messages], Language, false>({
   legacy: false,
   globalInjection: true,
-  locale: storedChoice() ?? cafeDefault,
+  locale: 'en',
   fallbackLocale: 'en',
-  messages: { en, de, es },
+  messages: { en } as Record<Language, Messages>,
   // A missing key is a defect the catalogue test catches; at run time English stands in quietly.
   missingWarn: false,
   fallbackWarn: false,
 });
 
-function apply(): void {
-  const next = storedChoice() ?? pageLanguage ?? cafeDefault;
+const catalogues: Record<Exclude<Language, 'en'>, () => Promise<{ default: Messages }>> = {
+  de: () => import('./de'),
+  es: () => import('./es'),
+};
+const loaded = new Set<Language>(['en']);
+
+async function load(lang: Language): Promise<void> {
+  if (loaded.has(lang) || lang === 'en') return;
+  const { default: messages } = await catalogues[lang]();
+  i18n.global.setLocaleMessage(lang, messages);
+  loaded.add(lang);
+}
+
+const wanted = (): Language => storedChoice() ?? pageLanguage ?? cafeDefault;
+
+/**
+ * Switches to the language that should show now, once its catalogue is in. When a catalogue
+ * cannot be fetched (offline), the screen stays in the language it has and the failure is
+ * reported on the console; the next change tries again.
+ */
+async function apply(): Promise<void> {
+  const next = wanted();
+  try {
+    await load(next);
+  } catch (err) {
+    console.warn(`Could not load the ${next} catalogue`, err);
+    return;
+  }
+  // A later call may have asked for another language while this one loaded.
+  if (wanted() !== next) return;
   i18n.global.locale.value = next;
   if (typeof document !== 'undefined') document.documentElement.lang = next;
 }
@@ -56,14 +85,14 @@ export function currentLocale(): Language {
 }
 
 /** The user picked a language: it is kept on this device and wins over every default. */
-export function setLocale(lang: Language): void {
+export function setLocale(lang: Language): Promise<void> {
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, lang);
   } catch {
     // Private mode without storage: the choice still holds until the page is closed.
     pageLanguage = lang;
   }
-  apply();
+  return apply();
 }
 
 /** The user's own choice, if any (the pickers show it). */
@@ -72,15 +101,16 @@ export function chosenLocale(): Language | null {
 }
 
 /** The café's default language: applies wherever the user made no choice. */
-export function setDefaultLocale(lang: Language): void {
+export function setDefaultLocale(lang: Language): Promise<void> {
   cafeDefault = lang;
-  apply();
+  return apply();
 }
 
 /** A page whose content has a language of its own (a ticket): it applies while no choice is stored. */
-export function setPageLocale(lang: Language | null): void {
+export function setPageLocale(lang: Language | null): Promise<void> {
   pageLanguage = lang;
-  apply();
+  return apply();
 }
 
-apply();
+/** Resolves once the language this device should show is loaded (main.ts mounts after it). */
+export const i18nReady: Promise<void> = apply();

@@ -5,14 +5,14 @@ import { i18n, setDefaultLocale, setPageLocale } from '../i18n';
 
 // Each test starts with empty stores, shared by what it mounts and the stores it reads itself
 // (useToasts() in a spec sees the toasts the component pushed).
-beforeEach(() => {
+beforeEach(async () => {
   const pinia = createPinia();
   setActivePinia(pinia);
   config.global.plugins = [pinia, i18n];
   // Specs read English, whatever a previous test chose.
   localStorage.clear();
-  setPageLocale(null);
-  setDefaultLocale('en');
+  await setPageLocale(null);
+  await setDefaultLocale('en');
 });
 
 // Every mounted component is unmounted after its test: its clocks, sockets and store feeds stop.
