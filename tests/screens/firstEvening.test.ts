@@ -240,7 +240,7 @@ test('2. copies lowered to 0 while a party waits: staff are told first; ticket, 
 
   expect(await expectText(phone.getByTestId('ticket-unavailable'), /no copy we can lend right now/)).toMatch(/keep your place \(1st in line\)/);
   expect(await phone.getByText("You're next").count()).toBe(0);
-  expect(await expectText(board.getByTestId(`board-game-${game.id}`).getByTestId('board-copies'), /Not available right now · 1 keep their place/)).toBeTruthy();
+  expect(await expectText(board.getByTestId(`board-game-${game.id}`).getByTestId('board-copies'), /Not available right now · 1 keeps their place/)).toBeTruthy();
 
   await phone.goto(`${service.url}/join`);
   await phone.getByTestId('join-name').waitFor({ timeout: STEP_MS });

@@ -22,9 +22,16 @@ export const isLanguage = (value: unknown): value is Language => (LANGUAGES as r
 
 const STORAGE_KEY = 'meeple-queue.language';
 
+/** What this module uses of a browser; absent under Node (tests/client load it without a DOM). */
+interface BrowserParts {
+  localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  document?: { documentElement: { lang: string } };
+}
+const browser = globalThis as unknown as BrowserParts;
+
 function storedChoice(): Language | null {
   try {
-    const value = globalThis.localStorage?.getItem(STORAGE_KEY);
+    const value = browser.localStorage?.getItem(STORAGE_KEY);
     return isLanguage(value) ? value : null;
   } catch {
     return null;
@@ -76,7 +83,7 @@ async function apply(): Promise<void> {
   // A later call may have asked for another language while this one loaded.
   if (wanted() !== next) return;
   i18n.global.locale.value = next;
-  if (typeof document !== 'undefined') document.documentElement.lang = next;
+  if (browser.document) browser.document.documentElement.lang = next;
 }
 
 /** The active language (reactive: a computed or a template reading it follows changes). */
@@ -87,7 +94,7 @@ export function currentLocale(): Language {
 /** The user picked a language: it is kept on this device and wins over every default. */
 export function setLocale(lang: Language): Promise<void> {
   try {
-    globalThis.localStorage?.setItem(STORAGE_KEY, lang);
+    browser.localStorage?.setItem(STORAGE_KEY, lang);
   } catch {
     // Private mode without storage: the choice still holds until the page is closed.
     pageLanguage = lang;
