@@ -6,24 +6,24 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/', redirect: '/join' },
-    { path: '/staff', name: 'staff', component: () => import('./pages/StaffPage.vue'), meta: { title: 'Staff' } },
-    { path: '/staff/settings', name: 'settings', component: () => import('./pages/SettingsPage.vue'), meta: { title: 'Hours & limits' } },
-    { path: '/staff/accounts', name: 'accounts', component: () => import('./pages/AccountsPage.vue'), meta: { title: 'Staff accounts' } },
-    { path: '/staff/history', name: 'history', component: () => import('./pages/HistoryPage.vue'), meta: { title: 'History' } },
-    { path: '/board', name: 'board', component: () => import('./pages/BoardPage.vue'), meta: { title: 'Board' } },
-    { path: '/join', name: 'join', component: () => import('./pages/JoinPage.vue'), meta: { title: 'Join the queue' } },
+    { path: '/staff', name: 'staff', component: () => import('./pages/StaffPage.vue'), meta: { title: true } },
+    { path: '/staff/settings', name: 'settings', component: () => import('./pages/SettingsPage.vue'), meta: { title: true } },
+    { path: '/staff/accounts', name: 'accounts', component: () => import('./pages/AccountsPage.vue'), meta: { title: true } },
+    { path: '/staff/history', name: 'history', component: () => import('./pages/HistoryPage.vue'), meta: { title: true } },
+    { path: '/board', name: 'board', component: () => import('./pages/BoardPage.vue'), meta: { title: true } },
+    { path: '/join', name: 'join', component: () => import('./pages/JoinPage.vue'), meta: { title: true } },
     {
       path: '/t/:code',
       name: 'ticket',
       component: () => import('./pages/TicketPage.vue'),
       props: true,
-      meta: { title: 'Your ticket' },
+      meta: { title: true },
     },
     {
       path: '/:pathMatch(.*)*',
       name: 'not-found',
       component: () => import('./pages/NotFoundPage.vue'),
-      meta: { title: 'Not found' },
+      meta: { title: true },
     },
   ],
 });
@@ -31,6 +31,6 @@ export const router = createRouter({
 router.afterEach((to) => {
   // The route's name picks its title in the catalogue (router.*), in the active language.
   const key = `router.${String(to.name ?? '')}`;
-  const title = to.meta.title && i18n.global.te(key) ? i18n.global.t(key) : '';
+  const title = to.meta.title === true && i18n.global.te(key) ? i18n.global.t(key) : '';
   document.title = title ? `${title} · Meeple Queue` : 'Meeple Queue';
 });

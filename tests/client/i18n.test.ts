@@ -87,14 +87,33 @@ const ALLOWED_TEXT = new Set(['Meeple Queue']);
 const TEXT_ATTRIBUTES = ['title', 'aria-label', 'placeholder', 'alt', 'label', 'confirm-label', 'cancel-label', 'error', 'aria-description'];
 const hasWords = (text: string) => /\p{L}{2,}/u.test(text) && !ALLOWED_TEXT.has(text.trim());
 
+/**
+ * Words inside an expression: a quoted string or a template literal's fixed part that reads as
+ * prose (a space, or a capital then small letters). Keys ('join.title') and values such as
+ * 'waiting' pass.
+ */
+function proseInExpression(expression: string): string[] {
+  const literals = [...expression.matchAll(/'([^']*)'|"([^"]*)"|`([^`]*)`/g)].flatMap((m) =>
+    m[3] !== undefined ? m[3].split(/\$\{[^}]*\}/) : [(m[1] ?? m[2])!],
+  );
+  return literals.filter((text) => /\p{L}{2,}/u.test(text) && (/\p{L}\s+\p{L}/u.test(text) || /^\p{Lu}\p{Ll}/u.test(text)) && !ALLOWED_TEXT.has(text.trim()));
+}
+
 function hardCoded(nodes: TemplateChildNode[], out: string[]): void {
   for (const node of nodes) {
     if (node.type === NodeTypes.TEXT && hasWords(node.content)) out.push(`text "${node.content.trim()}"`);
+    if (node.type === NodeTypes.INTERPOLATION && node.content.type === NodeTypes.SIMPLE_EXPRESSION) {
+      for (const prose of proseInExpression(node.content.content)) out.push(`{{ "${prose}" }}`);
+    }
     if (node.type === NodeTypes.ELEMENT) {
       const element = node as ElementNode;
       for (const prop of element.props) {
         if (prop.type === NodeTypes.ATTRIBUTE && TEXT_ATTRIBUTES.includes(prop.name) && prop.value && hasWords(prop.value.content)) {
           out.push(`${element.tag} ${prop.name}="${prop.value.content}"`);
+        }
+        const bound = prop.type === NodeTypes.DIRECTIVE && prop.name === 'bind' && prop.arg?.type === NodeTypes.SIMPLE_EXPRESSION ? prop.arg.content : null;
+        if (bound && TEXT_ATTRIBUTES.includes(bound) && prop.type === NodeTypes.DIRECTIVE && prop.exp?.type === NodeTypes.SIMPLE_EXPRESSION) {
+          for (const prose of proseInExpression(prop.exp.content)) out.push(`${element.tag} :${bound}="…${prose}…"`);
         }
       }
       hardCoded(element.children, out);
@@ -118,10 +137,12 @@ describe('the templates', () => {
   });
 
   it('the check finds words when there are some', () => {
-    const { descriptor } = parseSfc('<template><p title="Hello there">Hello <b>{{ x }}</b> world</p></template>');
+    const { descriptor } = parseSfc(
+      '<template><p title="Hello there">Hello <b>{{ x ? \'Yes please\' : t(\'a.b\') }}</b> world<i :aria-label="`Edit ${x}`" :class="`row-${x}`" /></p></template>',
+    );
     const out: string[] = [];
     hardCoded(descriptor.template!.ast!.children, out);
-    expect(out).toEqual(['p title="Hello there"', 'text "Hello"', 'text "world"']);
+    expect(out).toEqual(['p title="Hello there"', 'text "Hello"', '{{ "Yes please" }}', 'text "world"', 'i :aria-label="…Edit …"']);
   });
 });
 

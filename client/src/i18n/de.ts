@@ -157,6 +157,8 @@ const de: Messages = {
     roleOf: 'Rolle von {user}',
     newPasswordFor: 'Neues Passwort für {user}',
     removeTitle: '{user} entfernen?',
+    adding: 'Wird hinzugefügt…',
+    addAccount: 'Konto hinzufügen',
   },
   actionConfirm: {
     keepInQueue: 'In der Warteschlange lassen',
@@ -208,6 +210,8 @@ const de: Messages = {
     loading: 'Wird geladen…',
     nobodyHasEndedHere: 'Hier ist heute noch niemand fertig.',
     loadFailed: 'Die beendeten Gruppen konnten nicht geladen werden: {reason}',
+    listLabel: 'Heute beendet bei {game}',
+    nameErased: '(Name gelöscht)',
   },
   errorToast: {
     undo: 'Rückgängig',
@@ -230,6 +234,7 @@ const de: Messages = {
     saveAnyway: 'Trotzdem speichern',
     saveChanges: 'Änderungen speichern',
     create: 'Spiel anlegen',
+    newGame: 'Neues Spiel',
   },
   gameQueueCard: {
     autoAdvance: 'Automatisch weiter',
@@ -365,6 +370,7 @@ const de: Messages = {
     addWalkIn: 'Gast eintragen',
     added: '{who} für {game} eingetragen.',
     addedAt: '{who} für {game} auf Platz {position} eingetragen.',
+    formLabel: 'Gast vor Ort für {game} eintragen',
   },
   walkInPanel: {
     addWalkIn: 'Gast vor Ort eintragen',
@@ -457,6 +463,8 @@ const de: Messages = {
     dayCloses: '{day} schließt',
     dayLastJoin: '{day} letztes Anstellen (leer: bis zur Schließung)',
     lastSaved: 'Zuletzt gespeichert von {user} am {at}',
+    saveHours: 'Zeiten speichern',
+    limitFor: 'Warteschlangen-Limit für {game}',
   },
   staffLoginPage: {
     staffSignIn: 'Team-Anmeldung',

@@ -157,6 +157,8 @@ const en = {
     roleOf: 'Role of {user}',
     newPasswordFor: 'New password for {user}',
     removeTitle: 'Remove {user}?',
+    adding: 'Adding…',
+    addAccount: 'Add account',
   },
   actionConfirm: {
     keepInQueue: 'Keep in queue',
@@ -208,6 +210,8 @@ const en = {
     loading: 'Loading…',
     nobodyHasEndedHere: 'Nobody has ended here today.',
     loadFailed: 'Could not load who ended: {reason}',
+    listLabel: 'Ended today at {game}',
+    nameErased: '(name erased)',
   },
   errorToast: {
     undo: 'Undo',
@@ -230,6 +234,7 @@ const en = {
     saveAnyway: 'Save anyway',
     saveChanges: 'Save changes',
     create: 'Create game',
+    newGame: 'New game',
   },
   gameQueueCard: {
     autoAdvance: 'Auto-advance',
@@ -365,6 +370,7 @@ const en = {
     addWalkIn: 'Add walk-in',
     added: 'Added {who} to {game}.',
     addedAt: 'Added {who} to {game} at position {position}.',
+    formLabel: 'Add walk-in to {game}',
   },
   walkInPanel: {
     addWalkIn: 'Add walk-in',
@@ -457,6 +463,8 @@ const en = {
     dayCloses: '{day} closes',
     dayLastJoin: '{day} last join (blank: until closing)',
     lastSaved: 'Last saved by {user} on {at}',
+    saveHours: 'Save hours',
+    limitFor: 'Queue limit for {game}',
   },
   staffLoginPage: {
     staffSignIn: 'Staff sign in',

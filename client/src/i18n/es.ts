@@ -157,6 +157,8 @@ const es: Messages = {
     roleOf: 'Rol de {user}',
     newPasswordFor: 'Nueva contraseña para {user}',
     removeTitle: '¿Eliminar a {user}?',
+    adding: 'Añadiendo…',
+    addAccount: 'Añadir cuenta',
   },
   actionConfirm: {
     keepInQueue: 'Dejar en la cola',
@@ -208,6 +210,8 @@ const es: Messages = {
     loading: 'Cargando…',
     nobodyHasEndedHere: 'Aquí no ha terminado nadie hoy.',
     loadFailed: 'No se pudo cargar quién ha terminado: {reason}',
+    listLabel: 'Terminados hoy en {game}',
+    nameErased: '(nombre borrado)',
   },
   errorToast: {
     undo: 'Deshacer',
@@ -230,6 +234,7 @@ const es: Messages = {
     saveAnyway: 'Guardar de todos modos',
     saveChanges: 'Guardar cambios',
     create: 'Crear juego',
+    newGame: 'Juego nuevo',
   },
   gameQueueCard: {
     autoAdvance: 'Avance automático',
@@ -365,6 +370,7 @@ const es: Messages = {
     addWalkIn: 'Añadir',
     added: '{who} añadido a {game}.',
     addedAt: '{who} añadido a {game} en el puesto {position}.',
+    formLabel: 'Añadir cliente en persona a {game}',
   },
   walkInPanel: {
     addWalkIn: 'Añadir cliente en persona',
@@ -457,6 +463,8 @@ const es: Messages = {
     dayCloses: '{day}: cierre',
     dayLastJoin: '{day}: última entrada (vacío: hasta el cierre)',
     lastSaved: 'Guardado por última vez por {user} el {at}',
+    saveHours: 'Guardar horario',
+    limitFor: 'Límite de cola de {game}',
   },
   staffLoginPage: {
     staffSignIn: 'Acceso del personal',
