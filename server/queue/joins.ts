@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
-import { Conflict, NotFound, Unavailable } from '../errors';
-import { AlreadyInQueue, partySizeRefusal } from './joinRules';
+import { NotFound, Unavailable } from '../errors';
+import { AlreadyInQueue, GameUnavailable, QueueFull, partySizeRefusal } from './joinRules';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Game } from '../models/Game';
 import type { Reservation } from '../models/Reservation';
@@ -67,8 +67,8 @@ const deviceGame = (join: PendingJoin) => `${join.input.deviceId}:${join.gameId}
 /** Why this join cannot go into `game`'s queue, or null. */
 function refusalOf(join: PendingJoin, game: Game, alreadyIn: ReadonlyMap<string, string>): Error | null {
   const existing = checksDevice(join) ? alreadyIn.get(deviceGame(join)) : undefined;
-  if (!game.active) return new Conflict(`"${game.title}" is not taking reservations right now`);
-  if (game.copies === 0) return new Conflict(`"${game.title}" has no copy to lend, so it has no queue`);
+  if (!game.active) return new GameUnavailable(`"${game.title}" is not taking reservations right now`);
+  if (game.copies === 0) return new GameUnavailable(`"${game.title}" has no copy to lend, so it has no queue`);
   if (existing) return new AlreadyInQueue(game.title, existing);
   return partySizeRefusal(game, join.input.partySize);
 }
@@ -195,7 +195,7 @@ export class JoinWriter {
       }
     }
     for (const join of written.full) {
-      join.reject(new Conflict(`The queue for "${join.game.title}" is full (at most ${join.game.maxQueue} waiting parties); please ask staff`));
+      join.reject(new QueueFull(`The queue for "${join.game.title}" is full (at most ${join.game.maxQueue} waiting parties); please ask staff`));
     }
     if (written.admitted.length) await this.answer(written.admitted, written.rows);
   }

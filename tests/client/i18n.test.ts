@@ -168,7 +168,7 @@ describe('error codes', () => {
   const clientCodes = [...new Set(files.flatMap(({ text }) => [...text.matchAll(/new ApiError\([^,]+, '(\w+)'/g)].map((m) => m[1]!)))];
 
   it('finds the codes the server sends', () => {
-    expect(serverCodes).toEqual(expect.arrayContaining(['validation_failed', 'not_found', 'conflict', 'rate_limited', 'unavailable', 'internal', 'already_in_queue', 'cross_site']));
+    expect(serverCodes).toEqual(expect.arrayContaining(['validation_failed', 'not_found', 'conflict', 'rate_limited', 'unavailable', 'internal', 'already_in_queue', 'cross_site', 'queue_closed', 'queue_full', 'game_unavailable']));
   });
 
   it('every code the server or the client can produce has a sentence in each language', () => {

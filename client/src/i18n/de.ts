@@ -586,6 +586,9 @@ const de: Messages = {
     noNotification: 'Keine Systembenachrichtigung auf diesem Gerät ({reason}).',
     pushFailed: 'Benachrichtigungen konnten nicht eingeschaltet werden: {reason}',
     noPushHere: 'Dieser Browser kann von dieser Seite keine Benachrichtigungen empfangen',
+    queue_closed: 'Die Warteschlange ist gerade geschlossen. Frag das Team, wann sie wieder öffnet.',
+    game_unavailable: 'Für dieses Spiel kann man sich gerade nicht anstellen. Bitte wähl ein anderes.',
+    queue_full: 'Die Warteschlange für dieses Spiel ist voll. Bitte frag das Team.',
   },
   queueView: {
     filter: {

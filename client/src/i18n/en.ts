@@ -586,6 +586,9 @@ const en = {
     noNotification: 'No system notification on this device ({reason}).',
     pushFailed: 'Notifications could not be turned on: {reason}',
     noPushHere: 'This browser cannot receive notifications from this page',
+    queue_closed: 'The queue is closed right now. Please ask the staff when it opens again.',
+    game_unavailable: 'This game is not taking reservations right now. Please pick another one.',
+    queue_full: 'The queue for this game is full. Please ask the staff.',
   },
   queueView: {
     filter: {

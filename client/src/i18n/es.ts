@@ -586,6 +586,9 @@ const es: Messages = {
     noNotification: 'No hay notificaciones del sistema en este dispositivo ({reason}).',
     pushFailed: 'No se pudieron activar las notificaciones: {reason}',
     noPushHere: 'Este navegador no puede recibir notificaciones de esta página',
+    queue_closed: 'La cola está cerrada ahora mismo. Pregunta al personal cuándo vuelve a abrir.',
+    game_unavailable: 'Este juego no admite reservas ahora mismo. Elige otro, por favor.',
+    queue_full: 'La cola de este juego está llena. Pregunta al personal.',
   },
   queueView: {
     filter: {
