@@ -160,7 +160,7 @@ describe('error codes', () => {
     ...new Set(
       serverSources(SERVER).flatMap((path) => {
         const text = readFileSync(path, 'utf8');
-        return [...text.matchAll(/readonly code = '(\w+)'|\bcode: '(\w+)'/g)].map((m) => (m[1] ?? m[2])!);
+        return [...text.matchAll(/readonly code(?:: string)? = '(\w+)'|\bcode: '(\w+)'/g)].map((m) => (m[1] ?? m[2])!);
       }),
     ),
   ].sort();
