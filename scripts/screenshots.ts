@@ -23,7 +23,10 @@ const fileName = (name: string) => (LANG === 'en' ? name : name.replace(/\.png$/
 /** A browser context whose pages start in LANG: the choice the language pickers keep (client/src/i18n). */
 async function languageContext(browser: Browser, label: string, log: ProblemLog, options: BrowserContextOptions) {
   const context = await watchedContext(browser, label, log, options);
-  await context.addInitScript({ content: `localStorage.setItem('meeple-queue.language', ${JSON.stringify(LANG)});` });
+  // The script runs in every document, about:blank too, which has no storage: only the app's pages matter.
+  await context.addInitScript({
+    content: `if (location.protocol.startsWith('http')) localStorage.setItem('meeple-queue.language', ${JSON.stringify(LANG)});`,
+  });
   return context;
 }
 

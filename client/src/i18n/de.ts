@@ -301,7 +301,7 @@ const de: Messages = {
     nobodyInTheQueue: 'Niemand in der Warteschlange.',
     estimatedWaitFromNow: 'Geschätzte Wartezeit ab jetzt',
     holdTimeLeft: 'Verbleibende Haltezeit',
-    edit: 'Bearbeiten',
+    edit: 'Ändern',
     caption: 'Warteschlange für {game}',
     status: 'Status',
     samePhoneTitle: 'Vom selben Handy angestellt wie {codes}',
