@@ -1,4 +1,5 @@
-import { createRouter, createWebHistory } from 'vue-router';
+import { watch } from 'vue';
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
 import { i18n } from './i18n';
 
 // Every screen is its own chunk: the TV and the phones never download the staff tools.
@@ -28,9 +29,13 @@ export const router = createRouter({
   ],
 });
 
-router.afterEach((to) => {
-  // The route's name picks its title in the catalogue (router.*), in the active language.
+/** The route's name picks its title in the catalogue (router.*), in the active language. */
+function setTitle(to: RouteLocationNormalized): void {
   const key = `router.${String(to.name ?? '')}`;
   const title = to.meta.title === true && i18n.global.te(key) ? i18n.global.t(key) : '';
   document.title = title ? `${title} · Meeple Queue` : 'Meeple Queue';
-});
+}
+
+router.afterEach(setTitle);
+// A language chosen on the page renames the tab too.
+watch(i18n.global.locale, () => setTitle(router.currentRoute.value));
