@@ -1,8 +1,7 @@
-import { watch } from 'vue';
-import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
-import { i18n } from './i18n';
+import { createRouter, createWebHistory } from 'vue-router';
 
 // Every screen is its own chunk: the TV and the phones never download the staff tools.
+// `meta.title`: the tab gets the catalogue's `router.<name>` (App.vue).
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
@@ -28,14 +27,3 @@ export const router = createRouter({
     },
   ],
 });
-
-/** The route's name picks its title in the catalogue (router.*), in the active language. */
-function setTitle(to: RouteLocationNormalized): void {
-  const key = `router.${String(to.name ?? '')}`;
-  const title = to.meta.title === true && i18n.global.te(key) ? i18n.global.t(key) : '';
-  document.title = title ? `${title} · Meeple Queue` : 'Meeple Queue';
-}
-
-router.afterEach(setTitle);
-// A language chosen on the page renames the tab too.
-watch(i18n.global.locale, () => setTitle(router.currentRoute.value));

@@ -263,19 +263,27 @@ test('9. staff buttons are disabled, with the reason, while the dashboard is off
   const party = await join(service, game.id);
   let offline = false;
   const live: WebSocketRoute[] = [];
+  /** the client finished the upgrade (Engine.IO's "5"): the socket runs over this WebSocket */
+  let upgraded = false;
   const staff = await staffScreen(async (page) => {
     await page.routeWebSocket(/\/socket\.io\//, (ws) => {
       if (offline) return ws.close();
       live.push(ws);
-      ws.connectToServer();
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        if (message === '5') upgraded = true;
+        server.send(message);
+      });
+      server.onMessage((message) => ws.send(message));
     });
     await page.route(/\/socket\.io\//, (route) => (offline ? route.abort() : route.continue()));
   });
   const call = row(staff, party.code).getByTestId('row-action-call');
   await call.waitFor({ timeout: STEP_MS });
   expect(await call.isEnabled()).toBe(true);
-  // Cut once the socket runs over WebSocket (a long-poll already under way would linger).
-  await eventually(() => live.length > 0, STEP_MS);
+  // Cut once the socket runs over WebSocket: cut during the upgrade's probe, the socket would
+  // stay on long-polling, and a long-poll already under way would linger.
+  await eventually(() => upgraded, STEP_MS);
 
   await log.expecting({ why: 'the socket is cut on purpose', match: (p) => p.kind === 'console' && /socket\.io|ERR_FAILED|WebSocket/i.test(`${p.text} ${p.url}`) }, async () => {
     offline = true;
