@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ADMIN, testEnv } from '../tests/helpers/testService';
@@ -73,8 +73,8 @@ async function runLoad(label: string, seconds: number, clients: number, once: (c
   };
 }
 
-export function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnNode(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // Both streams are read (an unread pipe fills up and stalls the child's logging) and shown.
   for (const stream of [child.stdout!, child.stderr!]) {
     stream.on('data', (chunk: Buffer) => process.stderr.write(`[${path.basename(args[args.length - 1]!)}] ${chunk.toString()}`));
@@ -109,17 +109,18 @@ function extraEnv(): Record<string, string> {
   return Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
 }
 
-export async function startService(name: string, overrides: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+/** `root`: another checkout's service (bench/ab.ts runs the code before a change beside the code after it). */
+export async function startService(name: string, overrides: Record<string, string> = {}, root = ROOT): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const env = {
     ...process.env,
     ...testEnv(name, { PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', ...overrides, ...extraEnv() }),
   };
   const dist = process.env.BENCH_DIST === '1';
-  if (dist && !existsSync(path.join(ROOT, 'dist/server/main.js'))) throw new Error('BENCH_DIST=1 needs npm run build:server first');
+  if (dist && !existsSync(path.join(root, 'dist/server/main.js'))) throw new Error('BENCH_DIST=1 needs npm run build:server first');
   // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawnNode([...nodeArgs, ...(dist ? ['dist/server/main.js'] : ['--import', 'tsx', 'server/main.ts'])], env);
+  const child = spawnNode([...nodeArgs, ...(dist ? ['dist/server/main.js'] : ['--import', 'tsx', 'server/main.ts'])], env, root);
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url);
   return { child, url };
@@ -143,6 +144,22 @@ export async function signIn(url: string): Promise<string> {
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
   if (res.status !== 200) throw new Error(`sign-in: ${res.status}`);
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+/**
+ * CPU seconds a process has used (Linux: utime + stime from /proc, in clock ticks of 10 ms):
+ * what each request costs a server, whatever else the shared machine is doing.
+ */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Runs `run` and adds the CPU time process `pid` spent per answered request, in microseconds. */
+export async function withCpu<T extends LoadResult>(pid: number, run: () => Promise<T>): Promise<T & { cpuUsPerRequest: number }> {
+  const before = cpuSeconds(pid);
+  const result = await run();
+  return { ...result, cpuUsPerRequest: ((cpuSeconds(pid) - before) * 1e6) / Math.max(1, result.ok) };
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');

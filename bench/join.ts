@@ -18,7 +18,7 @@ import type { ChildProcess } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { io } from 'socket.io-client';
 import { MYSQL, deleteRedisKeys, dropDatabase, uniqueName } from '../tests/helpers/testService';
-import { NO_JOIN_LIMITS, fmt, percentile, runLoad, signIn, startBareExpress, startService, stopChild, type LoadResult } from './harness';
+import { NO_JOIN_LIMITS, fmt, percentile, runLoad, signIn, withCpu, startBareExpress, startService, stopChild, type LoadResult } from './harness';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
@@ -112,11 +112,13 @@ async function main() {
 
     // 1. bare Express, same load
     await runLoad('warm-up', WARMUP_SECONDS, CLIENTS, async (c, n) => (await post(bare.url, c, n)).status === 201);
-    const express = await runLoad('bare Express JSON', SECONDS, CLIENTS, async (c, n) => {
-      const res = await post(bare.url, c, n);
-      await res.json();
-      return res.status === 201;
-    });
+    const express = await withCpu(bare.child.pid!, () =>
+      runLoad('bare Express JSON', SECONDS, CLIENTS, async (c, n) => {
+        const res = await post(bare.url, c, n);
+        await res.json();
+        return res.status === 201;
+      }),
+    );
 
     // 2. bare mysql2 INSERT loop: a similar row into a throwaway table, autocommit
     const db = { host: MYSQL.host, port: MYSQL.port, user: MYSQL.user, password: MYSQL.password, database: name };
@@ -169,7 +171,7 @@ async function main() {
       }
       return true;
     };
-    const joins = await runLoad('join (service)', SECONDS, CLIENTS, joinOnce);
+    const joins = await withCpu(service.child.pid!, () => runLoad('join (service)', SECONDS, CLIENTS, joinOnce));
     // 4. an open loop at a fixed rate, for the service and for bare Express: latency when not
     // flat out, on fresh games (the closed loop left queues thousands long; a café's are short)
     if (RATE > 0) gameIds.splice(0, GAMES, ...(await createGames('Paced Game')));
@@ -209,6 +211,8 @@ async function main() {
     console.log('');
     console.log(`joins/s ÷ bare Express = ${fmt(vsExpress, 3)}   (target ≥ 0.35: ${vsExpress >= 0.35 ? 'met' : 'MISSED'})`);
     console.log(`joins/s ÷ bare INSERT  = ${fmt(vsInsert, 3)}`);
+    // What a join costs the service's own process (MySQL's and Redis' work is not in it), whatever the neighbours do.
+    console.log(`server CPU per request: join ${fmt(joins.cpuUsPerRequest, 0)} µs, bare Express ${fmt(express.cpuUsPerRequest, 0)} µs`);
     console.log(`join p99 = ${fmt(joins.p99, 2)} ms   (target ≤ 60 ms: ${joins.p99 <= 60 ? 'met' : 'MISSED'})`);
     console.log(`every 201 committed: ${found}/${acknowledged.length} acknowledged ids in MySQL (${Number(total.n)} rows in all); ` +
       `${visible}/${visibility.length} sampled ids visible to another connection at once`);

@@ -13,11 +13,11 @@
  * (Node 20 fetch, keep-alive) in this one. Everything shares the machine.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deleteRedisKeys, dropDatabase, uniqueName } from '../tests/helpers/testService';
-import { NO_JOIN_LIMITS, fmt, runLoad, signIn, startBareExpress, startService, stopChild, type LoadResult } from './harness';
+import { NO_JOIN_LIMITS, fmt, runLoad, withCpu, signIn, startBareExpress, startService, stopChild, type LoadResult } from './harness';
 
 /** per case and round */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -37,21 +37,8 @@ const waitingOn = (board: Board) => board.games.reduce((n, g) => n + g.waiting.l
 const row = (r: LoadResult & { cpuUsPerRequest: number }) =>
   `${r.label.padEnd(24)} ${String(r.ok).padStart(6)} ${String(r.errors).padStart(6)} ${fmt(r.perSecond).padStart(8)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(8)} ${fmt(r.max, 1).padStart(8)} ${fmt(r.cpuUsPerRequest, 0).padStart(8)}`;
 
-/**
- * CPU seconds a process has used (Linux: utime + stime from /proc, in clock ticks of 10 ms):
- * what each request costs the server, whatever else the shared machine is doing.
- */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** Runs one case and adds the server's CPU per answered request, in microseconds. */
-async function measured(label: string, pid: number, once: () => Promise<boolean>): Promise<LoadResult & { cpuUsPerRequest: number }> {
-  const before = cpuSeconds(pid);
-  const result = await runLoad(label, SECONDS, CLIENTS, once);
-  return { ...result, cpuUsPerRequest: ((cpuSeconds(pid) - before) * 1e6) / Math.max(1, result.ok) };
-}
+const measured = (label: string, pid: number, once: () => Promise<boolean>) => withCpu(pid, () => runLoad(label, SECONDS, CLIENTS, once));
 
 /** All rounds of one case: answers over time (p50 and p99 are per round, in the rows above). */
 const perSecond = (results: LoadResult[]) => results.reduce((n, r) => n + r.ok, 0) / results.reduce((t, r) => t + r.seconds, 0);

@@ -10,6 +10,8 @@ import * as cafeSettings from './20261130000400_cafe_settings';
 import * as waitQuotes from './20261130000500_wait_quotes';
 import * as serviceSecrets from './20261130000600_service_secrets';
 import * as reservationDevice from './20261130000601_reservation_device';
+import * as cafeLogos from './20261201000100_cafe_logos';
+import * as wrappingUp from './20261201000300_wrapping_up';
 import * as reservationLanguage from './20261201000400_reservation_language';
 
 /**
@@ -28,5 +30,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261130000500_wait_quotes': waitQuotes,
   '20261130000600_service_secrets': serviceSecrets,
   '20261130000601_reservation_device': reservationDevice,
+  '20261201000100_cafe_logos': cafeLogos,
+  '20261201000300_wrapping_up': wrappingUp,
   '20261201000400_reservation_language': reservationLanguage,
 };

@@ -73,7 +73,7 @@ async function main() {
     await called.getByTestId('ticket-called').waitFor({ timeout: 10_000 });
     await shot(called, 'ticket-called-phone.png');
 
-    for (const [name, viewport] of [['board-desktop.png', VIEWPORTS.tv], ['board-720p.png', VIEWPORTS.tv720]] as const) {
+    for (const [name, viewport] of [['board-1080p-6games.png', VIEWPORTS.tv], ['board-720p-6games.png', VIEWPORTS.tv720]] as const) {
       const tv = await languageContext(browser, name, log, { viewport });
       const board = await tv.newPage();
       await board.goto(`${service.url}/board`);

@@ -16,10 +16,12 @@ import { boardRoutes } from './board/routes';
 import { StaffGameSchema } from './board/board';
 import { statsRoutes } from './stats/routes';
 import { settingsRoutes } from './settings/routes';
+import { LOGO_MAX_BYTES } from './settings/logo';
 import { closeOutRoutes } from './closeout/routes';
 import { historyRoutes } from './history/routes';
 import { auditRoutes } from './audit/routes';
 import { healthDocs, healthRouter } from './health/routes';
+import { httpMetrics } from './metrics/http';
 import { mountRoutes, type RouteDefinition } from './http/route';
 import { buildOpenApiDocument } from './http/openapi';
 import { errorHandler, notFound, requireJsonBody } from './http/errorHandler';
@@ -96,6 +98,7 @@ export function createApp(ctx: AppContext, options: AppOptions): express.Express
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
+  app.use(httpMetrics(ctx.metrics));
 
   app.use(
     pinoHttp({
@@ -106,6 +109,10 @@ export function createApp(ctx: AppContext, options: AppOptions): express.Express
         res.setHeader('X-Request-Id', id);
         return id;
       },
+      // The serialisers below pick three fields from the request itself: wrapping them in
+      // pino's standard ones (the default) copied every header of every request first, to throw
+      // the copy away (bench/README.md, round 4). The log lines are the same.
+      wrapSerializers: false,
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -128,13 +135,20 @@ export function createApp(ctx: AppContext, options: AppOptions): express.Express
   app.use(strictCsp);
   const api = Router();
   const account = checkSessionAccount(ctx.accounts);
+  // The logo upload is the one larger body (base64; room to say how far over LOGO_MAX_BYTES it is); a body parsed here is not parsed again.
+  api.use('/api/settings/cafe/logo', requireJsonBody, express.json({ limit: LOGO_MAX_BYTES * 2 }));
   api.use('/api', requireJsonBody, express.json({ limit: '16kb' }), sessionWhenSignedIn(options.session), account);
   mountRoutes(api, ctx, apiRoutes);
   app.use(api);
 
   const board = new ExpressAdapter();
   board.setBasePath('/staff/queues');
-  createBullBoard({ queues: [new BullMQAdapter(ctx.jobs.queue, { readOnlyMode: false })], serverAdapter: board });
+  // The engine can be paused from here; the messages to phones are shown (failures, delays) but
+  // read-only: a paused notify queue would silently keep calls from reaching pockets.
+  createBullBoard({
+    queues: [new BullMQAdapter(ctx.jobs.queue, { readOnlyMode: false }), new BullMQAdapter(ctx.jobs.notify, { readOnlyMode: true })],
+    serverAdapter: board,
+  });
   app.use('/staff/queues', toolCsp, options.session, account, adminPage, board.getRouter());
 
   if (ctx.config.client.serve) {

@@ -6,7 +6,7 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-function isTimeZone(tz: string): boolean {
+export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
@@ -23,6 +23,11 @@ function isOrigin(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A public address to give customers: an origin, a trailing slash tolerated. */
+export function isPublicOrigin(value: string): boolean {
+  return isOrigin(value.replace(/\/$/, ''));
 }
 
 /** "https://queue.example.com, https://cafe.example" → the list; each entry must be an origin. */
@@ -65,6 +70,7 @@ const envSchema = z
     COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     TRUST_PROXY: z.string().default('loopback'),
     PUBLIC_ORIGINS: originList.optional(),
+    PUBLIC_URL: z.string().refine(isPublicOrigin, 'Use scheme and host only, like https://queue.example.com').optional(),
     ADMIN_USERNAME: z.string().min(1).default('admin'),
     ADMIN_PASSWORD: PasswordRule.optional(),
     HOLD_MINUTES: z.coerce.number().positive().default(5),
@@ -173,6 +179,8 @@ export interface Config {
   trustProxy: string | number | boolean;
   /** Where browsers may send state changes from; empty: the request's own host name. */
   publicOrigins: string[];
+  /** The address the QR code and links give customers (café settings may override it); unset: the one each screen was opened at. */
+  publicUrl: string | null;
   admin: { username: string; password?: string };
   queue: {
     holdMs: number;
@@ -262,6 +270,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     publicOrigins: env.PUBLIC_ORIGINS ?? [],
+    publicUrl: env.PUBLIC_URL?.replace(/\/$/, '') ?? null,
     admin: { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
     queue: {
       holdMs: Math.round(env.HOLD_MINUTES * 60_000),

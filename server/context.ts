@@ -29,14 +29,15 @@ export function createContext(config: Config, logger: Logger): AppContext {
   // Commands fail at once while Redis is down, so requests report it instead of hanging.
   const redis = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   watchRedis(redis, logger, 'commands');
+  const jobs = createQueueJobs(config, logger);
   return {
     config,
     logger,
     knex,
     redis,
-    jobs: createQueueJobs(config, logger),
+    jobs,
     notifier: new LocalChangeNotifier(),
-    metrics: createMetrics(knex),
+    metrics: createMetrics({ knex, redis, jobs, autoAdvance: config.queue.autoAdvance }),
     limits: createRateLimiters(redis, config),
     accounts: new AccountCache(knex),
   };

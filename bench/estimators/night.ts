@@ -6,7 +6,7 @@
  * give up. After every change to a game, each estimator quotes every waiting party from the
  * facts the service would have read at that moment.
  */
-import { historyOf, type BusyCopy, type EndedCall, type QueueFacts } from '../../server/queue/estimates';
+import { historyOf, type BusyCopy, type EndedCall, type GameHistory, type QueueFacts } from '../../server/queue/estimates';
 import type { GameSpec, Profile } from './profiles';
 
 const MINUTE = 60_000;
@@ -18,6 +18,20 @@ export const HOLD_MS = 5 * MINUTE;
  */
 export interface GameFacts extends QueueFacts {
   sessionsMs: number[];
+  /** the same facts without any "wrapping up" mark (history and tables): a café that never marks */
+  unmarked: QueueFacts;
+  /** What no service can know, for the bounds in bench/estimators/oracle.ts only. */
+  truth: Truth;
+}
+
+/** The simulated world behind the facts: the game's real laws and when each copy in use really comes back. */
+export interface Truth {
+  profile: Profile;
+  spec: GameSpec;
+  /** when the night opened (ms) */
+  startMs: number;
+  /** per copy in use (same order as `busy`): when it will really come back (ms) */
+  freesAtMs: number[];
 }
 
 /** An estimator under test: quotes in minutes (null: no estimate) for the waiting parties, in order. */
@@ -39,6 +53,10 @@ interface Party {
   status: 'waiting' | 'called' | 'seated' | 'gone';
   calledAt: number | null;
   seatedAt: number | null;
+  /** when the copy comes back: the hold's end (no-show), else Finish; known once the party is called */
+  freesAt: number | null;
+  /** when staff will mark (then have marked) the table "wrapping up"; null if they do not */
+  wrapUpAt: number | null;
 }
 
 interface GameState {
@@ -48,6 +66,10 @@ interface GameState {
   sessions: number[];
   /** ended calls, most recent first */
   calls: EndedCall[];
+  /** what the service reads of them (re-read only when a call ends, as the read model keeps it) */
+  history: GameHistory;
+  /** the same without the "wrapping up" marks: what a café that never marks would have */
+  unmarkedHistory: GameHistory;
 }
 
 type Random = () => number;
@@ -60,8 +82,13 @@ function gaussian(random: Random): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
-/** How long a session really takes, seated to Finish pressed. */
-function sessionLength(random: Random, profile: Profile, spec: GameSpec, seatedMinute: number): number {
+/** How long a called party who comes takes to come. */
+export function showUpTime(random: Random): number {
+  return Math.min(HOLD_MS * 0.9, exponential(random, 1.5 * MINUTE));
+}
+
+/** How long a session really takes: the game itself, then the minutes until staff press Finish. */
+export function sessionParts(random: Random, profile: Profile, spec: GameSpec, seatedMinute: number): { playMs: number; finishDelayMs: number } {
   const play = spec.playMinutes * MINUTE;
   const draw = random();
   let ms: number;
@@ -69,7 +96,25 @@ function sessionLength(random: Random, profile: Profile, spec: GameSpec, seatedM
   else if (draw < profile.abandoned + profile.marathon) ms = play * (2 + random() * 3);
   else ms = play * spec.trueFactor * Math.exp(spec.sigma * gaussian(random));
   if (profile.longStart && seatedMinute < profile.longStart.minutes) ms *= profile.longStart.factor;
-  return ms + exponential(random, profile.finishDelayMinutes * MINUTE);
+  return { playMs: ms, finishDelayMs: exponential(random, profile.finishDelayMinutes * MINUTE) };
+}
+
+/** How long a session really takes, seated to Finish pressed. */
+export function sessionLength(random: Random, profile: Profile, spec: GameSpec, seatedMinute: number): number {
+  const { playMs, finishDelayMs } = sessionParts(random, profile, spec, seatedMinute);
+  return playMs + finishDelayMs;
+}
+
+/**
+ * Whether and when (ms after seating) staff mark a session "wrapping up": for a share of the
+ * games that are played (not the abandoned ones), when the table starts its last round, a lead
+ * drawn evenly from the profile's span before the game ends; never before the table sat down.
+ */
+export function wrapUpMark(random: Random, profile: Profile, playMs: number): number | null {
+  if (playMs < 5 * MINUTE || random() >= profile.wrapUp.share) return null;
+  const [from, to] = profile.wrapUp.leadMinutes;
+  const at = playMs - (from + random() * (to - from)) * MINUTE;
+  return at > 0 ? at : null;
 }
 
 /** A min-heap of timed events (ties in insertion order). */
@@ -110,6 +155,8 @@ class Agenda {
   }
 }
 
+const unmark = (call: EndedCall): EndedCall => (call.noShow ? call : { ...call, wrapUpLeadMs: null });
+
 /** Simulates one evening and returns every party that joined, with the estimators' quotes. */
 export function simulateNight(profile: Profile, estimators: Estimator[], random: Random): PartyRecord[] {
   const start = Date.UTC(2026, 10, 28, 17);
@@ -120,24 +167,37 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
     const calls: EndedCall[] = [];
     for (let i = 0; i < spec.historySessions; i += 1) {
       if (random() < profile.noShow) calls.push({ noShow: true, heldMs: HOLD_MS });
-      const playedMs = sessionLength(random, { ...profile, longStart: undefined }, spec, Infinity);
+      const { playMs, finishDelayMs } = sessionParts(random, { ...profile, longStart: undefined }, spec, Infinity);
+      const mark = wrapUpMark(random, profile, playMs);
+      const playedMs = playMs + finishDelayMs;
       sessions.push(playedMs);
-      calls.push({ noShow: false, playedMs });
+      calls.push({ noShow: false, playedMs, showUpMs: showUpTime(random), wrapUpLeadMs: mark === null ? null : playedMs - mark });
     }
-    return { spec, parties: [], sessions, calls };
+    return { spec, parties: [], sessions, calls, history: historyOf(calls), unmarkedHistory: historyOf(calls.map(unmark)) };
   });
   const totalWeight = profile.games.reduce((s, g) => s + g.weight, 0);
 
   const facts = (game: GameState, now: number): GameFacts => {
     const busy = game.parties.filter((p) => p.status === 'called' || p.status === 'seated');
-    return {
+    const copy = (p: Party, marks: boolean): BusyCopy => ({
+      status: p.status as BusyCopy['status'],
+      calledAt: new Date(p.calledAt!),
+      seatedAt: p.seatedAt === null ? null : new Date(p.seatedAt),
+      wrappingUpAt: marks && p.status === 'seated' && p.wrapUpAt !== null && p.wrapUpAt <= now ? new Date(p.wrapUpAt) : null,
+    });
+    const shared = {
       now: new Date(now),
       copies: game.spec.copies,
       playMinutes: game.spec.playMinutes,
-      busy: busy.map((p) => ({ status: p.status as BusyCopy['status'], calledAt: new Date(p.calledAt!), seatedAt: p.seatedAt === null ? null : new Date(p.seatedAt) })),
       waitingCount: game.parties.filter((p) => p.status === 'waiting').length,
-      history: historyOf(game.calls),
+    };
+    return {
+      ...shared,
+      busy: busy.map((p) => copy(p, true)),
+      unmarked: { ...shared, busy: busy.map((p) => copy(p, false)), history: game.unmarkedHistory },
+      history: game.history,
       sessionsMs: game.sessions,
+      truth: { profile, spec: game.spec, startMs: start, freesAtMs: busy.map((p) => p.freesAt!) },
     };
   };
 
@@ -165,9 +225,15 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
       party.calledAt = now;
       party.record.waitedMs = now - party.record.joinedAt;
       const noShow = random() < profile.noShow;
-      if (noShow) agenda.at(now + HOLD_MS, () => leave(game, party, now + HOLD_MS, true));
-      else {
-        const seatAt = now + Math.min(HOLD_MS * 0.9, exponential(random, 1.5 * MINUTE));
+      if (noShow) {
+        party.freesAt = now + HOLD_MS;
+        agenda.at(now + HOLD_MS, () => leave(game, party, now + HOLD_MS, true));
+      } else {
+        const seatAt = now + showUpTime(random);
+        const { playMs, finishDelayMs } = sessionParts(random, profile, game.spec, (seatAt - start) / MINUTE);
+        const mark = wrapUpMark(random, profile, playMs);
+        party.freesAt = seatAt + playMs + finishDelayMs;
+        party.wrapUpAt = mark === null ? null : seatAt + mark;
         agenda.at(seatAt, () => seat(game, party, seatAt));
       }
     }
@@ -181,9 +247,14 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
   const leave = (game: GameState, party: Party, now: number, noShow: boolean) => {
     if (party.status === 'seated') {
       game.sessions.unshift(now - party.seatedAt!);
-      game.calls.unshift({ noShow: false, playedMs: now - party.seatedAt! });
+      const wrapUpLeadMs = party.wrapUpAt === null ? null : now - party.wrapUpAt;
+      game.calls.unshift({ noShow: false, playedMs: now - party.seatedAt!, showUpMs: party.seatedAt! - party.calledAt!, wrapUpLeadMs });
     }
     if (noShow) game.calls.unshift({ noShow: true, heldMs: now - party.calledAt! });
+    if (party.status === 'seated' || noShow) {
+      game.history = historyOf(game.calls);
+      game.unmarkedHistory = historyOf(game.calls.map(unmark));
+    }
     party.status = 'gone';
     game.parties = game.parties.filter((p) => p !== party);
     changed(game, now);
@@ -192,8 +263,9 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
   const seat = (game: GameState, party: Party, now: number) => {
     party.status = 'seated';
     party.seatedAt = now;
-    const length = sessionLength(random, profile, game.spec, (now - start) / MINUTE);
-    agenda.at(now + length, () => leave(game, party, now + length, false));
+    agenda.at(party.freesAt!, () => leave(game, party, party.freesAt!, false));
+    // Marking a table "wrapping up" is a change to the game: every screen's quotes are worked out again.
+    if (party.wrapUpAt !== null) agenda.at(party.wrapUpAt, () => quote(game, party.wrapUpAt!));
     quote(game, now);
   };
 
@@ -202,7 +274,7 @@ export function simulateNight(profile: Profile, estimators: Estimator[], random:
     const game = games.find((g) => (pick -= g.spec.weight) < 0) ?? games[games.length - 1]!;
     const record: PartyRecord = { game: game.spec.title, joinedAt: now, atJoin: [], updates: estimators.map(() => []), waitedMs: null };
     records.push(record);
-    const party: Party = { record, status: 'waiting', calledAt: null, seatedAt: null };
+    const party: Party = { record, status: 'waiting', calledAt: null, seatedAt: null, freesAt: null, wrapUpAt: null };
     game.parties.push(party);
     // The 201 carries the quote, read right after the join commits and before any call.
     quote(game, now, party);

@@ -30,6 +30,11 @@ export interface Profile {
   finishDelayMinutes: number;
   /** share of waiting parties who give up, after an exponential time with this mean (minutes) */
   giveUp: { share: number; meanMinutes: number };
+  /**
+   * staff mark this share of played sessions "wrapping up", when the table starts its last round:
+   * a lead drawn evenly from `leadMinutes` before the game ends (Finish comes later still)
+   */
+  wrapUp: { share: number; leadMinutes: [number, number] };
   /** sessions seated in the first `minutes` of the night run `factor` times longer */
   longStart?: { minutes: number; factor: number };
   nights: number;
@@ -43,7 +48,7 @@ const SHELF: GameSpec[] = [
   { title: 'Codenames', copies: 1, playMinutes: 20, trueFactor: 1.3, sigma: 0.4, weight: 3, historySessions: 40 },
 ];
 
-const base = { noShow: 0.12, abandoned: 0.04, marathon: 0.04, finishDelayMinutes: 3, giveUp: { share: 0.05, meanMinutes: 40 }, nights: 40 };
+const base = { wrapUp: { share: 0.5, leadMinutes: [5, 15] as [number, number] }, noShow: 0.12, abandoned: 0.04, marathon: 0.04, finishDelayMinutes: 3, giveUp: { share: 0.05, meanMinutes: 40 }, nights: 40 };
 
 export const PROFILES: Profile[] = [
   { ...base, name: 'quiet weekday', arrivalsPerHour: [2, 4, 5, 4, 2], games: SHELF.map((g) => ({ ...g, copies: Math.max(1, g.copies - 1) })) },

@@ -1,7 +1,8 @@
 import { createRouter, createWebHistory } from 'vue-router';
 
 // Every screen is its own chunk: the TV and the phones never download the staff tools.
-// `meta.title`: the tab gets the catalogue's `router.<name>` (App.vue).
+// `meta.title`: the tab gets the catalogue's `router.<name>` and the café's name (App.vue,
+// composables/useTabTitle.ts).
 export const router = createRouter({
   history: createWebHistory(),
   routes: [

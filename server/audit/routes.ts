@@ -1,5 +1,6 @@
 import { defineRoute, errors } from '../http/route';
 import { AuditPageSchema, AuditQuery, readAudit } from './read';
+import { cafeTimeZone } from '../settings/identity';
 
 export const auditRoutes = [
   defineRoute({
@@ -10,6 +11,6 @@ export const auditRoutes = [
     access: 'admin',
     query: AuditQuery,
     responses: { 200: { description: 'Audit log', schema: AuditPageSchema }, ...errors(400, 401, 403) },
-    handler: async (ctx, { query }) => ({ status: 200, body: await readAudit(ctx.knex, query, ctx.config.timeZone) }),
+    handler: async (ctx, { query }) => ({ status: 200, body: await readAudit(ctx.knex, query, await cafeTimeZone(ctx)) }),
   }),
 ];

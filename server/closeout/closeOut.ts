@@ -9,6 +9,7 @@ import { transition } from '../queue/transition';
 import type { Move, ReservationStatus } from '../queue/states';
 import { dueCloseOut } from '../settings/hours';
 import { readOpeningHours } from '../settings/openingHours';
+import { cafeTimeZone } from '../settings/identity';
 
 export const SYSTEM_CLOSE_OUT = 'system:close-out';
 
@@ -93,7 +94,7 @@ export async function closeOutDay(ctx: AppContext, cafeDate: string, cutoff: Dat
  */
 export async function closeOutIfDue(ctx: AppContext, now = new Date()): Promise<CloseOutOutcome> {
   const { value: hours } = await readOpeningHours(ctx);
-  const due = dueCloseOut(hours, now, ctx.config.timeZone);
+  const due = dueCloseOut(hours, now, await cafeTimeZone(ctx));
   if (!due) return { outcome: 'nothing-due', cafeDate: null };
   const already = await ctx.knex('close_outs').where({ cafeDate: due.date }).first('cafeDate');
   if (already) return { outcome: 'already-closed', cafeDate: due.date };

@@ -3,6 +3,7 @@ import { readOpeningHours } from '../settings/openingHours';
 import { historyStats, HistorySchema } from './history';
 import { DateRangeQuery } from './range';
 import { EVENTS_EXPORT, RESERVATIONS_EXPORT, streamCsv, type AnyExport } from './exports';
+import { cafeTimeZone } from '../settings/identity';
 
 const csvResponse = (what: string) => ({ description: `${what} as CSV (text/csv, a header line, one line per row; times in UTC and in CAFE_TIMEZONE)` });
 
@@ -17,7 +18,7 @@ export const historyRoutes = [
     responses: { 200: { description: 'History', schema: HistorySchema }, ...errors(400, 401) },
     handler: async (ctx, { query }) => {
       const { value: hours } = await readOpeningHours(ctx);
-      return { status: 200, body: await historyStats(ctx.knex, query, ctx.config.timeZone, hours) };
+      return { status: 200, body: await historyStats(ctx.knex, query, await cafeTimeZone(ctx), hours) };
     },
   }),
   ...[
@@ -33,7 +34,7 @@ export const historyRoutes = [
       query: DateRangeQuery,
       responses: { 200: csvResponse(what), ...errors(400, 401, 503) },
       handler: async (ctx, { query }, _req, res) => {
-        await streamCsv(ctx.knex, res, spec, query, ctx.config.timeZone);
+        await streamCsv(ctx.knex, res, spec, query, await cafeTimeZone(ctx));
         return { status: 200 };
       },
     }),

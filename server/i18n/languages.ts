@@ -4,7 +4,7 @@ import { z } from '../http/zod';
 export const LANGUAGES = ['en', 'de', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-/** What a party's messages fall back to when it chose no language (the café default, later). */
+/** The café's default language until an admin picks another (server/settings/identity.ts); a party that chose none gets the café's. */
 export const DEFAULT_LANGUAGE: Language = 'en';
 
 export const LanguageSchema = z.enum(LANGUAGES, 'One of en, de, es').openapi('Language', { example: 'de' });

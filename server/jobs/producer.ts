@@ -16,6 +16,8 @@ export const QUEUE_NAME = 'queue-engine';
 export const MAINTENANCE_QUEUE_NAME = 'queue-maintenance';
 /** Messages to phones (push, texts): a queue of their own, so a slow push service never delays a call. */
 export const NOTIFY_QUEUE_NAME = 'queue-notify';
+/** Every job name the workers run (their metrics start at zero, so a first failure shows). */
+export const JOB_NAMES = ['advance', 'expire-hold', 'reconcile', 'housekeeping', 'close-out', 'notify'] as const;
 
 export interface AdvanceData {
   gameId: number;

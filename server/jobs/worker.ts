@@ -18,10 +18,25 @@ export interface QueueWorkers {
   close(): Promise<void>;
 }
 
+/** A processor whose jobs are measured: how late each started, how long it ran, whether it failed. */
+function measured(ctx: AppContext, processor: Processor): Processor {
+  return async (job: Job, token?: string) => {
+    const started = Date.now();
+    ctx.metrics.jobStarted(job.name, started - job.timestamp - (job.opts.delay ?? 0));
+    let failed = true;
+    try {
+      const result: unknown = await processor(job, token);
+      failed = false;
+      return result;
+    } finally {
+      ctx.metrics.jobFinished(job.name, (Date.now() - started) / 1000, failed);
+    }
+  };
+}
+
 /** The engine's jobs: advance a game's queue, expire a hold. */
 function engineJobs(ctx: AppContext): Processor {
   return async (job: Job) => {
-    ctx.metrics.jobStarted(job.name, Date.now() - job.timestamp - (job.opts.delay ?? 0));
     switch (job.name) {
       case 'advance':
         return { called: (await advanceGame(ctx, (job.data as AdvanceData).gameId)).length };
@@ -43,7 +58,6 @@ function engineJobs(ctx: AppContext): Processor {
 /** Maintenance, on a queue of its own that Bull Board does not offer to pause. */
 function maintenanceJobs(ctx: AppContext): Processor {
   return async (job: Job) => {
-    ctx.metrics.jobStarted(job.name, Date.now() - job.timestamp - (job.opts.delay ?? 0));
     switch (job.name) {
       case 'reconcile':
         return reconcile(ctx);
@@ -60,7 +74,6 @@ function maintenanceJobs(ctx: AppContext): Processor {
 /** Messages to phones: a retryable failure is thrown, and BullMQ tries again with backoff. */
 function notifyJobs(ctx: AppContext): Processor {
   return async (job: Job) => {
-    ctx.metrics.jobStarted(job.name, Date.now() - job.timestamp - (job.opts.delay ?? 0));
     const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     return deliverNotification(ctx, (job.data as NotifyData).notificationId, lastTry);
   };
@@ -75,10 +88,10 @@ export function startQueueWorkers(ctx: AppContext, logger: Logger): QueueWorkers
   const workers = [
     // Jobs take milliseconds; a short lock lets a live worker take over a killed one's jobs
     // within seconds instead of a minute (running a job twice is harmless, see reconcile).
-    new Worker(QUEUE_NAME, engineJobs(ctx), { connection, prefix, concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000 }),
-    new Worker(MAINTENANCE_QUEUE_NAME, maintenanceJobs(ctx), { connection, prefix, concurrency: 1, lockDuration: 30_000, stalledInterval: 15_000 }),
+    new Worker(QUEUE_NAME, measured(ctx, engineJobs(ctx)), { connection, prefix, concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000 }),
+    new Worker(MAINTENANCE_QUEUE_NAME, measured(ctx, maintenanceJobs(ctx)), { connection, prefix, concurrency: 1, lockDuration: 30_000, stalledInterval: 15_000 }),
     // A push service may take seconds to answer (REQUEST_TIMEOUT_MS): the lock outlasts it.
-    new Worker(NOTIFY_QUEUE_NAME, notifyJobs(ctx), { connection, prefix, concurrency: 4, lockDuration: 30_000, stalledInterval: 15_000 }),
+    new Worker(NOTIFY_QUEUE_NAME, measured(ctx, notifyJobs(ctx)), { connection, prefix, concurrency: 4, lockDuration: 30_000, stalledInterval: 15_000 }),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, err) => logger.error({ err, job: job?.name, data: job?.data }, 'queue job failed'));

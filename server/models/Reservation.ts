@@ -27,6 +27,8 @@ export class Reservation extends Model {
   calledAt!: Date | null;
   holdExpiresAt!: Date | null;
   seatedAt!: Date | null;
+  /** when staff marked the table "wrapping up" (its last round); kept through Finish */
+  wrappingUpAt!: Date | null;
   finishedAt!: Date | null;
   updatedAt!: Date;
   /** the wait quoted when the party joined, and its range; null if none could be given */

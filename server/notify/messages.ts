@@ -1,7 +1,6 @@
 import type { Config } from '../config';
-import { cafeName } from '../cafe';
 import { displayName } from '../queue/ordering';
-import { DEFAULT_LANGUAGE, type Language } from '../i18n/languages';
+import type { Language } from '../i18n/languages';
 
 /** What a message is about: the automatic moments, or staff asking the party to come again. */
 export type MessageKind = 'called' | 'almost';
@@ -10,8 +9,8 @@ export interface MessageFacts {
   code: string;
   gameTitle: string;
   customerName: string;
-  /** the party's language (chosen on /join); null: the café's default */
-  language: Language | null;
+  /** the party's language (chosen on /join), else the café's default (server/settings/identity.ts) */
+  language: Language;
 }
 
 /**
@@ -33,16 +32,19 @@ function template(config: Config, kind: MessageKind, language: Language): string
   return language === 'en' ? config.notify.messages[kind] : TRANSLATED_MESSAGES[language][kind];
 }
 
-/** Fills the party's language's text: MESSAGE_CALLED / MESSAGE_ALMOST in English (placeholders checked when the config loads). */
-export function messageText(config: Config, kind: MessageKind, facts: MessageFacts): string {
+/**
+ * Fills the text in the party's language: MESSAGE_CALLED / MESSAGE_ALMOST in English (placeholders
+ * checked when the config loads); `cafe` is the name from server/settings/identity.ts.
+ */
+export function messageText(config: Config, cafe: string, kind: MessageKind, facts: MessageFacts): string {
   const values: Record<string, string> = {
-    cafe: cafeName(config),
+    cafe,
     code: facts.code,
     game: facts.gameTitle,
     name: displayName(facts.customerName),
     minutes: String(Math.round(config.queue.holdMs / 60_000)),
   };
-  return template(config, kind, facts.language ?? DEFAULT_LANGUAGE).replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+  return template(config, kind, facts.language).replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
 /** The JSON a push carries; the service worker (client/src/sw.ts) shows it as a notification. */
@@ -55,6 +57,6 @@ export interface PushPayload {
   url: string;
 }
 
-export function pushPayload(config: Config, kind: MessageKind, facts: MessageFacts): PushPayload {
-  return { title: cafeName(config), body: messageText(config, kind, facts), code: facts.code, kind, url: `/t/${facts.code}` };
+export function pushPayload(config: Config, cafe: string, kind: MessageKind, facts: MessageFacts): PushPayload {
+  return { title: cafe, body: messageText(config, cafe, kind, facts), code: facts.code, kind, url: `/t/${facts.code}` };
 }

@@ -25,10 +25,14 @@ const B = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.68
 const C = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
 const D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
 
+/** Acklam's rational approximation in the tails. */
+function tail(r: number): number {
+  return (((((C[0]! * r + C[1]!) * r + C[2]!) * r + C[3]!) * r + C[4]!) * r + C[5]!) / ((((D[0]! * r + D[1]!) * r + D[2]!) * r + D[3]!) * r + 1);
+}
+
 /** Inverse of the standard normal distribution function (Acklam, relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
   const q = Math.min(1 - 1e-12, Math.max(1e-12, p));
-  const tail = (r: number) => (((((C[0]! * r + C[1]!) * r + C[2]!) * r + C[3]!) * r + C[4]!) * r + C[5]!) / ((((D[0]! * r + D[1]!) * r + D[2]!) * r + D[3]!) * r + 1);
   if (q < 0.02425) return tail(Math.sqrt(-2 * Math.log(q)));
   if (q > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - q)));
   const r = (q - 0.5) * (q - 0.5);

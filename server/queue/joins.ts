@@ -9,7 +9,7 @@ import { insertWaiting, liveTicketsOfDevices, logEvents, queueRoom, readGames, r
 import type { BusyCopy, GameHistory } from './estimates';
 import { generateCode } from './ordering';
 import type { Language } from '../i18n/languages';
-import { busyCopies, gameHistories, queuePositions, viewNewcomers, type ReservationView } from './readModel';
+import { busyCopies, gameHistories, queuePositions, QuoteMemo, viewNewcomers, type ReservationView } from './readModel';
 
 export interface JoinInput {
   customerName: string;
@@ -89,10 +89,13 @@ interface PendingJoin {
  * cost a game read, a four-statement transaction and the reads for its position: about eight
  * round trips to MySQL, each a syscall that the service's one core pays for, plus a COUNT over
  * the queue per party. Here the joins that arrive while a batch is being written wait for the
- * next one, and each batch is one game read, one transaction (a multi-row INSERT of the
- * reservations, the read of their rows, one statement for their positions, a multi-row INSERT
- * of their `joined` events) and one read of the copies in use: eight round trips however many
- * joins it carries. A lone join is written at once.
+ * next one, and each batch is one read of its games and its phones' live tickets (side by
+ * side), one transaction (a multi-row INSERT of the reservations, the read of their rows, one
+ * statement for their positions, a multi-row INSERT of their `joined` events), then one read of
+ * the copies in use and one UPDATE of the quotes given: eight round trips however many joins it
+ * carries. A lone join is written at once. Once a batch has committed, the next one is written
+ * while it is answered (the reads and the UPDATE after the commit), so a batch waits only for
+ * the writes of the one before it.
  *
  * Fairness is unchanged: a batch is inserted in arrival order by one statement (so enqueued_at
  * is equal and ids increase), batches are written one after another (so each sees the one
@@ -105,6 +108,9 @@ export class JoinWriter {
   private scheduled = false;
   private readonly drawCode: () => string;
   private readonly maxBatch: number;
+  private readonly quotes = new QuoteMemo();
+  /** the answers of committed batches, one after another */
+  private answering: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly knex: Knex,
@@ -148,9 +154,9 @@ export class JoinWriter {
   }
 
   private async write(batch: PendingJoin[]): Promise<void> {
-    const games = new Map((await readGames(this.knex, [...new Set(batch.map((j) => j.gameId))])).map((g) => [g.id, g]));
+    const [found, alreadyIn] = await Promise.all([readGames(this.knex, [...new Set(batch.map((j) => j.gameId))]), this.liveTickets(batch)]);
+    const games = new Map(found.map((g) => [g.id, g]));
     const accepted: Array<PendingJoin & { game: Game }> = [];
-    const alreadyIn = await this.liveTickets(batch);
     const inBatch = new Set<string>();
     const later: PendingJoin[] = [];
     for (const join of batch) {
@@ -197,7 +203,16 @@ export class JoinWriter {
     for (const join of written.full) {
       join.reject(new QueueFull(`The queue for "${join.game.title}" is full (at most ${join.game.maxQueue} waiting parties); please ask staff`));
     }
-    if (written.admitted.length) await this.answer(written.admitted, written.rows);
+    const { admitted, rows } = written;
+    if (!admitted.length) return;
+    // The next batch is written while this one is answered: only the writes must follow one
+    // another (each batch sees the one before it committed). The answers keep their order.
+    this.answering = this.answering
+      .then(() => this.answer(admitted, rows))
+      .catch((err: unknown) => {
+        // answer() settles every join itself; this only guards against a bug leaving one hanging.
+        for (const join of admitted) join.reject(err);
+      });
   }
 
   /** The live tickets of the phones in this batch that did not say they are another party. */
@@ -297,7 +312,7 @@ export class JoinWriter {
     const answers = games.map((game) => {
       const mine = batch.flatMap((join, i) => (join.gameId === game.id ? [{ join, written: written[i]! }] : []));
       const busy = known?.busy.get(game.id);
-      const views = viewNewcomers(game, mine.map((m) => m.written), known && { busy: busy ?? [], history: known.histories.get(game.id)! });
+      const views = viewNewcomers(game, mine.map((m) => m.written), known && { busy: busy ?? [], history: known.histories.get(game.id)! }, new Date(), this.quotes);
       return { game, mine, busy, views };
     });
     const quotes = answers.flatMap((a) => a.views.flatMap((view) => (view.estimatedWait ? [{ id: view.id, quote: view.estimatedWait }] : [])));

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { Game } from '../models/Game';
 import { Reservation } from '../models/Reservation';
 import { ACTIVE, USING_A_COPY } from './states';
-import { estimateQueue, historyOf, HISTORY_CALLS, NO_HISTORY, type BusyCopy, type EndedCall, type GameHistory, type WaitEstimate } from './estimates';
+import { estimateQueue, historyOf, HISTORY_CALLS, NO_HISTORY, type BusyCopy, type EndedCall, type GameHistory, type QueueFacts, type WaitEstimate } from './estimates';
 import { compareQueueOrder } from './ordering';
 import { contactColumns, toContact, type Contact, type ContactColumns } from '../notify/contact';
 
@@ -23,6 +23,7 @@ export interface ReservationView {
   calledAt: string | null;
   holdExpiresAt: string | null;
   seatedAt: string | null;
+  wrappingUpAt: string | null;
   finishedAt: string | null;
   /** codes of this game's other live parties that joined from the same phone (staff's marker) */
   sameDeviceAs: string[];
@@ -61,6 +62,7 @@ export function toReservationView(r: Reservation, position: number | null = null
     calledAt: iso(r.calledAt),
     holdExpiresAt: iso(r.holdExpiresAt),
     seatedAt: iso(r.seatedAt),
+    wrappingUpAt: iso(r.wrappingUpAt),
     finishedAt: iso(r.finishedAt),
     sameDeviceAs: [],
   };
@@ -80,25 +82,35 @@ function markSharedDevices(queue: GameQueue, rows: readonly Reservation[]): Game
   return { ...queue, waiting: queue.waiting.map(mark), calling: queue.calling.map(mark), seated: queue.seated.map(mark) };
 }
 
+/** A duration MySQL computed (a DECIMAL comes back as a string); null when a timestamp was missing. */
+type Ms = string | number | null;
+
 /** Each game's latest ended calls (finished or no-show), most recent first: its history. */
 async function queryHistory(knex: Knex, gameIds: number[]): Promise<Map<number, GameHistory>> {
   const byGame = new Map<number, EndedCall[]>(gameIds.map((id) => [id, []]));
   if (!gameIds.length) return new Map();
   const [rows] = (await knex.raw(
-    `SELECT game_id AS gameId, status, played_ms AS playedMs, held_ms AS heldMs FROM (
+    `SELECT game_id AS gameId, status, played_ms AS playedMs, held_ms AS heldMs, show_up_ms AS showUpMs, wrap_up_lead_ms AS wrapUpLeadMs FROM (
        SELECT game_id, status,
               CASE WHEN seated_at IS NOT NULL THEN TIMESTAMPDIFF(MICROSECOND, seated_at, finished_at) / 1000 END AS played_ms,
               TIMESTAMPDIFF(MICROSECOND, called_at, finished_at) / 1000 AS held_ms,
+              CASE WHEN seated_at IS NOT NULL THEN TIMESTAMPDIFF(MICROSECOND, called_at, seated_at) / 1000 END AS show_up_ms,
+              CASE WHEN wrapping_up_at IS NOT NULL THEN TIMESTAMPDIFF(MICROSECOND, wrapping_up_at, finished_at) / 1000 END AS wrap_up_lead_ms,
               ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY finished_at DESC, id DESC) AS rn
        FROM reservations
        WHERE status IN ('finished', 'no_show') AND called_at IS NOT NULL AND finished_at IS NOT NULL AND game_id IN (?)
      ) recent WHERE rn <= ? ORDER BY rn`,
     [gameIds, HISTORY_CALLS],
-  )) as [Array<{ gameId: number; status: string; playedMs: string | number | null; heldMs: string | number }>];
+  )) as [Array<{ gameId: number; status: string; playedMs: Ms; heldMs: string | number; showUpMs: Ms; wrapUpLeadMs: Ms }>];
+  const ms = (value: Ms) => (value === null ? null : Number(value));
   for (const row of rows) {
     byGame
       .get(row.gameId)
-      ?.push(row.status === 'no_show' ? { noShow: true, heldMs: Number(row.heldMs) } : { noShow: false, playedMs: row.playedMs === null ? null : Number(row.playedMs) });
+      ?.push(
+        row.status === 'no_show'
+          ? { noShow: true, heldMs: Number(row.heldMs) }
+          : { noShow: false, playedMs: ms(row.playedMs), showUpMs: ms(row.showUpMs), wrapUpLeadMs: ms(row.wrapUpLeadMs) },
+      );
   }
   return new Map([...byGame].map(([id, calls]) => [id, historyOf(calls)]));
 }
@@ -162,7 +174,7 @@ export async function loadQueues(knex: Knex, gameIds?: number[], now = new Date(
       copies: game.copies,
       playMinutes: game.playMinutes,
       history: histories.get(game.id) ?? NO_HISTORY,
-      busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt })),
+      busy: busy.map((r) => ({ status: r.status as 'called' | 'seated', calledAt: r.calledAt, seatedAt: r.seatedAt, wrappingUpAt: r.wrappingUpAt })),
       // One more than wait: the last estimate is what a party joining now is quoted.
       waitingCount: waitingRows.length + 1,
     });
@@ -242,33 +254,60 @@ export async function busyCopies(knex: Knex, gameIds: readonly number[]): Promis
   const rows = await Reservation.query(knex)
     .whereIn('gameId', gameIds)
     .whereIn('status', USING_A_COPY)
-    .select('gameId', 'status', 'calledAt', 'seatedAt');
-  for (const r of rows) byGame.get(r.gameId)?.push({ status: r.status as BusyCopy['status'], calledAt: r.calledAt, seatedAt: r.seatedAt });
+    .select('gameId', 'status', 'calledAt', 'seatedAt', 'wrappingUpAt');
+  for (const r of rows) byGame.get(r.gameId)?.push({ status: r.status as BusyCopy['status'], calledAt: r.calledAt, seatedAt: r.seatedAt, wrappingUpAt: r.wrappingUpAt });
   return byGame;
+}
+
+/**
+ * How long the quotes worked out for one batch of joins serve the batches after it, as long as
+ * the facts they follow from (copies, play time, history, the copies in use) are the same.
+ */
+export const QUOTES_REUSED_MS = 1_000;
+
+/**
+ * Each game's latest quotes, reused by the joins that follow. A quote takes 256 scenarios over
+ * every place up to the newcomer's, so its cost grows with the queue: worked out anew for every
+ * batch of joins, it took about half of the join path's CPU once queues grew long (bench/README.md,
+ * round 4). So they are worked out for a quarter more places than asked, and the next batches
+ * take theirs from that list while the game's facts stand and the list is under a second old.
+ * A place's quote does not depend on how many stand behind it (estimateQueue's contract), so
+ * the longer list quotes every place as a list of just enough would; what a reused list gives
+ * is the quote as it stood at most QUOTES_REUSED_MS earlier. A change of the facts (a call, a
+ * copy freed, a session ended, the game edited) makes the next batch work them out again.
+ */
+export class QuoteMemo {
+  private readonly held = new Map<number, { facts: string; at: number; quotes: Array<WaitEstimate | null> }>();
+
+  quotes(gameId: number, facts: Omit<QueueFacts, 'waitingCount'>, places: number): Array<WaitEstimate | null> {
+    const { now, ...rest } = facts;
+    const key = JSON.stringify(rest);
+    const at = now.getTime();
+    const held = this.held.get(gameId);
+    if (held && held.facts === key && held.quotes.length >= places && at >= held.at && at - held.at < QUOTES_REUSED_MS) return held.quotes;
+    const quotes = estimateQueue({ ...facts, waitingCount: places + Math.max(16, Math.ceil(places / 4)) });
+    this.held.set(gameId, { facts: key, at, quotes });
+    return quotes;
+  }
 }
 
 /**
  * Views of parties that have just joined one game, from their positions (counted by
  * queuePositions rather than by loading the whole queue, which made each join cost
  * O(queue length)): same order and same estimates as loadQueues. Without the copies in use
- * (their read failed) the estimates are left out rather than guessed.
+ * (their read failed) the estimates are left out rather than guessed. With a memo, the
+ * quotes of the batches just before are reused (see QuoteMemo).
  */
 export function viewNewcomers(
   game: Game,
   joined: ReadonlyArray<{ row: Reservation; position: number }>,
   known: { busy: BusyCopy[]; history: GameHistory } | undefined,
   now = new Date(),
+  memo?: QuoteMemo,
 ): ReservationView[] {
-  const estimates = known
-    ? estimateQueue({
-        now,
-        copies: game.copies,
-        playMinutes: game.playMinutes,
-        history: known.history,
-        busy: known.busy,
-        waitingCount: Math.max(0, ...joined.map((j) => j.position)),
-      })
-    : [];
+  const places = Math.max(0, ...joined.map((j) => j.position));
+  const facts = known && { now, copies: game.copies, playMinutes: game.playMinutes, history: known.history, busy: known.busy };
+  const estimates = !facts ? [] : memo ? memo.quotes(game.id, facts, places) : estimateQueue({ ...facts, waitingCount: places });
   return joined.map(({ row, position }) => toReservationView(row, position, estimates[position - 1] ?? null));
 }
 

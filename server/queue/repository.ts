@@ -279,6 +279,47 @@ export async function gamesOwedACall(knex: Knex): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
+/** One game's queue as the metrics see it: counts per status and the oldest overdue hold. */
+export interface GameQueueState {
+  id: number;
+  title: string;
+  copies: number;
+  active: boolean;
+  autoAdvance: boolean;
+  waiting: number;
+  called: number;
+  seated: number;
+  /** seconds since the earliest hold that should have ended did, 0 when none has */
+  overdueHoldSeconds: number;
+}
+
+/**
+ * Every game's queue in ONE statement (a /metrics scrape makes no other query): each count is
+ * an index range of `reservations_queue_order` (game, status), the overdue hold a range of it.
+ */
+export async function gameQueueStates(knex: Knex): Promise<GameQueueState[]> {
+  const count = (status: string) => `(SELECT COUNT(*) FROM reservations r WHERE r.game_id = g.id AND r.status = '${status}')`;
+  const [rows] = (await knex.raw(
+    `SELECT g.id, g.title, g.copies, g.active, g.auto_advance AS autoAdvance,
+       ${count('waiting')} AS waiting, ${count('called')} AS called, ${count('seated')} AS seated,
+       COALESCE(TIMESTAMPDIFF(MICROSECOND,
+         (SELECT MIN(h.hold_expires_at) FROM reservations h
+           WHERE h.game_id = g.id AND h.status = 'called' AND h.hold_expires_at < ${NOW}), ${NOW}) / 1e6, 0) AS overdue
+     FROM games g ORDER BY g.id`,
+  )) as [Array<{ id: number; title: string; copies: number; active: number; autoAdvance: number; waiting: number | string; called: number | string; seated: number | string; overdue: number | string }>];
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    copies: Number(r.copies),
+    active: Boolean(r.active),
+    autoAdvance: Boolean(r.autoAdvance),
+    waiting: Number(r.waiting),
+    called: Number(r.called),
+    seated: Number(r.seated),
+    overdueHoldSeconds: Number(r.overdue),
+  }));
+}
+
 /** Every running hold, with when it ends. */
 export async function runningHolds(knex: Knex): Promise<Array<Pick<Reservation, 'id' | 'holdExpiresAt'>>> {
   return Reservation.query(knex).where('status', 'called').whereNotNull('holdExpiresAt').select('id', 'holdExpiresAt');

@@ -21,6 +21,7 @@ export const ACTION_PATHS: Array<{ path: string; action: QueueAction; summary: s
   { path: 'reinstate', action: 'reinstate', summary: 'A no-show or cancelled party waits again at its original place (while its ticket resolves)' },
   { path: 'requeue', action: 'requeue', summary: 'A no-show waits again, at the back of the queue' },
   { path: 'extend-hold', action: 'extend_hold', summary: "Give a called party more time: the hold ends N minutes later (body optional)" },
+  { path: 'wrapping-up', action: 'wrap_up', summary: 'Mark a seated table as wrapping up (its last round): the waits behind it shorten' },
   { path: 'move-up', action: 'move_up', summary: 'A waiting party swaps places with the one ahead (staff only; the board shows only positions)' },
   { path: 'move-down', action: 'move_down', summary: 'A waiting party swaps places with the one behind' },
 ];

@@ -34,6 +34,7 @@ export const ReservationSchema = z
     calledAt: isoDate.nullable(),
     holdExpiresAt: isoDate.nullable(),
     seatedAt: isoDate.nullable(),
+    wrappingUpAt: isoDate.nullable().openapi({ description: 'When staff marked the table "wrapping up" (its last round); null if not' }),
     finishedAt: isoDate.nullable(),
     language: LanguageSchema.nullable().openapi({ description: "Chosen on /join; null: the café's default" }),
     sameDeviceAs: z.array(z.string()).openapi({

@@ -19,7 +19,8 @@ export const TERMINAL: readonly ReservationStatus[] = ['finished', 'no_show', 'c
 /**
  * The moves staff (and, for cancel, customers) ask for over HTTP. After the forward moves come
  * the ones that take a mistake back (undo now, or revert later), then the floor tools: a longer
- * hold, a no-show sent to the back of the queue, a waiting party moved up or down.
+ * hold, a table marked "wrapping up" (its last round), a no-show sent to the back of the queue, a
+ * waiting party moved up or down.
  */
 export const ACTIONS = [
   'call',
@@ -33,6 +34,7 @@ export const ACTIONS = [
   'reinstate',
   'requeue',
   'extend_hold',
+  'wrap_up',
   'move_up',
   'move_down',
 ] as const;
@@ -43,7 +45,7 @@ export const MOVES = [...ACTIONS, 'auto_call', 'expire_hold', 'delete', 'close_o
 export type Move = (typeof MOVES)[number];
 
 /** A timestamp column a move sets to the database's clock. */
-export type Stamp = 'calledAt' | 'seatedAt' | 'finishedAt';
+export type Stamp = 'calledAt' | 'seatedAt' | 'finishedAt' | 'wrappingUpAt';
 /** A column a move empties (taking a step back forgets when the step was made). */
 export type Cleared = Stamp | 'holdExpiresAt';
 
@@ -86,7 +88,7 @@ export const TRANSITIONS: Record<Move, MoveRule> = {
   cancel: { from: ['waiting', 'called'], to: 'cancelled', stamps: ['finishedAt'], event: 'cancelled', by: 'staff or customer' },
   // Steps back: each is the undo of a forward move, and a revert staff may make later.
   uncall: { from: ['called'], to: 'waiting', stamps: [], clears: ['calledAt', 'holdExpiresAt'], event: 'uncalled', by: 'staff' },
-  unseat: { from: ['seated'], to: 'called', stamps: [], clears: ['seatedAt'], event: 'unseated', by: 'staff' },
+  unseat: { from: ['seated'], to: 'called', stamps: [], clears: ['seatedAt', 'wrappingUpAt'], event: 'unseated', by: 'staff' },
   unfinish: { from: ['finished'], to: 'seated', stamps: [], clears: ['finishedAt'], window: 'revert-finished', event: 'unfinished', by: 'staff' },
   reinstate: {
     from: ENDED,
@@ -109,6 +111,9 @@ export const TRANSITIONS: Record<Move, MoveRule> = {
     by: 'staff',
   },
   extend_hold: { from: ['called'], to: 'called', stamps: [], extendsHold: true, event: 'hold_extended', by: 'staff' },
+  // The table starts its last round: the parties behind it are told sooner (the estimate reads
+  // the mark). Pressed again, it moves the mark to now.
+  wrap_up: { from: ['seated'], to: 'seated', stamps: ['wrappingUpAt'], event: 'wrapping_up', by: 'staff' },
   move_up: { from: ['waiting'], to: 'waiting', stamps: [], place: 'up', event: 'moved_up', by: 'staff' },
   move_down: { from: ['waiting'], to: 'waiting', stamps: [], place: 'down', event: 'moved_down', by: 'staff' },
   delete: { from: STATUSES, to: null, stamps: [], event: 'deleted', by: 'staff' },
@@ -181,6 +186,7 @@ const MOVE_WORDS: Record<Move, string> = {
   reinstate: 'put back in the queue',
   requeue: 'sent to the back of the queue',
   extend_hold: 'given more time',
+  wrap_up: 'marked as wrapping up',
   move_up: 'moved up',
   move_down: 'moved down',
   delete: 'deleted',

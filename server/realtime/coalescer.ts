@@ -6,6 +6,8 @@ export interface CoalescerOptions {
   logger: Logger;
   /** minimum quiet time between two flushes; work marked in between shares the next flush */
   tickMs: number;
+  /** told how long each flush took and whether it failed (the realtime flush metrics) */
+  flushed?: (seconds: number, failed: boolean) => void;
 }
 
 /**
@@ -136,6 +138,7 @@ export abstract class Coalescer<P> {
     this.flushing = undefined;
     this.lastFlushEnd = Date.now();
     this.lastFlushMs = this.lastFlushEnd - started;
+    this.coalescing.flushed?.(this.lastFlushMs / 1000, failed);
     if (!failed) this.retryMs = 0;
     for (const resolve of served) resolve();
     // Asked during the flush, with nothing marked since: the flush held all they waited for.

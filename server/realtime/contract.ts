@@ -3,12 +3,13 @@
 import type { BoardGame, StaffGame } from '../board/board';
 import type { Stats } from '../stats/stats';
 import type { Ticket } from '../tickets/tickets';
+import type { Cafe } from '../settings/identity';
 
 /**
  * The Socket.IO side of docs/API.md#socketio: namespaces, rooms and payloads. Every state payload carries
  * the service-wide `version`; a client drops anything at or below the version it holds.
  */
-export const NAMESPACES = { board: '/board', staff: '/staff', ticket: '/ticket' } as const;
+export const NAMESPACES = { board: '/board', staff: '/staff', ticket: '/ticket', cafe: '/cafe' } as const;
 
 export interface GamesSnapshot<G> {
   version: number;
@@ -36,6 +37,11 @@ export interface BoardServerEvents {
 export interface StaffServerEvents {
   snapshot: (payload: GamesSnapshot<StaffGame>) => void;
   stats: (payload: StatsUpdate) => void;
+}
+
+/** `/cafe`: the café's identity, versioned by when it was saved (not the service-wide version). */
+export interface CafeServerEvents {
+  cafe: (payload: Cafe) => void;
 }
 
 export interface RemovedNotice {

@@ -24,6 +24,7 @@ export function startRealtimeEmitter(ctx: AppContext): RealtimeEmitter {
     knex,
     logger,
     tickMs: config.realtime.tickMs,
+    flushed: ctx.metrics.realtimeFlushed('announce'),
     send: (notice) => emitter.of(NOTICES_NAMESPACE).serverSideEmit(CHANGE_NOTICE_EVENT, notice),
   });
   const stopListening = announcer.listen(ctx.notifier);

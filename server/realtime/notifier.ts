@@ -18,12 +18,15 @@ export interface ChangeNotifier {
   partyCalled(party: CalledParty): void;
   /** A reservation was deleted outright: a phone watching its code must learn it is gone. */
   partyRemoved(party: Pick<CalledParty, 'gameId' | 'code'>): void;
+  /** The café's identity (name, logo, accent, ...) changed: every screen shows the new one. */
+  cafeChanged(): void;
 }
 
 export interface ChangeEvents {
   gamesChanged: [gameIds: number[], affectsStats: boolean];
   partyCalled: [party: CalledParty];
   partyRemoved: [party: Pick<CalledParty, 'gameId' | 'code'>];
+  cafeChanged: [];
 }
 
 /** In-process notifier; the realtime layer listens to it and forwards across processes. */
@@ -38,5 +41,9 @@ export class LocalChangeNotifier extends EventEmitter<ChangeEvents> implements C
 
   partyRemoved(party: Pick<CalledParty, 'gameId' | 'code'>): void {
     this.emit('partyRemoved', party);
+  }
+
+  cafeChanged(): void {
+    this.emit('cafeChanged');
   }
 }

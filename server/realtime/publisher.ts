@@ -24,7 +24,8 @@ export interface LocalScreens {
 
 export interface PublisherOptions extends CoalescerOptions {
   knex: Knex;
-  timeZone: string;
+  /** the café's time zone (today's numbers), read when needed: a setting may change it */
+  timeZone: () => Promise<string>;
   /** this instance's public reads, which keep what a flush has read (see LatestReads) */
   latest?: LatestReads;
 }
@@ -115,7 +116,7 @@ export class ScreenPublisher extends Coalescer<PendingRender> {
     const gameIds = new Set(ticketGames ?? queues.map((q) => q.game.id));
     // Today's numbers read the day's event log, which grows all evening: only when they can move.
     const [stats, touched] = await Promise.all([
-      staff && batch.stats ? statsToday(knex, timeZone) : undefined,
+      staff && batch.stats ? timeZone().then((zone) => statsToday(knex, zone)) : undefined,
       tickets ? ticketsOfGames(knex, queues, gameIds, Date.now() - batch.since + ENDED_SLACK_MS, watched) : [],
     ]);
     if (stats) this.screens.emit(NAMESPACES.staff, 'stats', { version, stats } satisfies StatsUpdate);

@@ -27,6 +27,8 @@ import { currentVersion } from './version';
 import { serveBoard } from './namespaces/board';
 import { serveStaff } from './namespaces/staff';
 import { serveTickets } from './namespaces/ticket';
+import { serveCafe } from './namespaces/cafe';
+import { cafeTimeZone } from '../settings/identity';
 
 export interface Realtime {
   io: Server;
@@ -56,6 +58,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     allowRequest: connections.allowRequest,
   });
   connections.count(io);
+  ctx.metrics.countSockets(() => Object.values(NAMESPACES).map((namespace) => ({ namespace, connections: io.of(namespace).sockets.size })));
   // Public reads from memory (see below for when they are trusted). What was held before our
   // subscriber dropped may have missed notices.
   const latest = latestReads(ctx);
@@ -73,7 +76,10 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     emit: (namespace, event, payload) => void io.of(namespace).local.emit(event, payload),
     emitTo: (namespace, room, event, payload) => void io.of(namespace).local.to(room).emit(event, payload),
   };
-  const publisher = new ScreenPublisher({ knex, logger, timeZone: config.timeZone, tickMs: config.realtime.tickMs, latest }, screens);
+  const publisher = new ScreenPublisher(
+    { knex, logger, timeZone: () => cafeTimeZone(ctx), tickMs: config.realtime.tickMs, latest, flushed: ctx.metrics.realtimeFlushed('publish') },
+    screens,
+  );
   // Every notice moves the version, so what memory holds is out of date, ours included.
   const receive = (notice: ChangeNotice) => {
     latest.changed();
@@ -86,6 +92,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     knex,
     logger,
     tickMs: config.realtime.tickMs,
+    flushed: ctx.metrics.realtimeFlushed('announce'),
     send: (notice) => {
       receive(notice);
       io.of(NOTICES_NAMESPACE).serverSideEmit(CHANGE_NOTICE_EVENT, notice);
@@ -102,7 +109,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
 
   // Today's numbers move with the clock too: one read serves every socket that connects or
   // resyncs meanwhile (see FreshLoader), never kept.
-  const stats = new FreshLoader(async () => ({ version: await currentVersion(knex), stats: await statsToday(knex, config.timeZone) }));
+  const stats = new FreshLoader(async () => ({ version: await currentVersion(knex), stats: await statsToday(knex, await cafeTimeZone(ctx)) }));
   const reads: ScreenReads = {
     // A screen's own snapshot carries the version of every change committed here before it
     // asked (a tick at most), not the one before: so a `resync` right after a change is news.
@@ -115,6 +122,8 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
   };
   serveBoard(io, reads);
   serveStaff(io, reads, session, ctx);
+  const cafe = serveCafe(io, ctx);
+  sub.onReconnected(() => cafe.resendLocal());
   serveTickets(io, latest, logger, { misses: ctx.limits.ticketMisses, addressOf: clientAddresses(config.trustProxy) });
 
   // Make sure the adapter's subscriptions are in place before the instance takes traffic,
@@ -131,6 +140,7 @@ export async function attachRealtime(server: http.Server, ctx: AppContext, sessi
     close() {
       closing ??= (async () => {
         stopListening();
+        cafe.stop();
         latest.trustWhile(() => false);
         // Announce our last changes while Redis can still carry them to other instances.
         await announcer.close();

@@ -4,6 +4,7 @@ import { ALWAYS_OPEN, joinWindow, refusalMessage, type OpeningHours } from './ho
 import { OpeningHoursBody } from './schemas';
 import { QueueClosed } from '../queue/joinRules';
 import { defineSetting, forgetSetting, readSetting, writeSetting } from './store';
+import { cafeTimeZone } from './identity';
 
 /** The café's opening hours, a key of the settings store; off until an admin sets them. */
 export const OPENING_HOURS = defineSetting<OpeningHours>('opening_hours', OpeningHoursBody, ALWAYS_OPEN);
@@ -23,9 +24,10 @@ export async function saveOpeningHours(ctx: AppContext, hours: OpeningHours, act
 /** Whether customers may join now, and the plain words for them when not. */
 export async function queueStatus(ctx: AppContext, now = new Date()): Promise<{ open: boolean; message: string | null; opensAt: Date | null }> {
   const { value: hours } = await readOpeningHours(ctx);
-  const window = joinWindow(hours, now, ctx.config.timeZone);
+  const timeZone = await cafeTimeZone(ctx);
+  const window = joinWindow(hours, now, timeZone);
   if (window.open) return { open: true, message: null, opensAt: null };
-  return { open: false, message: refusalMessage(hours, window, ctx.config.timeZone, now), opensAt: window.opensAt };
+  return { open: false, message: refusalMessage(hours, window, timeZone, now), opensAt: window.opensAt };
 }
 
 /**

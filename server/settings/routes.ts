@@ -1,11 +1,20 @@
-import { defineRoute, errors } from '../http/route';
+import { defineRoute, errors, standardErrors } from '../http/route';
 import { actorOf } from '../auth/guard';
-import { OpeningHoursBody, OpeningHoursSchema, QueueStatusSchema } from './schemas';
+import { CafeSchema, CafeSettingsBody, CafeSettingsSchema, LogoParams, LogoUploadBody, OpeningHoursBody, OpeningHoursSchema, QueueStatusSchema } from './schemas';
+import { defaults, logoUrl, readCafe, readIdentity, removeLogo, saveCafeSettings, saveLogo } from './identity';
+import { readLogo } from './logo';
+import type { AppContext } from '../context';
 import { queueStatus, readOpeningHours, saveOpeningHours } from './openingHours';
 
 async function openingHoursView(ctx: Parameters<typeof readOpeningHours>[0]) {
   const stored = await readOpeningHours(ctx);
   return { ...stored.value, updatedBy: stored.updatedBy, updatedAt: stored.updatedAt?.toISOString() ?? null };
+}
+
+async function cafeSettingsView(ctx: AppContext) {
+  const stored = await readIdentity(ctx);
+  const { logo, ...settings } = stored.value;
+  return { ...settings, logoUrl: logoUrl(logo), defaults: defaults(ctx), updatedBy: stored.updatedBy, updatedAt: stored.updatedAt?.toISOString() ?? null };
 }
 
 export const settingsRoutes = [
@@ -41,6 +50,82 @@ export const settingsRoutes = [
     handler: async (ctx, { body }, req) => {
       await saveOpeningHours(ctx, body, actorOf(req));
       return { status: 200, body: await openingHoursView(ctx) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/cafe',
+    summary: "The café's name, logo, accent colour, public address, time zone and default language, as every screen shows them",
+    tag: 'settings',
+    access: 'public',
+    responses: { 200: { description: 'The café', schema: CafeSchema } },
+    handler: async (ctx) => ({ status: 200, body: await readCafe(ctx) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/cafe/logo/:file',
+    summary: "The café's logo; the address changes with the picture, so it is cached for a year (ETag, 304 on If-None-Match)",
+    tag: 'settings',
+    access: 'public',
+    params: LogoParams,
+    responses: { 200: { description: 'The image (PNG, JPEG or WebP)' }, 304: { description: 'Not modified' }, ...errors(400, 404) },
+    handler: async (ctx, { params }, _req, res) => {
+      const logo = await readLogo(ctx, params.file);
+      // Express answers 304 itself when If-None-Match matches this ETag.
+      res.set({ ETag: `"${logo.hash}"`, 'Cache-Control': 'public, max-age=31536000, immutable' }).type(logo.type).send(logo.bytes);
+      return { status: 200 };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/settings/cafe',
+    summary: "The café's identity settings as saved (null: the environment's default, shown in `defaults`)",
+    tag: 'settings',
+    access: 'staff',
+    responses: { 200: { description: 'Café settings', schema: CafeSettingsSchema }, ...errors(401) },
+    handler: async (ctx) => ({ status: 200, body: await cafeSettingsView(ctx) }),
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/settings/cafe',
+    summary: "Set the café's name, accent colour, public address, time zone and default language (admin); every open screen changes at once",
+    tag: 'settings',
+    access: 'admin',
+    body: CafeSettingsBody,
+    responses: { 200: { description: 'Saved', schema: CafeSettingsSchema }, ...errors(400, 401, 403) },
+    handler: async (ctx, { body }, req) => {
+      await saveCafeSettings(ctx, body, actorOf(req));
+      return { status: 200, body: await cafeSettingsView(ctx) };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/settings/cafe/logo',
+    summary: "Upload the café's logo (admin): PNG, JPEG or WebP by its bytes, at most 256 KiB; SVG is refused",
+    tag: 'settings',
+    access: 'admin',
+    body: LogoUploadBody,
+    responses: {
+      200: { description: 'Saved', schema: CafeSettingsSchema },
+      413: { description: 'The image is over 256 KiB', schema: standardErrors[400].schema },
+      415: { description: 'Not a PNG, JPEG or WebP image (SVG included)', schema: standardErrors[400].schema },
+      ...errors(400, 401, 403),
+    },
+    handler: async (ctx, { body }, req) => {
+      await saveLogo(ctx, body.data, actorOf(req));
+      return { status: 200, body: await cafeSettingsView(ctx) };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/settings/cafe/logo',
+    summary: "Remove the café's logo (admin)",
+    tag: 'settings',
+    access: 'admin',
+    responses: { 200: { description: 'Saved', schema: CafeSettingsSchema }, ...errors(401, 403) },
+    handler: async (ctx, _input, req) => {
+      await removeLogo(ctx, actorOf(req));
+      return { status: 200, body: await cafeSettingsView(ctx) };
     },
   }),
 ];

@@ -1,6 +1,12 @@
+import { colord, extend } from 'colord';
+import a11yPlugin from 'colord/plugins/a11y';
 import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
+import { LANGUAGES } from '../i18n/languages';
+import { isPublicOrigin, isTimeZone } from '../config';
 import { WEEKDAYS, withinSpan, type DayHours, type OpeningHours, type Weekday } from './hours';
+
+extend([a11yPlugin]);
 
 const clockTime = z
   .string()
@@ -45,3 +51,82 @@ export const QueueStatusSchema = z
 
 // The schema's output must stay the pure type the rules in hours.ts work on.
 export type _Checked = [z.infer<typeof DayHoursSchema> extends DayHours ? true : never, z.infer<typeof OpeningHoursBody> extends OpeningHours ? true : never];
+
+// The café's identity (server/settings/identity.ts).
+
+
+/** Buttons and header bands put white text on the accent (client/src/styles.css). */
+export const ACCENT_TEXT_COLOUR = '#ffffff';
+export const MIN_CONTRAST = 4.5;
+
+const accentColour = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #2348b5')
+  .superRefine((colour, check) => {
+    const ratio = colord(colour).contrast(ACCENT_TEXT_COLOUR);
+    if (ratio < MIN_CONTRAST) {
+      check.addIssue({
+        code: 'custom',
+        message: `White text on ${colour} has a contrast of ${ratio.toFixed(2)}:1; it must be at least ${MIN_CONTRAST}:1 to be readable (WCAG AA). Choose a darker colour.`,
+      });
+    }
+  })
+  .openapi({ description: `Hex colour; white text on it must reach a WCAG contrast of ${MIN_CONTRAST}:1`, example: '#2348b5' });
+
+const timeZone = z
+  .string()
+  .refine(isTimeZone, 'Unknown time zone; use an IANA name like Europe/Berlin')
+  .openapi({ example: 'Europe/Berlin' });
+
+const publicUrl = z
+  .string()
+  .refine(isPublicOrigin, 'Use the address customers open, scheme and host only, like https://queue.example.com')
+  .openapi({ description: 'Where phones reach the queue: the QR code and links use it', example: 'https://queue.example.com' });
+
+export const CafeSettingsBody = z
+  .strictObject({
+    name: z.string().trim().min(1, 'Write the café’s name').max(60, 'At most 60 characters').nullable().openapi({ description: 'null: CAFE_NAME' }),
+    accent: accentColour.nullable().openapi({ description: 'null: the built-in blue' }),
+    publicUrl: publicUrl.nullable().openapi({ description: 'null: PUBLIC_URL, else the address each screen was opened at' }),
+    timeZone: timeZone.nullable().openapi({ description: 'null: CAFE_TIMEZONE' }),
+    language: z.enum(LANGUAGES).openapi({ description: 'The language screens use until someone picks another' }),
+  })
+  .openapi('CafeSettingsInput');
+
+const logoUrl = z.string().nullable().openapi({ description: 'Content-hashed: cache it for ever; null: no logo', example: '/api/cafe/logo/3f1c….png' });
+
+export const CafeSchema = z
+  .object({
+    name: z.string(),
+    logoUrl,
+    accent: z.string().openapi({ example: '#2348b5' }),
+    publicUrl: z.string().nullable().openapi({ description: 'null: use the address the screen was opened at' }),
+    timeZone: z.string(),
+    language: z.enum(LANGUAGES),
+    version: z.number().int().openapi({ description: 'Moves with every change (a screen keeps the newest it has seen)' }),
+  })
+  .openapi('Cafe');
+
+export const CafeSettingsSchema = CafeSettingsBody.extend({
+  logoUrl,
+  defaults: z.object({ name: z.string(), accent: z.string(), publicUrl: z.string().nullable(), timeZone: z.string() }),
+  updatedBy: z.string().nullable(),
+  updatedAt: isoDate.nullable(),
+}).openapi('CafeSettings');
+
+export const LogoUploadBody = z
+  .strictObject({
+    data: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Send the image as plain base64 (no data: prefix)')
+      .min(1, 'The image is empty')
+      .openapi({ description: 'The image file, base64; PNG, JPEG or WebP, at most 256 KiB' }),
+  })
+  .openapi('LogoUpload');
+
+export const LogoParams = z.object({
+  file: z
+    .string()
+    .regex(/^[0-9a-f]{64}\.(png|jpg|webp)$/, 'Not a logo address')
+    .openapi({ param: { name: 'file', in: 'path' } }),
+});

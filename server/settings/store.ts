@@ -4,8 +4,8 @@ import type { ZodType } from 'zod';
 /**
  * The café's settings store: one row per key in `cafe_settings`, its value JSON checked by the
  * key's zod schema on the way in and on the way out (a value an older version wrote that no
- * longer fits falls back to the default instead of breaking joins). Opening hours live here;
- * branding and language are meant to be further keys, each with its own schema and route.
+ * longer fits falls back to the default instead of breaking joins). Opening hours live here, and
+ * the café's identity (identity.ts), each key with its own schema and routes.
  *
  * Reads are cached per process for SETTINGS_CACHE_MS (joins read the hours on the hot path);
  * the process that writes a key forgets it at once, other instances see it within that time.

@@ -1,5 +1,6 @@
 import { defineRoute, errors } from '../http/route';
 import { StatsSchema, statsToday } from './stats';
+import { cafeTimeZone } from '../settings/identity';
 
 export const statsRoutes = [
   defineRoute({
@@ -9,6 +10,6 @@ export const statsRoutes = [
     tag: 'stats',
     access: 'staff',
     responses: { 200: { description: 'Statistics', schema: StatsSchema }, ...errors(401) },
-    handler: async (ctx) => ({ status: 200, body: await statsToday(ctx.knex, ctx.config.timeZone) }),
+    handler: async (ctx) => ({ status: 200, body: await statsToday(ctx.knex, await cafeTimeZone(ctx)) }),
   }),
 ];

@@ -74,6 +74,7 @@ export async function estimateAccuracy(knex: Knex, since: Date): Promise<Stats['
 
 /** An event that moves the numbers: a call (with its wait), a seating, a no-show, a cancellation. */
 export interface CountedEvent {
+  reservationId: number;
   gameId: number;
   type: string;
   waitMs: number | null;
@@ -85,7 +86,8 @@ export async function countedEvents(knex: Knex, since: Date, until?: Date): Prom
   const query = knex('reservation_events')
     .where('created_at', '>=', since)
     .whereIn('type', ['seated', 'no_show', 'cancelled', 'called'])
-    .select('game_id as gameId', 'type', 'wait_ms as waitMs', 'created_at as createdAt');
+    .select('reservation_id as reservationId', 'game_id as gameId', 'type', 'wait_ms as waitMs', 'created_at as createdAt')
+    .orderBy([{ column: 'created_at' }, { column: 'id' }]);
   if (until) query.where('created_at', '<', until);
   return (await query) as CountedEvent[];
 }
@@ -94,9 +96,13 @@ export async function gameTitles(knex: Knex): Promise<Map<number, string>> {
   return new Map(((await knex('games').select('id', 'title')) as Array<{ id: number; title: string }>).map((g) => [g.id, g.title]));
 }
 
-/** The numbers of a list of events: served, no-shows, cancellations, mean and p90 wait, per game. */
+/**
+ * The numbers of a list of events (oldest first): served, no-shows, cancellations, mean and p90
+ * wait, per game. A party's wait counts once: a call staff took back (uncall) and made again
+ * logs a second wait, and the later one, the call that stood, is the party's wait.
+ */
 export function summarise(events: readonly CountedEvent[], titles: ReadonlyMap<number, string>): Omit<Stats, 'estimates'> {
-  const waits: number[] = [];
+  const waitOf = new Map<number, { gameId: number; waitMs: number }>();
   const perGame = new Map<number, { served: number; waits: number[] }>();
   const game = (id: number) => perGame.get(id) ?? perGame.set(id, { served: 0, waits: [] }).get(id)!;
   let served = 0;
@@ -108,10 +114,12 @@ export function summarise(events: readonly CountedEvent[], titles: ReadonlyMap<n
       game(e.gameId).served += 1;
     } else if (e.type === 'no_show') noShows += 1;
     else if (e.type === 'cancelled') cancelled += 1;
-    else if (e.type === 'called' && e.waitMs !== null) {
-      waits.push(e.waitMs);
-      game(e.gameId).waits.push(e.waitMs);
-    }
+    else if (e.type === 'called' && e.waitMs !== null) waitOf.set(e.reservationId, { gameId: e.gameId, waitMs: e.waitMs });
+  }
+  const waits: number[] = [];
+  for (const { gameId, waitMs } of waitOf.values()) {
+    waits.push(waitMs);
+    game(gameId).waits.push(waitMs);
   }
   waits.sort((a, b) => a - b);
   const mean = (list: number[]) => (list.length ? minutes(list.reduce((s, w) => s + w, 0) / list.length) : null);

@@ -23,6 +23,7 @@ holds<Same<Client.BoardGame, BoardGame>>();
 holds<SameEvents<Client.BoardServerEvents, Server.BoardServerEvents>>();
 holds<SameEvents<Client.StaffServerEvents, Server.StaffServerEvents>>();
 holds<SameEvents<Client.TicketServerEvents, Server.TicketServerEvents>>();
+holds<SameEvents<Client.CafeServerEvents, Server.CafeServerEvents>>();
 // The client may send less than the server accepts, never an event the server does not handle.
 holds<keyof Client.ClientEvents extends keyof Server.ClientEvents ? true : false>();
 holds<Parameters<Client.ClientEvents['watch']> extends Parameters<Server.ClientEvents['watch']> ? true : false>();
@@ -107,6 +108,11 @@ const calls: Record<string, () => Promise<unknown>> = {
     }),
   'settings.queueStatus': () => api.settings.queueStatus(),
   'settings.closeOuts': () => api.settings.closeOuts(),
+  'settings.cafe': () => api.settings.cafe(),
+  'settings.saveCafe': () => api.settings.saveCafe({ name: 'Dice & Slice', accent: '#2348b5', publicUrl: null, timeZone: 'Europe/Berlin', language: 'de' }),
+  'settings.uploadLogo': () => api.settings.uploadLogo('iVBORw0KGgo='),
+  'settings.removeLogo': () => api.settings.removeLogo(),
+  'cafe.get': () => api.cafe.get(),
   'history.stats': () => api.history.stats({ from: '2026-11-01', to: '2026-11-30' }),
   'history.audit': () => api.history.audit({ from: '2026-11-01', to: '2026-11-30', gameId: 7, actor: 'staff:ana', limit: 50 }),
 };
@@ -151,7 +157,7 @@ describe('the client API contract', () => {
 
   it('the document still offers the reservation transitions the client names', () => {
     expect(transitionActions.sort()).toEqual(
-      ['call', 'cancel', 'extend-hold', 'finish', 'move-down', 'move-up', 'no-show', 'reinstate', 'requeue', 'seat', 'uncall', 'unfinish', 'unseat'].sort(),
+      ['call', 'cancel', 'extend-hold', 'finish', 'move-down', 'move-up', 'no-show', 'reinstate', 'requeue', 'seat', 'uncall', 'unfinish', 'unseat', 'wrapping-up'].sort(),
     );
   });
 

@@ -1,6 +1,5 @@
 import { ApiError, errorMessage, formErrors, toApiError } from '../../client/src/api/error';
 import { validateGame, validateReservation } from '../../client/src/lib/validation';
-import { boardColumns, boardGameWeight, fitRows } from '../../client/src/lib/fit';
 
 describe('joining a queue', () => {
   it('accepts a trimmed name, a party size and no table', () => {
@@ -86,43 +85,3 @@ describe('errors from the server', () => {
   });
 });
 
-describe('fitting a TV column', () => {
-  it('shows everything when it fits', () => {
-    expect(fitRows(3, 300, 40)).toEqual({ shown: 3, more: 0 });
-  });
-
-  it('keeps a line for "+N more" when it does not', () => {
-    expect(fitRows(20, 300, 40)).toEqual({ shown: 6, more: 14 });
-  });
-
-  it('shows only "+N more" before the column has been measured', () => {
-    expect(fitRows(5, 0, 40)).toEqual({ shown: 0, more: 5 });
-    expect(fitRows(0, 0, 0)).toEqual({ shown: 0, more: 0 });
-  });
-});
-
-describe('laying out the TV board', () => {
-  it('gives up to three games a column each', () => {
-    expect(boardColumns([boardGameWeight(2)])).toEqual([0]);
-    expect(boardColumns([3, 3, 3])).toEqual([0, 1, 2]);
-  });
-
-  it('never makes more than three columns: more games are stacked, in order', () => {
-    expect(boardColumns([3, 3, 3, 3, 3, 3])).toEqual([0, 2, 4]);
-    expect(boardColumns(new Array(10).fill(3))).toHaveLength(3);
-  });
-
-  it('keeps the fullest column as short as it can', () => {
-    // A long queue gets a column to itself; the quiet games share.
-    expect(boardColumns([3, 3, 20, 3])).toEqual([0, 2, 3]);
-    expect(boardColumns([4, 4, 4, 4, 4, 20]).at(-1)).toBe(5);
-  });
-
-  it('has no columns without games', () => {
-    expect(boardColumns([])).toEqual([]);
-  });
-
-  it('counts a game without parties as one line, for its "No wait"', () => {
-    expect(boardGameWeight(0)).toBe(boardGameWeight(1));
-  });
-});

@@ -35,6 +35,7 @@ describe('the transition table', () => {
     'reinstate from cancelled': ['entersQueue'],
     'requeue from no_show': ['entersQueue'],
     'extend_hold from called': [],
+    'wrap_up from seated': [],
     'move_up from waiting': [],
     'move_down from waiting': [],
   };

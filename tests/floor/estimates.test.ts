@@ -8,7 +8,11 @@ import {
   NO_HISTORY,
   PRIOR_HOLD_MS,
   PRIOR_NO_SHOW,
+  learnWrapUps,
+  PRIOR_WRAP_UP,
+  quantiles,
   quoteFromScenarios,
+  showUpTimes,
   usableSessions,
   withinBand,
   type BusyCopy,
@@ -73,22 +77,78 @@ describe('no-shows and holds', () => {
     expect(noShowRate({ calls: 100, noShows: 0 })).toBeLessThan(0.02);
   });
 
-  test('history from ended calls: sessions, no-shows and how long their holds lasted', () => {
+  test('history from ended calls: sessions, no-shows, how long their holds lasted, show-ups and "wrapping up" marks', () => {
     const history = historyOf([
-      { noShow: false, playedMs: 50 * MIN },
+      { noShow: false, playedMs: 50 * MIN, showUpMs: 2 * MIN, wrapUpLeadMs: 12 * MIN },
       { noShow: true, heldMs: 10 * MIN },
       { noShow: false, playedMs: null },
+      { noShow: false, playedMs: 40 * MIN, showUpMs: null, wrapUpLeadMs: null },
     ]);
-    expect(history).toEqual({ sessionsMs: [50 * MIN], calls: 3, noShows: 1, holdsMs: [10 * MIN] });
+    expect(history).toEqual({ sessionsMs: [50 * MIN, 40 * MIN], calls: 4, noShows: 1, holdsMs: [10 * MIN], showUpsMs: [2 * MIN], wrappedUp: 1, wrapUpLeadsMs: [12 * MIN] });
     expect(holdTime(history)).toBe(10 * MIN);
     expect(holdTime(NO_HISTORY)).toBe(PRIOR_HOLD_MS);
   });
 
   test('more no-shows ahead means a shorter wait behind them', () => {
-    const behindTwo = (noShows: number): GameHistory => ({ sessionsMs: [], calls: 100, noShows, holdsMs: [] });
+    const behindTwo = (noShows: number): GameHistory => ({ ...NO_HISTORY, calls: 100, noShows });
     const reliable = minutesOf({ busy: [seated(10)], waitingCount: 3, history: behindTwo(0) })[2]!;
     const flaky = minutesOf({ busy: [seated(10)], waitingCount: 3, history: behindTwo(60) })[2]!;
     expect(flaky).toBeLessThan(reliable);
+  });
+});
+
+describe('show-ups and "wrapping up" marks', () => {
+  test('show-ups start spread evenly over the hold and follow the recorded ones as they come', () => {
+    expect([...showUpTimes({ showUpsMs: [] }, 5 * MIN)]).toEqual([0.5, 1.5, 2.5, 3.5, 4.5].map((m) => m * MIN));
+    const quick = showUpTimes({ showUpsMs: Array.from({ length: 30 }, () => MIN) }, 5 * MIN);
+    expect(quick[Math.floor(quick.length / 2)]).toBe(MIN);
+  });
+
+  test('a table marked "wrapping up" frees within the learned lead: the head behind it is told minutes, not an hour', () => {
+    const unmarked = minutesOf({ busy: [seated(10)], waitingCount: 1 })[0]!;
+    const mark = { ...seated(10), wrappingUpAt: ago(2) };
+    const [head] = minutesOf({ busy: [mark], waitingCount: 1 });
+    expect(unmarked).toBeGreaterThan(30);
+    expect(head).toBeGreaterThan(0);
+    expect(head).toBeLessThanOrEqual(PRIOR_WRAP_UP.toMs / MIN);
+  });
+
+  test('where staff mark most tables, an unmarked table is less likely to be about to end', () => {
+    const sessionsMs = Array.from({ length: 30 }, () => 60 * MIN);
+    const marks = (n: number): GameHistory => ({ ...NO_HISTORY, sessionsMs, wrappedUp: n, wrapUpLeadsMs: Array.from({ length: n }, () => 10 * MIN) });
+    const never = minutesOf({ busy: [seated(55)], waitingCount: 1, history: marks(0) })[0]!;
+    const mostly = minutesOf({ busy: [seated(55)], waitingCount: 1, history: marks(27) })[0]!;
+    expect(mostly).toBeGreaterThan(never);
+  });
+
+  test('a mark far older than any lead is taken as forgotten: the table is estimated as unmarked', () => {
+    const forgotten = { ...seated(90), wrappingUpAt: ago(70) };
+    expect(minutesOf({ busy: [forgotten], waitingCount: 1 })).toEqual(minutesOf({ busy: [seated(90)], waitingCount: 1 }));
+  });
+
+  test('property: the share of marked tables is between 0 and 1, and the leads are sorted', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 300 }), { maxLength: 30 }), fc.array(fc.integer({ min: -5, max: 60 }), { maxLength: 30 }), (played, leads) => {
+        const law = learnWrapUps({ sessionsMs: sessions(...played), wrappedUp: Math.min(leads.length, played.length), wrapUpLeadsMs: sessions(...leads) });
+        expect(law.share).toBeGreaterThanOrEqual(0);
+        expect(law.share).toBeLessThanOrEqual(1);
+        expect([...law.leadsMs]).toEqual([...law.leadsMs].sort((a, b) => a - b));
+        expect(law.leadsMs.every((ms) => ms >= 0)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('quantiles by selection', () => {
+  test('property: the same nearest-rank quantiles a full sort gives, whatever the order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1e7, noNaN: true }), { minLength: 1, maxLength: 300 }), (values) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        const ps = [0.1, 0.25, 0.5, 0.75, 0.9];
+        const expected = ps.map((p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]);
+        expect(quantiles(Float64Array.from(values), ps)).toEqual(expected);
+      }),
+    );
   });
 });
 
@@ -210,10 +270,11 @@ describe('estimator properties (fast-check)', () => {
     );
   });
 
-  test('behind a copy in play nobody is told "now", however long or short it has run', () => {
+  test('behind a copy in play nobody is told "now", however long or short it has run, marked "wrapping up" or not', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 10, max: 600 }), fc.double({ min: 0, max: 2000, noNaN: true }), (play, elapsed) => {
-        expect(minutesOf({ playMinutes: play, busy: [seated(elapsed)], waitingCount: 1 })[0]).toBeGreaterThan(0);
+      fc.property(fc.integer({ min: 10, max: 600 }), fc.double({ min: 0, max: 2000, noNaN: true }), fc.option(fc.double({ min: 0, max: 1, noNaN: true })), (play, elapsed, markedAt) => {
+        const copy = { ...seated(elapsed), wrappingUpAt: markedAt === null ? null : ago(elapsed * markedAt) };
+        expect(minutesOf({ playMinutes: play, busy: [copy], waitingCount: 1 })[0]).toBeGreaterThan(0);
       }),
       { numRuns: 150 },
     );

@@ -22,12 +22,12 @@ describe('undo: every undoable action has a step back that returns the party to 
 
   test('every step back and floor tool is a staff move, and each logs an event of its own', () => {
     const events = new Set<string>();
-    for (const action of ['uncall', 'unseat', 'unfinish', 'reinstate', 'requeue', 'extend_hold', 'move_up', 'move_down'] as const) {
+    for (const action of ['uncall', 'unseat', 'unfinish', 'reinstate', 'requeue', 'extend_hold', 'wrap_up', 'move_up', 'move_down'] as const) {
       expect(ACTIONS).toContain(action);
       expect(TRANSITIONS[action].by).toBe('staff');
       events.add(TRANSITIONS[action].event);
     }
-    expect(events.size).toBe(8);
+    expect(events.size).toBe(9);
   });
 
   test('copies and holds follow from the statuses: unfinish takes a copy back, uncall frees it, reinstate may be owed a call', () => {

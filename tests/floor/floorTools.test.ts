@@ -181,6 +181,49 @@ describe('floor tools', () => {
     });
   });
 
+  describe('wrapping up', () => {
+    test('marking a seated table "last round" shortens the wait of the party behind it; logged; Finish keeps the mark and the history learns it', async () => {
+      const game = await createGame(service, { copies: 1, playMinutes: 90 });
+      const a = await join(service, game.id, 'Ada Table');
+      await step(a.id, 'call');
+      await step(a.id, 'seat');
+      // The table has played an hour of a 90-minute game.
+      await sql('UPDATE reservations SET called_at = NOW(3) - INTERVAL 62 MINUTE, seated_at = NOW(3) - INTERVAL 60 MINUTE WHERE id = ?', [a.id]);
+      const b = await join(service, game.id, 'Bo Behind');
+      const before = (await getReservation(service, b.id)).estimatedWaitMinutes!;
+      const marked = await step(a.id, 'wrap_up');
+      expect(marked).toMatchObject({ status: 'seated', seatedAt: expect.any(String), wrappingUpAt: expect.any(String) });
+      const after = (await getReservation(service, b.id)).estimatedWaitMinutes!;
+      expect(after).toBeLessThan(before);
+      expect(after).toBeGreaterThan(0);
+      expect(after).toBeLessThanOrEqual(20);
+      expect((await eventsOf(a.id)).map((e) => e.type)).toContain('wrapping_up');
+
+      const finished = await step(a.id, 'finish');
+      expect(finished.wrappingUpAt).toBe(marked.wrappingUpAt);
+      const { gameHistories } = await import('../../server/queue/readModel');
+      await eventually(async () => {
+        const history = (await gameHistories(service.ctx.knex, [game.id])).get(game.id)!;
+        expect(history).toMatchObject({ wrappedUp: 1, wrapUpLeadsMs: [expect.any(Number)] });
+        expect(history.showUpsMs).toEqual([expect.any(Number)]);
+        return true;
+      });
+    });
+
+    test('unseat forgets the mark; only a seated table can be marked', async () => {
+      const game = await createGame(service, { copies: 1 });
+      const a = await join(service, game.id);
+      const early = await act(service, a.id, 'wrapping-up');
+      expect(early.status).toBe(409);
+      expect(early.body.error.code).toBe('conflict');
+      expect((await getReservation(service, a.id)).wrappingUpAt).toBeNull();
+      await step(a.id, 'call');
+      await step(a.id, 'seat');
+      await step(a.id, 'wrap_up');
+      expect(await step(a.id, 'unseat')).toMatchObject({ status: 'called', seatedAt: null, wrappingUpAt: null });
+    });
+  });
+
   describe('priority', () => {
     test('move up / down swap neighbours; positions on the board follow, with no reason shown; logged with positions', async () => {
       const game = await createGame(service, { copies: 1 });

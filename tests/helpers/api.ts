@@ -14,6 +14,7 @@ export interface ReservationBody {
   calledAt: string | null;
   holdExpiresAt: string | null;
   seatedAt: string | null;
+  wrappingUpAt: string | null;
   finishedAt: string | null;
   secret?: string;
 }

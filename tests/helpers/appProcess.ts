@@ -117,16 +117,27 @@ export interface StartAppOptions {
   host?: string;
   /** Added to (and overriding) appEnv's variables. */
   extraEnv?: NodeJS.ProcessEnv;
+  /** In a process group of its own, stopped (signals) as a group with whatever it started. */
+  processGroup?: boolean;
 }
 
 export async function startApp(env: TestEnv, port: number, options: StartAppOptions = {}): Promise<AppInstance> {
-  const { timeoutMs = 60_000, host = '127.0.0.1', extraEnv = {} } = options;
+  const { timeoutMs = 60_000, host = '127.0.0.1', extraEnv = {}, processGroup = false } = options;
   const args = APP_ENTRY.endsWith('.ts') ? ['--import', 'tsx', APP_ENTRY] : [APP_ENTRY];
   const proc = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...appEnv(env, port, host), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: processGroup,
   });
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (processGroup) process.kill(-proc.pid!, name);
+      else proc.kill(name);
+    } catch {
+      /* the group has already gone */
+    }
+  };
   let logs = '';
   const keep = (d: Buffer) => {
     logs += d.toString();
@@ -141,8 +152,8 @@ export async function startApp(env: TestEnv, port: number, options: StartAppOpti
     stop: async (graceMs = 15_000) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
       const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
-      proc.kill('SIGTERM');
-      const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      signal('SIGTERM');
+      const t = setTimeout(() => signal('SIGKILL'), graceMs);
       const code = await exited;
       clearTimeout(t);
       return code;

@@ -4,7 +4,7 @@ import type { QueueAction, ReservationStatus } from '../../server/queue/states';
 export const LEGAL: Record<ReservationStatus, Partial<Record<QueueAction, ReservationStatus>>> = {
   waiting: { call: 'called', cancel: 'cancelled', move_up: 'waiting', move_down: 'waiting' },
   called: { seat: 'seated', no_show: 'no_show', cancel: 'cancelled', uncall: 'waiting', extend_hold: 'called' },
-  seated: { finish: 'finished', unseat: 'called' },
+  seated: { finish: 'finished', unseat: 'called', wrap_up: 'seated' },
   finished: { unfinish: 'seated' },
   no_show: { reinstate: 'waiting', requeue: 'waiting' },
   cancelled: { reinstate: 'waiting' },
@@ -23,6 +23,7 @@ export const PATH: Record<QueueAction, string> = {
   reinstate: 'reinstate',
   requeue: 'requeue',
   extend_hold: 'extend-hold',
+  wrap_up: 'wrapping-up',
   move_up: 'move-up',
   move_down: 'move-down',
 };

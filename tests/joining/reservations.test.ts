@@ -33,6 +33,7 @@ describe('reservations', () => {
       calledAt: null,
       holdExpiresAt: null,
       seatedAt: null,
+      wrappingUpAt: null,
       finishedAt: null,
       sameDeviceAs: [],
       secret: expect.stringMatching(/^[\w-]{20,}$/),

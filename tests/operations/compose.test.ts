@@ -99,7 +99,8 @@ describe('docker-compose.yml', () => {
   });
 
   test('named volumes for MySQL data and Redis persistence (appendonly on)', () => {
-    expect(Object.keys(compose.volumes).sort()).toEqual(['mysql-data', 'redis-data']);
+    // and the monitoring profile's own (tests/monitoring/deploy.test.ts)
+    expect(Object.keys(compose.volumes).sort()).toEqual(['grafana-data', 'mysql-data', 'prometheus-data', 'redis-data']);
     expect(services.mysql.volumes).toContain('mysql-data:/var/lib/mysql');
     expect(services.redis.volumes).toContain('redis-data:/data');
     expect(services.redis.command.join(' ')).toContain('--appendonly yes');

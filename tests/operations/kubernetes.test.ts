@@ -78,7 +78,7 @@ function containerEnv(container: any, objects: K8sObject[]): Record<string, stri
 
   test('every object is valid against the Kubernetes schemas', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ['ConfigMap', 'Deployment', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Job', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Service', 'Service', 'Service', 'StatefulSet', 'StatefulSet'].sort(),
+      ['ConfigMap', 'Deployment', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Ingress', 'Job', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Service', 'Service', 'Service', 'StatefulSet', 'StatefulSet'].sort(),
     );
     for (const obj of objects) {
       const Model = modelOf(obj);
@@ -118,6 +118,16 @@ function containerEnv(container: any, objects: K8sObject[]): Record<string, stri
     expect(ing.spec.ingressClassName).toBe('nginx');
     expect(ing.metadata.annotations).toMatchObject({ 'nginx.ingress.kubernetes.io/affinity': 'cookie', 'nginx.ingress.kubernetes.io/session-cookie-name': 'mq_route' });
     expect(Number(ing.metadata.annotations!['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(60);
+  });
+
+  test('/metrics is refused on the public side: its own Ingress, same host and TLS, no client allowed', () => {
+    const app = named('Ingress', 'meeple-queue');
+    const metrics = named('Ingress', 'meeple-queue-metrics');
+    expect(metrics.spec.rules[0].http.paths).toEqual([{ path: '/metrics', pathType: 'Prefix', backend: app.spec.rules[0].http.paths[0].backend }]);
+    expect(metrics.spec.ingressClassName).toBe(app.spec.ingressClassName);
+    expect(metrics.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/whitelist-source-range': '127.0.0.1/32' });
+    expect(metrics.spec.rules[0].host).toBe(app.spec.rules[0].host);
+    expect(metrics.spec.tls).toEqual(app.spec.tls);
   });
 
   test('worker runs dist/server/worker.js with its own probes; migrations run as a Job', () => {

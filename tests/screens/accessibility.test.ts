@@ -44,9 +44,9 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await service?.stop();
   });
 
-  async function open(path: string, viewport: { width: number; height: number }, ready: string): Promise<Page> {
+  async function open(path: string, viewport: { width: number; height: number }, ready: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
     // axe is injected as an inline script, which the app's CSP rightly refuses.
-    const page = await browser.newPage({ viewport, bypassCSP: true });
+    const page = await browser.newPage({ viewport, bypassCSP: true, colorScheme });
     await page.goto(`${service.url}${path}`);
     await page.getByTestId(ready).first().waitFor({ timeout: 10_000 });
     return page;
@@ -75,5 +75,22 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.getByTestId('login-submit').click();
     await page.locator('[data-testid^="queue-row-"]').first().waitFor({ timeout: 10_000 });
     expect(await violations(page)).toEqual([]);
+  });
+
+  test('the staff dashboard and the settings in the dark theme, with a café accent, and the join page in that accent', async () => {
+    await service.staff.put('/api/settings/cafe').send({ name: 'Night Owls', accent: '#6b2c91', publicUrl: null, timeZone: null, language: 'en' }).expect(200);
+    const page = await open('/staff', VIEWPORTS.laptop, 'login-submit', 'dark');
+    await page.getByTestId('login-username').fill(ADMIN.username);
+    await page.getByTestId('login-password').fill(ADMIN.password);
+    await page.getByTestId('login-submit').click();
+    await page.locator('[data-testid^="queue-row-"]').first().waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme)).toBe('dark');
+    expect(await violations(page)).toEqual([]);
+    await page.goto(`${service.url}/staff/settings`);
+    await page.getByTestId('cafe-name-input').waitFor({ timeout: 10_000 });
+    expect(await violations(page)).toEqual([]);
+    const phone = await open('/join', VIEWPORTS.phone, 'join-submit');
+    await phone.getByTestId('cafe-name').filter({ hasText: 'Night Owls' }).waitFor({ timeout: 10_000 });
+    expect(await violations(phone)).toEqual([]);
   });
 });

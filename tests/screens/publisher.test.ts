@@ -145,7 +145,7 @@ describe('the change announcer and the screen publisher', () => {
         return knex();
       },
       logger,
-      timeZone: 'UTC',
+      timeZone: () => Promise.resolve('UTC'),
       tickMs,
     };
     return { publisher: new ScreenPublisher(options, screens), screens, lines };

@@ -1,4 +1,4 @@
-import { QUEUE_NAME } from '../../server/jobs/producer';
+import { NOTIFY_QUEUE_NAME, QUEUE_NAME } from '../../server/jobs/producer';
 import { startTestService, type TestService } from '../helpers/testService';
 import { createAccount, signInAs } from './accountHelpers';
 
@@ -37,6 +37,20 @@ describe('Bull Board is for admins only', () => {
     expect(await paused()).toBe(true);
     expect((await service.staff.put(RESUME).set('Origin', service.url)).status).toBe(200);
     expect(await paused()).toBe(false);
+  });
+
+  test('the messages to phones are on the board too, read-only: nobody can pause them from there', async () => {
+    const listed = await service.staff.get('/staff/queues/api/queues');
+    expect(listed.status).toBe(200);
+    const queues = listed.body.queues as Array<{ name: string; readOnlyMode: boolean }>;
+    expect(queues.map((q) => [q.name, q.readOnlyMode]).sort()).toEqual([
+      [QUEUE_NAME, false],
+      [NOTIFY_QUEUE_NAME, true],
+    ]);
+    const pause = await service.staff.put(`/staff/queues/api/queues/${NOTIFY_QUEUE_NAME}/pause`).set('Origin', service.url);
+    expect(pause.status).toBeGreaterThanOrEqual(400);
+    expect(pause.status).toBeLessThan(500);
+    expect(await service.ctx.jobs.notify.isPaused()).toBe(false);
   });
 
   test('a demoted admin loses the board on the next request', async () => {

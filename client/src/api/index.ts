@@ -1,7 +1,7 @@
 import { ApiError, toApiError } from './error';
 import { i18n } from '../i18n';
 import type { paths } from './schema';
-import type { AuditFilter, DateRange, GameInput, GamePatch, OpeningHoursInput, PushSubscriptionInput, ReservationInput, ReservationPatch, ReservationStatus, Role, Transition } from './types';
+import type { AuditFilter, CafeSettingsInput, DateRange, GameInput, GamePatch, OpeningHoursInput, PushSubscriptionInput, ReservationInput, ReservationPatch, ReservationStatus, Role, Transition } from './types';
 
 export { ApiError, errorMessage, formErrors } from './error';
 export type * from './types';
@@ -98,6 +98,11 @@ export const api = {
     openingHours: () => call('GET /api/settings/opening-hours'),
     saveOpeningHours: (hours: OpeningHoursInput) => call('PUT /api/settings/opening-hours', { body: hours }),
     queueStatus: () => call('GET /api/queue-status'),
+    cafe: () => call('GET /api/settings/cafe'),
+    saveCafe: (settings: CafeSettingsInput) => call('PUT /api/settings/cafe', { body: settings }),
+    /** `data`: the image file, base64 (PNG, JPEG or WebP; the server checks its bytes). */
+    uploadLogo: (data: string) => call('PUT /api/settings/cafe/logo', { body: { data } }),
+    removeLogo: () => call('DELETE /api/settings/cafe/logo'),
     closeOuts: () => call('GET /api/close-outs'),
   },
   history: {
@@ -138,6 +143,9 @@ export const api = {
   },
   board: {
     get: () => call('GET /api/board'),
+  },
+  cafe: {
+    get: () => call('GET /api/cafe'),
   },
   stats: {
     today: () => call('GET /api/stats/today'),

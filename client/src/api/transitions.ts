@@ -8,7 +8,7 @@ import type { ReservationStatus, Transition } from './types';
 export const LEGAL_ACTIONS: Record<ReservationStatus, readonly Transition[]> = {
   waiting: ['call', 'cancel', 'move-up', 'move-down'],
   called: ['seat', 'no-show', 'cancel', 'uncall', 'extend-hold'],
-  seated: ['finish', 'unseat'],
+  seated: ['finish', 'unseat', 'wrapping-up'],
   finished: ['unfinish'],
   no_show: ['reinstate', 'requeue'],
   cancelled: ['reinstate'],

@@ -41,6 +41,10 @@ export type OpeningHours = Schemas['OpeningHours'];
 export type OpeningHoursInput = Schemas['OpeningHoursInput'];
 export type DayHours = Schemas['DayHours'];
 export type CloseOut = Schemas['CloseOut'];
+export type Cafe = Schemas['Cafe'];
+export type CafeSettings = Schemas['CafeSettings'];
+export type CafeSettingsInput = Schemas['CafeSettingsInput'];
+export type Language = Cafe['language'];
 export type History = Schemas['History'];
 export type AuditEntry = Schemas['AuditEntry'];
 export interface DateRange {
@@ -90,6 +94,11 @@ export interface TicketServerEvents {
   ticket: (payload: TicketUpdate) => void;
   called: (payload: CalledNotice) => void;
   removed: (payload: RemovedNotice) => void;
+}
+
+/** `/cafe`: the café's identity, versioned by when it was saved. */
+export interface CafeServerEvents {
+  cafe: (payload: Cafe) => void;
 }
 
 export interface ClientEvents {

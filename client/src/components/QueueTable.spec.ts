@@ -35,7 +35,22 @@ describe('the staff queue table', () => {
     // Moving up and down sits beside the position; the steps back come from the undo toast and the ended list.
     expect(buttonLabels(wrapper, 'WAIT')).toEqual(['▲', '▼', 'Call', 'Cancel', 'Edit']);
     expect(buttonLabels(wrapper, 'CALL')).toEqual(['Seat', 'No-show', 'Cancel', '+ Time', 'Edit']);
-    expect(buttonLabels(wrapper, 'SEAT')).toEqual(['Finish', 'Edit']);
+    expect(buttonLabels(wrapper, 'SEAT')).toEqual(['Finish', 'Last round', 'Edit']);
+  });
+
+  test('a table marked "wrapping up" says since when and is not offered the mark again', async () => {
+    const game = staffGame({
+      seated: [reservation({ code: 'LAST', status: 'seated', seatedAt: minutesAgo(60), wrappingUpAt: minutesAgo(4) }), reservation({ code: 'PLAY', status: 'seated', seatedAt: minutesAgo(20) })],
+    });
+    const wrapper = mountTable(game);
+    expect(row(wrapper, 'LAST').get('[data-testid="row-wrapping-up"]').text()).toBe('last round · 4 min');
+    expect(buttonLabels(wrapper, 'LAST')).toEqual(['Finish', 'Edit']);
+    expect(row(wrapper, 'PLAY').find('[data-testid="row-wrapping-up"]').exists()).toBe(false);
+    const play = game.seated[1]!;
+    const api = fakeApi({ [`POST /api/reservations/${play.id}/wrapping-up`]: { status: 200, body: { ...play, wrappingUpAt: minutesAgo(0) } } });
+    await row(wrapper, 'PLAY').get('[data-testid="row-action-wrapping-up"]').trigger('click');
+    await flushPromises();
+    expect(api.sent.map((r) => r.route)).toEqual([`POST /api/reservations/${play.id}/wrapping-up`]);
   });
 
   test('a row shows position, name, party, table, minutes waited, the estimated wait and, when called, the hold left', () => {

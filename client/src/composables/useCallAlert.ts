@@ -1,6 +1,7 @@
 import { getCurrentScope, onScopeDispose, readonly, ref } from 'vue';
 import { i18n } from '../i18n';
 import { activeRegistration } from '../lib/serviceWorker';
+import { playBeep } from '../lib/chime';
 
 type Permission = NotificationPermission | 'unsupported';
 
@@ -30,21 +31,7 @@ export function useCallAlert() {
   }
 
   function beep() {
-    if (!audio) return;
-    const start = audio.currentTime;
-    // Two short high tones: distinct from a message ping, audible over café chatter.
-    for (const offset of [0, 0.28]) {
-      const osc = audio.createOscillator();
-      const gain = audio.createGain();
-      osc.type = 'sine';
-      osc.frequency.value = 880;
-      gain.gain.setValueAtTime(0.0001, start + offset);
-      gain.gain.exponentialRampToValueAtTime(0.4, start + offset + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, start + offset + 0.22);
-      osc.connect(gain).connect(audio.destination);
-      osc.start(start + offset);
-      osc.stop(start + offset + 0.24);
-    }
+    if (audio) playBeep(audio);
   }
 
   /**

@@ -1,7 +1,7 @@
-import { io, type Socket } from 'socket.io-client';
 import { computed, getCurrentScope, onScopeDispose, ref, shallowRef, type Ref } from 'vue';
 import type { ClientEvents } from '../api/types';
 import { shouldApply } from '../stores/versioned';
+import { joinNamespace, leaveNamespace } from './pageConnection';
 
 type PayloadOf<M, K extends keyof M> = M[K] extends (payload: infer P) => void ? P : never;
 type ClientPayload<K extends keyof ClientEvents> = Parameters<ClientEvents[K]>;
@@ -40,9 +40,14 @@ const RECONNECT_AFTER_KICK_MS = 1000;
  */
 export function useSocket<M extends object>(namespace: string, options: SocketOptions = {}) {
   const { resyncOnReconnect = true } = options;
-  // forceNew: socket.io caches one Socket per namespace per Manager; a page mounted again
-  // would get the old Socket back with the old page's listeners still on it.
-  const socket: Socket = io(namespace, { path: '/socket.io', withCredentials: true, forceNew: true });
+  // The page's one connection carries every namespace (pageConnection.ts); the Socket may be
+  // shared with another user of the namespace, so this one only ever takes off its own listeners.
+  const socket = joinNamespace(namespace);
+  const unlisten: Array<() => void> = [];
+  const listen = <A extends unknown[]>(event: string, listener: (...args: A) => void) => {
+    socket.on(event, listener);
+    unlisten.push(() => socket.off(event, listener));
+  };
 
   const connected = ref(false);
   const reconnecting = ref(false);
@@ -54,16 +59,23 @@ export function useSocket<M extends object>(namespace: string, options: SocketOp
     socket.emit(event, ...args);
   };
 
-  socket.on('connect', () => {
+  const onConnect = () => {
     connected.value = true;
     reconnecting.value = false;
     lastError.value = null;
     if (everConnected && resyncOnReconnect) socket.emit('resync');
     everConnected = true;
     options.onConnect?.(emit);
-  });
+  };
+  listen('connect', onConnect);
+  // Another user on the page has the namespace open already: no connect event is coming, and
+  // the server sends its snapshot on connect, so this asks for one (or watches its code).
+  if (socket.connected) {
+    everConnected = true;
+    onConnect();
+  }
 
-  socket.on('disconnect', (reason) => {
+  listen('disconnect', (reason: string) => {
     connected.value = false;
     if (reason === 'io client disconnect') {
       reconnecting.value = false;
@@ -73,11 +85,14 @@ export function useSocket<M extends object>(namespace: string, options: SocketOp
     // The client retries every other kind of drop by itself; after a server-side disconnect
     // it would stay down, and a TV on the wall has nobody to press reload.
     if (reason === 'io server disconnect') {
-      kickTimer = setTimeout(() => socket.connect(), RECONNECT_AFTER_KICK_MS);
+      // Another user of the namespace may have reconnected it already.
+      kickTimer = setTimeout(() => {
+        if (!socket.active) socket.connect();
+      }, RECONNECT_AFTER_KICK_MS);
     }
   });
 
-  socket.on('connect_error', (error: Error) => {
+  listen('connect_error', (error: Error) => {
     lastError.value = error.message;
     // `active` is false when the namespace middleware refused us (e.g. no staff session):
     // retrying will not help until the user signs in again.
@@ -92,7 +107,7 @@ export function useSocket<M extends object>(namespace: string, options: SocketOp
       // Each reducer is typed against its own event at the call site; here they are all alike.
       const reduce = reducers[event as keyof M] as ((payload: unknown, current: T | null) => T | null) | undefined;
       if (!reduce) continue;
-      socket.on(event, (payload: { version: number }) => {
+      listen(event, (payload: { version: number }) => {
         if (!shouldApply(held, payload.version)) return;
         const next = reduce(payload, current.value);
         if (next === null) return;
@@ -115,8 +130,8 @@ export function useSocket<M extends object>(namespace: string, options: SocketOp
 
   function close(): void {
     clearTimeout(kickTimer);
-    socket.removeAllListeners();
-    socket.disconnect();
+    for (const off of unlisten) off();
+    leaveNamespace(namespace, socket);
     connected.value = false;
     reconnecting.value = false;
   }

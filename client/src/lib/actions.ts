@@ -12,9 +12,12 @@ export function legalActions(status: ReservationStatus): readonly Transition[] {
   return LEGAL_ACTIONS[status] ?? [];
 }
 
-const TRANSITIONS: readonly Transition[] = [
-  'call', 'seat', 'finish', 'no-show', 'cancel', 'uncall', 'unseat', 'unfinish', 'reinstate', 'requeue', 'extend-hold', 'move-up', 'move-down',
-];
+// A record so that a new move is a compile error here until it has its words.
+const EVERY_TRANSITION: Record<Transition, true> = {
+  call: true, seat: true, 'wrapping-up': true, finish: true, 'no-show': true, cancel: true, uncall: true, unseat: true,
+  unfinish: true, reinstate: true, requeue: true, 'extend-hold': true, 'move-up': true, 'move-down': true,
+};
+const TRANSITIONS = Object.keys(EVERY_TRANSITION) as Transition[];
 
 /** A Record whose values are looked up in the catalogue when read, so they follow the language. */
 function words(lookup: (action: Transition) => string): Record<Transition, string> {
@@ -39,7 +42,7 @@ export function actionDone(action: Transition, who: string): string {
 export const DESTRUCTIVE: ReadonlySet<Transition> = new Set<Transition>(['cancel', 'no-show']);
 
 /** The moves a row in the live queue shows as buttons of its own; the steps back live in the undo toast and the ended list. */
-export const ROW_ACTIONS: ReadonlySet<Transition> = new Set<Transition>(['call', 'seat', 'finish', 'no-show', 'cancel', 'extend-hold']);
+export const ROW_ACTIONS: ReadonlySet<Transition> = new Set<Transition>(['call', 'seat', 'wrapping-up', 'finish', 'no-show', 'cancel', 'extend-hold']);
 /** Moving a waiting party up or down: small buttons beside its position. */
 export const PLACE_ACTIONS: ReadonlySet<Transition> = new Set<Transition>(['move-up', 'move-down']);
 

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, ApiError, type User } from '../api';
+import { renewPageConnection } from '../composables/pageConnection';
 
 export const useAuth = defineStore('auth', () => {
   const user = ref<User | null>(null);
@@ -19,7 +20,16 @@ export const useAuth = defineStore('auth', () => {
   }
 
   async function login(username: string, password: string): Promise<void> {
-    user.value = await api.auth.login(username, password);
+    const signedIn = await api.auth.login(username, password);
+    // Before the staff screens follow /staff, which admits a connection by its handshake's session.
+    renewPageConnection();
+    user.value = signedIn;
+  }
+
+  /** A new password comes with a new session id, hence a new cookie, as a sign-in does. */
+  async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await api.auth.changePassword(currentPassword, newPassword);
+    renewPageConnection();
   }
 
   async function logout(): Promise<void> {
@@ -32,5 +42,5 @@ export const useAuth = defineStore('auth', () => {
     user.value = null;
   }
 
-  return { user, checked, check, login, logout, sessionLost };
+  return { user, checked, check, login, changePassword, logout, sessionLost };
 });

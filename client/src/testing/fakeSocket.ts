@@ -1,6 +1,7 @@
 // Stands in for socket.io-client in component specs (jest.config.js maps the module here), so
 // a spec plays the server: it connects, drops and sends events, and reads what the page sent.
-// useSocket is the only caller; this covers the part of the Socket API it uses.
+// useSocket (through composables/pageConnection.ts) is the only caller; this covers the part of
+// the Manager and Socket API they use.
 
 type Listener = (...args: never[]) => void;
 
@@ -24,9 +25,14 @@ export class FakeSocket {
     return this;
   }
 
-  removeAllListeners(): this {
-    this.listeners.clear();
+  off(event: string, listener: Listener): this {
+    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== listener));
     return this;
+  }
+
+  /** How many listeners are on `event` now. */
+  listenerCount(event: string): number {
+    return this.listeners.get(event)?.length ?? 0;
   }
 
   connect(): this {
@@ -37,6 +43,7 @@ export class FakeSocket {
 
   disconnect(): this {
     this.connected = false;
+    this.active = false;
     return this;
   }
 
@@ -69,8 +76,34 @@ export function socketOn(namespace: string): FakeSocket {
   return socket;
 }
 
-export function io(namespace: string): FakeSocket {
-  const socket = new FakeSocket(namespace);
-  sockets.push(socket);
-  return socket;
+/**
+ * socket.io's Manager: one Socket per namespace while it is in use. Where the real one would
+ * connect a disconnected Socket again, this opens a new one, so each page a spec mounts after
+ * the last one closed has a socket of its own to play the server on.
+ */
+export class Manager {
+  private readonly inUse = new Map<string, FakeSocket>();
+
+  socket(namespace: string): FakeSocket {
+    const current = this.inUse.get(namespace);
+    if (current?.active) return current;
+    const socket = new FakeSocket(namespace);
+    sockets.push(socket);
+    this.inUse.set(namespace, socket);
+    return socket;
+  }
+
+  /** Drops the connection the way a forced close does; its sockets stay active. */
+  _close(): void {
+    for (const socket of this.inUse.values()) {
+      if (!socket.active || !socket.connected) continue;
+      socket.connected = false;
+      socket.receive('disconnect', 'forced close');
+    }
+  }
+
+  /** A new connection: the spec connects each socket itself, as the server would answer. */
+  open(): this {
+    return this;
+  }
 }

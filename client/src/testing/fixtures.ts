@@ -25,6 +25,7 @@ export function reservation(fields: Partial<Reservation> = {}): Reservation {
     calledAt: null,
     holdExpiresAt: null,
     seatedAt: null,
+    wrappingUpAt: null,
     finishedAt: null,
     sameDeviceAs: [],
     language: null,

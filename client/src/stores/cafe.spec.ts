@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { flushPromises } from '@vue/test-utils';
+import { useCafe, DEFAULT_CAFE } from './cafe';
+import { deferred, fakeApi } from '../testing/fakeApi';
+import { socketOn } from '../testing/fakeSocket';
+import type { Cafe } from '../api';
+
+const saved = (change: Partial<Cafe>): Cafe => ({ ...DEFAULT_CAFE, name: 'Dice & Slice', accent: '#7a1f5c', version: 1000, ...change });
+
+afterEach(() => useCafe().stop());
+
+describe('the café store', () => {
+  test('before anything arrives the screens show the app’s own name and blue, and the QR code the address this screen opened', () => {
+    const cafe = useCafe();
+    expect(cafe.name).toBe('Meeple Queue');
+    expect(cafe.accent).toBe('#2348b5');
+    expect(cafe.ready).toBe(false);
+    expect(cafe.joinUrl).toBe(`${location.origin}/join`);
+  });
+
+  test('the HTTP answer fills it; a newer identity on /cafe replaces it; an older one is ignored', async () => {
+    fakeApi({ 'GET /api/cafe': { status: 200, body: saved({}) } });
+    const cafe = useCafe();
+    cafe.start();
+    await flushPromises();
+    expect(cafe.name).toBe('Dice & Slice');
+    const socket = socketOn('/cafe');
+    socket.receive('cafe', saved({ name: 'Die Würfelbude', publicUrl: 'https://spiele.example.de', language: 'de', version: 2000 }));
+    expect(cafe.name).toBe('Die Würfelbude');
+    expect(cafe.language).toBe('de');
+    expect(cafe.joinUrl).toBe('https://spiele.example.de/join');
+    socket.receive('cafe', saved({ name: 'Stale', version: 1500 }));
+    expect(cafe.name).toBe('Die Würfelbude');
+  });
+
+  test('a late HTTP answer does not undo what the socket already said', async () => {
+    const late = deferred();
+    fakeApi({ 'GET /api/cafe': late.answer });
+    const cafe = useCafe();
+    cafe.start();
+    socketOn('/cafe').receive('cafe', saved({ name: 'From the socket', version: 3000 }));
+    late.release({ status: 200, body: saved({ name: 'From HTTP', version: 1000 }) });
+    await flushPromises();
+    expect(cafe.name).toBe('From the socket');
+  });
+});
