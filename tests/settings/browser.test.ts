@@ -133,6 +133,9 @@ const themeOf = (page: Page) =>
   });
 
 test('the staff dashboard follows the device’s dark setting, and the switch’s choice outlives a reload', async () => {
+  // English screens whatever default language an earlier test left the café (the staff screens follow it).
+  const { name, accent, publicUrl, timeZone } = (await service.staff.get('/api/settings/cafe').expect(200)).body;
+  await service.staff.put('/api/settings/cafe').send({ name, accent, publicUrl, timeZone, language: 'en' }).expect(200);
   const game = await createGame(service, { title: 'Wingspan' });
   await join(service, game.id, 'Ada Lovelace');
   await join(service, game.id, 'Alan Turing');
