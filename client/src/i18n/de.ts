@@ -302,7 +302,7 @@ const de: Messages = {
     deleteBody: 'Damit verschwindet das Spiel von allen Bildschirmen. Ein Spiel mit wartenden, aufgerufenen oder spielenden Gruppen kann nicht gelöscht werden.',
   },
   nowCalling: {
-    heading: 'Jetzt aufgerufen',
+    heading: 'Jetzt dran',
     left: 'noch {countdown} zum Abholen',
     expired: 'Jetzt zur Theke kommen',
     more: '+{n} weitere',
