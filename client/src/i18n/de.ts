@@ -315,6 +315,7 @@ const de: Messages = {
     noGameMatches: 'Kein Spiel passt.',
   },
   queueTable: {
+    waitedSince: '{waited} seit {time}',
     wrappingUpTitle: 'Als letzte Runde markiert',
     wrappingUp: 'letzte Runde · {time}',
     code: 'Code',

@@ -315,6 +315,7 @@ const en = {
     noGameMatches: 'No game matches.',
   },
   queueTable: {
+    waitedSince: '{waited} since {time}',
     wrappingUpTitle: 'Marked wrapping up (last round)',
     wrappingUp: 'last round · {time}',
     code: 'Code',

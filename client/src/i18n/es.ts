@@ -315,6 +315,7 @@ const es: Messages = {
     noGameMatches: 'Ningún juego coincide.',
   },
   queueTable: {
+    waitedSince: '{waited} desde las {time}',
     wrappingUpTitle: 'Marcada como última ronda',
     wrappingUp: 'última ronda · {time}',
     code: 'Código',
