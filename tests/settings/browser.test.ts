@@ -160,7 +160,9 @@ test('the staff dashboard follows the device’s dark setting, and the switch’
   await day.getByTestId('theme-switch').waitFor({ timeout: STEP_MS });
   expect(await themeOf(day)).toEqual({ theme: 'dark', background: 'rgb(18, 20, 27)' });
   expect(await day.getByTestId('theme-switch').inputValue()).toBe('dark');
-  await day.getByRole('button', { name: 'Edit' }).first().click();
+  // A party's Edit (a dialog), once the queue is back after the reload; the games table has Edit buttons too.
+  await day.getByText('Ada Lovelace').first().waitFor({ timeout: STEP_MS });
+  await day.getByTestId('row-edit').first().click();
   await day.getByRole('dialog').waitFor({ timeout: STEP_MS });
   await shot(day, 'staff-dark-edit-dialog');
   await day.keyboard.press('Escape');
