@@ -36,6 +36,12 @@ export default defineConfig({
       },
     }),
   ],
+  // vue-i18n's build flags: Composition API only (no legacy API in the bundle), no devtools.
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

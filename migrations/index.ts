@@ -12,6 +12,7 @@ import * as serviceSecrets from './20261130000600_service_secrets';
 import * as reservationDevice from './20261130000601_reservation_device';
 import * as cafeLogos from './20261201000100_cafe_logos';
 import * as wrappingUp from './20261201000300_wrapping_up';
+import * as reservationLanguage from './20261201000400_reservation_language';
 
 /**
  * Migrations are imported, not discovered on disk, so the same list runs under tsx, Jest and
@@ -31,4 +32,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261130000601_reservation_device': reservationDevice,
   '20261201000100_cafe_logos': cafeLogos,
   '20261201000300_wrapping_up': wrappingUp,
+  '20261201000400_reservation_language': reservationLanguage,
 };

@@ -2,18 +2,36 @@
 // service (HTTP, Socket.IO, workers, MariaDB, Redis) with a café evening's worth of data.
 //
 //   npm run build:client && npx tsx scripts/screenshots.ts
+//   SCREENSHOT_LANG=de npx tsx scripts/screenshots.ts     # every screen in German (or es)
 //
-// Writes docs/screenshots/*.png. Needs MariaDB and Redis as for `npm test`.
+// Writes docs/screenshots/*.png (with SCREENSHOT_LANG, *-de.png …: every browser starts with
+// that language chosen, as the pickers on /join and /staff would keep it). Needs MariaDB and
+// Redis as for `npm test`.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { ADMIN, startTestService } from '../tests/helpers/testService';
 import { launchChromium, signInToStaff, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type PageWindow } from '../tests/helpers/browser';
 import { DEMO_GAMES, DEMO_GAMES_40, seedDemo } from '../tests/helpers/demo';
 
 const OUT = resolve(__dirname, '../docs/screenshots');
+const LANGUAGES = ['en', 'de', 'es'];
+const LANG = process.env.SCREENSHOT_LANG ?? 'en';
+/** "join-phone.png" in English, "join-phone-de.png" in German. */
+const fileName = (name: string) => (LANG === 'en' ? name : name.replace(/\.png$/, `-${LANG}.png`));
+
+/** A browser context whose pages start in LANG: the choice the language pickers keep (client/src/i18n). */
+async function languageContext(browser: Browser, label: string, log: ProblemLog, options: BrowserContextOptions) {
+  const context = await watchedContext(browser, label, log, options);
+  // The script runs in every document, about:blank too, which has no storage: only the app's pages matter.
+  await context.addInitScript({
+    content: `if (location.protocol.startsWith('http')) localStorage.setItem('meeple-queue.language', ${JSON.stringify(LANG)});`,
+  });
+  return context;
+}
 
 async function main() {
+  if (!LANGUAGES.includes(LANG)) throw new Error(`SCREENSHOT_LANG must be one of ${LANGUAGES.join(', ')}, not "${LANG}"`);
   const clientDir = requireBuiltClient();
   mkdirSync(OUT, { recursive: true });
   const service = await startTestService('screenshots', { SERVE_CLIENT: 'true', CLIENT_DIR: clientDir, LOG_LEVEL: 'warn' });
@@ -22,15 +40,15 @@ async function main() {
   const shot = async (page: Page, name: string) => {
     // Let sockets deliver and fonts settle; the pages have no long animations.
     await page.waitForTimeout(400);
-    await page.screenshot({ path: resolve(OUT, name) });
-    console.log(`  docs/screenshots/${name}`);
+    await page.screenshot({ path: resolve(OUT, fileName(name)) });
+    console.log(`  docs/screenshots/${fileName(name)}`);
   };
   try {
     const games = await seedDemo(service);
     const byTitle = (title: string) => games.find((g) => g.title === title)!;
 
     // A customer joining Pandemic (busy: a waiting ticket) from a phone.
-    const phone = await watchedContext(browser, 'phone', log, { viewport: VIEWPORTS.phone, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const phone = await languageContext(browser, 'phone', log, { viewport: VIEWPORTS.phone, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const join = await phone.newPage();
     await join.goto(`${service.url}/join`);
     await join.getByTestId(`join-game-${byTitle('Pandemic').id}`).click();
@@ -46,7 +64,7 @@ async function main() {
     await shot(join, 'ticket-phone.png');
 
     // Another joins Wingspan, which has a free copy: auto-advance calls them at once.
-    const phone2 = await watchedContext(browser, 'phone2', log, { viewport: VIEWPORTS.phone, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const phone2 = await languageContext(browser, 'phone2', log, { viewport: VIEWPORTS.phone, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const called = await phone2.newPage();
     await called.goto(`${service.url}/join?game=${byTitle('Wingspan').id}`);
     await called.getByTestId('join-name').fill('Kim Osei');
@@ -56,7 +74,7 @@ async function main() {
     await shot(called, 'ticket-called-phone.png');
 
     for (const [name, viewport] of [['board-1080p-6games.png', VIEWPORTS.tv], ['board-720p-6games.png', VIEWPORTS.tv720]] as const) {
-      const tv = await watchedContext(browser, name, log, { viewport });
+      const tv = await languageContext(browser, name, log, { viewport });
       const board = await tv.newPage();
       await board.goto(`${service.url}/board`);
       await board.getByTestId(`board-game-${games[0]!.id}`).waitFor();
@@ -65,7 +83,7 @@ async function main() {
     }
 
     for (const [name, viewport] of [['staff-desktop.png', VIEWPORTS.laptop], ['staff-tablet.png', VIEWPORTS.tablet]] as const) {
-      const tablet = await watchedContext(browser, name, log, { viewport });
+      const tablet = await languageContext(browser, name, log, { viewport });
       const staff = await tablet.newPage();
       await signInToStaff(staff, log, service.url, ADMIN);
       await staff.getByTestId(`queue-game-${games[0]!.id}`).waitFor();
@@ -78,7 +96,7 @@ async function main() {
     const more = await seedDemo(service, DEMO_GAMES_40.slice(DEMO_GAMES.length));
     const busiest = games.find((g) => g.title === 'Catan')!;
     for (const [name, viewport] of [['staff-40-games-desktop.png', VIEWPORTS.laptop], ['staff-40-games-tablet.png', VIEWPORTS.tablet]] as const) {
-      const tablet = await watchedContext(browser, name, log, { viewport, hasTouch: name.includes('tablet') });
+      const tablet = await languageContext(browser, name, log, { viewport, hasTouch: name.includes('tablet') });
       const staff = await tablet.newPage();
       await signInToStaff(staff, log, service.url, ADMIN);
       await staff.getByTestId(`queue-game-${more[0]!.id}`).waitFor();

@@ -37,7 +37,8 @@ export class NotFound extends AppError {
 }
 export class Conflict extends AppError {
   readonly status = 409;
-  readonly code = 'conflict';
+  /** `conflict`, or a more precise code a subclass gives (a customer's join refusals) */
+  readonly code: string = 'conflict';
 }
 export class PayloadTooLarge extends AppError {
   readonly status = 413;

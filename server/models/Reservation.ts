@@ -1,5 +1,6 @@
 import { Model } from 'objection';
 import type { ReservationStatus } from '../queue/states';
+import type { Language } from '../i18n/languages';
 
 export class Reservation extends Model {
   static override tableName = 'reservations';
@@ -17,6 +18,8 @@ export class Reservation extends Model {
   secretHash!: string;
   /** the phone it joined from (signed device cookie id); null for walk-ins staff added */
   deviceId!: string | null;
+  /** the language chosen on /join (ticket page, messages); null: the café's default */
+  language!: Language | null;
   status!: ReservationStatus;
   enqueuedAt!: Date;
   /** the party's place in the queue: `enqueuedAt` unless staff moved it (see ordering.ts) */

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { displayName } from '../queue/ordering';
+import type { Language } from '../i18n/languages';
 
 /** What a message is about: the automatic moments, or staff asking the party to come again. */
 export type MessageKind = 'called' | 'almost';
@@ -8,9 +9,33 @@ export interface MessageFacts {
   code: string;
   gameTitle: string;
   customerName: string;
+  /** the party's language (chosen on /join), else the café's default (server/settings/identity.ts) */
+  language: Language;
 }
 
-/** Fills MESSAGE_CALLED / MESSAGE_ALMOST (placeholders checked when the config loads); `cafe` is the name from server/settings/identity.ts. */
+/**
+ * The texts in the languages other than English. English comes from MESSAGE_CALLED and
+ * MESSAGE_ALMOST (the café may reword it); these use the same placeholders.
+ */
+export const TRANSLATED_MESSAGES: Record<Exclude<Language, 'en'>, Record<MessageKind, string>> = {
+  de: {
+    called: '{cafe}: {game} ist bereit! Zeig dein Ticket {code} innerhalb von {minutes} Minuten an der Theke.',
+    almost: '{cafe}: Gleich bist du mit {game} dran (Ticket {code}). Bitte komm zurück ins Café.',
+  },
+  es: {
+    called: '{cafe}: ¡{game} ya está listo! Enseña tu ticket {code} en la barra en menos de {minutes} minutos.',
+    almost: '{cafe}: ya casi te toca con {game} (ticket {code}). Vuelve a la cafetería, por favor.',
+  },
+};
+
+function template(config: Config, kind: MessageKind, language: Language): string {
+  return language === 'en' ? config.notify.messages[kind] : TRANSLATED_MESSAGES[language][kind];
+}
+
+/**
+ * Fills the text in the party's language: MESSAGE_CALLED / MESSAGE_ALMOST in English (placeholders
+ * checked when the config loads); `cafe` is the name from server/settings/identity.ts.
+ */
 export function messageText(config: Config, cafe: string, kind: MessageKind, facts: MessageFacts): string {
   const values: Record<string, string> = {
     cafe,
@@ -19,7 +44,7 @@ export function messageText(config: Config, cafe: string, kind: MessageKind, fac
     name: displayName(facts.customerName),
     minutes: String(Math.round(config.queue.holdMs / 60_000)),
   };
-  return config.notify.messages[kind].replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+  return template(config, kind, facts.language).replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
 /** The JSON a push carries; the service worker (client/src/sw.ts) shows it as a notification. */

@@ -6,7 +6,7 @@ import * as queueRepo from '../queue/repository';
 import { isTerminal } from '../queue/states';
 import { RetryableFailure, type Outcome } from './delivery';
 import { pushPayload, messageText, type MessageFacts, type MessageKind } from './messages';
-import { cafeName } from '../settings/identity';
+import { readCafeVoice } from '../settings/identity';
 import { allowedEndpoint, sendPush } from './push';
 import * as repo from './repository';
 import { textGateway } from './sms';
@@ -94,11 +94,11 @@ function kindOf(event: string, reservation: Reservation): MessageKind {
   return reservation.status === 'called' ? 'called' : 'almost';
 }
 
-async function deliverPush(ctx: AppContext, reservationId: number, kind: MessageKind, facts: MessageFacts): Promise<Outcome> {
+async function deliverPush(ctx: AppContext, reservationId: number, cafe: string, kind: MessageKind, facts: MessageFacts): Promise<Outcome> {
   const subs = await repo.subscriptionsOf(ctx.knex, reservationId);
   if (!subs.length) return { result: 'refused', reason: 'no push subscription left' };
   const keys = await vapidKeys(ctx.knex, ctx.config);
-  const payload = pushPayload(ctx.config, await cafeName(ctx), kind, facts);
+  const payload = pushPayload(ctx.config, cafe, kind, facts);
   const reasons: string[] = [];
   let retry: RetryableFailure | null = null;
   for (const sub of subs) {
@@ -117,11 +117,11 @@ async function deliverPush(ctx: AppContext, reservationId: number, kind: Message
   return { result: 'refused', reason: reasons.join('; ') };
 }
 
-async function deliverText(ctx: AppContext, reservation: Reservation, event: string, kind: MessageKind, facts: MessageFacts): Promise<Outcome> {
+async function deliverText(ctx: AppContext, reservation: Reservation, event: string, cafe: string, kind: MessageKind, facts: MessageFacts): Promise<Outcome> {
   const gateway = textGateway(ctx.config.notify.sms);
   if (!gateway) return { result: 'refused', reason: 'text messages are off' };
   if (!reservation.phone) return { result: 'refused', reason: 'no phone number' };
-  const outcome = await gateway.send({ to: reservation.phone, body: messageText(ctx.config, await cafeName(ctx), kind, facts), code: reservation.code, event });
+  const outcome = await gateway.send({ to: reservation.phone, body: messageText(ctx.config, cafe, kind, facts), code: reservation.code, event });
   return outcome.result === 'gone' ? { result: 'refused', reason: outcome.reason } : outcome;
 }
 
@@ -146,10 +146,11 @@ export async function deliverNotification(ctx: AppContext, notificationId: numbe
     return 'failed';
   }
   const game = await Game.query(ctx.knex).findById(reservation.gameId);
-  const facts = { code: reservation.code, gameTitle: game?.title ?? '', customerName: reservation.customerName };
+  const cafe = await readCafeVoice(ctx);
+  const facts = { code: reservation.code, gameTitle: game?.title ?? '', customerName: reservation.customerName, language: reservation.language ?? cafe.language };
   const kind = kindOf(row.event, reservation);
   try {
-    const outcome = row.channel === 'push' ? await deliverPush(ctx, reservation.id, kind, facts) : await deliverText(ctx, reservation, row.event, kind, facts);
+    const outcome = row.channel === 'push' ? await deliverPush(ctx, reservation.id, cafe.name, kind, facts) : await deliverText(ctx, reservation, row.event, cafe.name, kind, facts);
     if (outcome.result === 'delivered') {
       await finish('delivered', null);
       return 'delivered';

@@ -1,4 +1,4 @@
-import { AppError, ValidationFailed } from '../errors';
+import { AppError, Conflict, ValidationFailed } from '../errors';
 import type { Game } from '../models/Game';
 
 /**
@@ -35,4 +35,20 @@ export class AlreadyInQueue extends AppError {
       { path: 'existingCode', message: existingCode },
     ]);
   }
+}
+
+/**
+ * The refusals a customer meets on /join are conflicts (409) with codes of their own, so the
+ * join page can say them in the customer's language (client/src/i18n, `errors.<code>`).
+ */
+export class QueueClosed extends Conflict {
+  override readonly code = 'queue_closed';
+}
+/** A game switched off, or with no copy to lend: it has no queue to join. */
+export class GameUnavailable extends Conflict {
+  override readonly code = 'game_unavailable';
+}
+/** The game's queue is at its `maxQueue`. */
+export class QueueFull extends Conflict {
+  override readonly code = 'queue_full';
 }

@@ -1,13 +1,14 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
-import { Conflict, NotFound, Unavailable } from '../errors';
-import { AlreadyInQueue, partySizeRefusal } from './joinRules';
+import { NotFound, Unavailable } from '../errors';
+import { AlreadyInQueue, GameUnavailable, QueueFull, partySizeRefusal } from './joinRules';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Game } from '../models/Game';
 import type { Reservation } from '../models/Reservation';
 import { insertWaiting, liveTicketsOfDevices, logEvents, queueRoom, readGames, recordQuotes, takenCodes } from './repository';
 import type { BusyCopy, GameHistory } from './estimates';
 import { generateCode } from './ordering';
+import type { Language } from '../i18n/languages';
 import { busyCopies, gameHistories, queuePositions, QuoteMemo, viewNewcomers, type ReservationView } from './readModel';
 
 export interface JoinInput {
@@ -20,6 +21,8 @@ export interface JoinInput {
   anotherParty?: boolean;
   /** E.164, only when the café sends text messages */
   phone?: string | null;
+  /** the language chosen on /join; null or absent: the café's default */
+  language?: Language | null;
 }
 
 export interface Joined {
@@ -64,8 +67,8 @@ const deviceGame = (join: PendingJoin) => `${join.input.deviceId}:${join.gameId}
 /** Why this join cannot go into `game`'s queue, or null. */
 function refusalOf(join: PendingJoin, game: Game, alreadyIn: ReadonlyMap<string, string>): Error | null {
   const existing = checksDevice(join) ? alreadyIn.get(deviceGame(join)) : undefined;
-  if (!game.active) return new Conflict(`"${game.title}" is not taking reservations right now`);
-  if (game.copies === 0) return new Conflict(`"${game.title}" has no copy to lend, so it has no queue`);
+  if (!game.active) return new GameUnavailable(`"${game.title}" is not taking reservations right now`);
+  if (game.copies === 0) return new GameUnavailable(`"${game.title}" has no copy to lend, so it has no queue`);
   if (existing) return new AlreadyInQueue(game.title, existing);
   return partySizeRefusal(game, join.input.partySize);
 }
@@ -198,7 +201,7 @@ export class JoinWriter {
       }
     }
     for (const join of written.full) {
-      join.reject(new Conflict(`The queue for "${join.game.title}" is full (at most ${join.game.maxQueue} waiting parties); please ask staff`));
+      join.reject(new QueueFull(`The queue for "${join.game.title}" is full (at most ${join.game.maxQueue} waiting parties); please ask staff`));
     }
     const { admitted, rows } = written;
     if (!admitted.length) return;
@@ -277,6 +280,7 @@ export class JoinWriter {
           phone: join.input.phone ?? null,
           secretHash: hashSecret(join.secret),
           deviceId: join.input.deviceId ?? null,
+          language: join.input.language ?? null,
         })),
       );
       const positions = await queuePositions(trx, written);

@@ -14,6 +14,7 @@ export interface ReservationView {
   partySize: number;
   tableNumber: number | null;
   status: Reservation['status'];
+  language: Reservation['language'];
   position: number | null;
   estimatedWaitMinutes: number | null;
   /** the quote with its range; null unless waiting */
@@ -53,6 +54,7 @@ export function toReservationView(r: Reservation, position: number | null = null
     partySize: r.partySize,
     tableNumber: r.tableNumber,
     status: r.status,
+    language: r.language ?? null,
     position: r.status === 'waiting' ? position : null,
     estimatedWaitMinutes: r.status === 'waiting' ? (estimate?.minutes ?? null) : null,
     estimatedWait: r.status === 'waiting' ? estimate : null,

@@ -5,6 +5,7 @@ import { Reservation } from '../models/Reservation';
 import { ReservationEvent } from '../models/ReservationEvent';
 import { ACTIVE, USING_A_COPY, type MoveRule, type ReservationStatus } from './states';
 import type { WaitEstimate } from './estimates';
+import type { Language } from '../i18n/languages';
 
 /**
  * Every query that changes the queue, and the lists staff read: the use cases in `service.ts`
@@ -362,6 +363,7 @@ export interface NewReservation {
   phone: string | null;
   secretHash: string;
   deviceId: string | null;
+  language: Language | null;
 }
 
 /** The live tickets (waiting, called or seated) that these phones joined with. */

@@ -4,6 +4,7 @@ import { STATUSES } from './states';
 import { hasInvisibleCharacters, normalizeName } from './ordering';
 import { PhoneNumber } from '../notify/phone';
 import { ContactSchema } from '../notify/contact';
+import { LanguageSchema } from '../i18n/languages';
 
 export const StatusSchema = z.enum(STATUSES).openapi('ReservationStatus');
 
@@ -35,6 +36,7 @@ export const ReservationSchema = z
     seatedAt: isoDate.nullable(),
     wrappingUpAt: isoDate.nullable().openapi({ description: 'When staff marked the table "wrapping up" (its last round); null if not' }),
     finishedAt: isoDate.nullable(),
+    language: LanguageSchema.nullable().openapi({ description: "Chosen on /join; null: the café's default" }),
     sameDeviceAs: z.array(z.string()).openapi({
       description: "Codes of this game's other live parties that joined from the same phone (empty when none)",
     }),
@@ -66,6 +68,9 @@ export const JoinBody = z
       description: 'A second party on purpose: without it, a phone with a live ticket for this game gets 409 naming that ticket',
     }),
     phone: PhoneNumber.nullable().default(null),
+    language: LanguageSchema.optional().openapi({
+      description: "The language the party chose: its ticket page and its push and text messages use it (absent: the café's default)",
+    }),
   })
   .openapi('JoinQueue');
 
@@ -120,6 +125,7 @@ export const TicketSchema = z
     estimatedWaitMinutes: z.number().int().nullable(),
     estimatedWait: WaitEstimateSchema.nullable(),
     holdExpiresAt: isoDate.nullable(),
+    language: LanguageSchema.nullable().openapi({ description: "The language the party chose on /join (the ticket page shows itself in it); null: the café's default" }),
     gameAvailable: z.boolean().openapi({
       description: 'false while the game has no copy to lend or is switched off: the party keeps its place, but nobody is called',
     }),

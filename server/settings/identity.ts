@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { AppContext } from '../context';
 import { z } from '../http/zod';
 import { recordAudit } from '../audit/log';
-import { CafeSettingsBody, LANGUAGES, type Language } from './schemas';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/languages';
+import { CafeSettingsBody } from './schemas';
 import { defineSetting, forgetSetting, readSetting, writeSetting, type StoredSetting } from './store';
 import { LOGO_TYPES, checkLogo, insertLogo, logoFile, type LogoType } from './logo';
 
@@ -32,7 +33,7 @@ export const CAFE_IDENTITY = defineSetting<CafeIdentity>('cafe_identity', Stored
   accent: null,
   publicUrl: null,
   timeZone: null,
-  language: LANGUAGES[0],
+  language: DEFAULT_LANGUAGE,
   logo: null,
 });
 
@@ -133,9 +134,10 @@ export function removeLogo(ctx: AppContext, actor: string): Promise<void> {
   return saveIdentity(ctx, (current) => ({ ...current, logo: null }), actor, 'logo');
 }
 
-/** The café's name as every screen and message carries it: the setting, else CAFE_NAME. */
-export async function cafeName(ctx: AppContext): Promise<string> {
-  return (await readIdentity(ctx)).value.name ?? ctx.config.notify.cafeName;
+/** How the café speaks in a party's messages: its name, and its default language for parties that chose none. */
+export async function readCafeVoice(ctx: AppContext): Promise<{ name: string; language: Language }> {
+  const { value } = await readIdentity(ctx);
+  return { name: value.name ?? ctx.config.notify.cafeName, language: value.language };
 }
 
 /** The café's time zone (opening hours, "today", exports): the setting, else CAFE_TIMEZONE. */

@@ -1,8 +1,8 @@
 import type { AppContext } from '../context';
-import { Conflict } from '../errors';
 import { recordAudit } from '../audit/log';
 import { ALWAYS_OPEN, joinWindow, refusalMessage, type OpeningHours } from './hours';
 import { OpeningHoursBody } from './schemas';
+import { QueueClosed } from '../queue/joinRules';
 import { defineSetting, forgetSetting, readSetting, writeSetting } from './store';
 import { cafeTimeZone } from './identity';
 
@@ -37,5 +37,5 @@ export async function queueStatus(ctx: AppContext, now = new Date()): Promise<{ 
  */
 export async function refuseJoinWhenClosed(ctx: AppContext): Promise<void> {
   const status = await queueStatus(ctx);
-  if (!status.open) throw new Conflict(status.message!);
+  if (!status.open) throw new QueueClosed(status.message!);
 }

@@ -2,6 +2,7 @@ import { colord, extend } from 'colord';
 import a11yPlugin from 'colord/plugins/a11y';
 import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
+import { LANGUAGES } from '../i18n/languages';
 import { isPublicOrigin, isTimeZone } from '../config';
 import { WEEKDAYS, withinSpan, type DayHours, type OpeningHours, type Weekday } from './hours';
 
@@ -53,8 +54,6 @@ export type _Checked = [z.infer<typeof DayHoursSchema> extends DayHours ? true :
 
 // The café's identity (server/settings/identity.ts).
 
-export const LANGUAGES = ['en', 'de', 'es'] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 /** Buttons and header bands put white text on the accent (client/src/styles.css). */
 export const ACCENT_TEXT_COLOUR = '#ffffff';

@@ -27,6 +27,7 @@ export function toTicket(view: ReservationView, game: TicketGame | undefined): T
     estimatedWaitMinutes: view.estimatedWaitMinutes,
     estimatedWait: view.estimatedWait,
     holdExpiresAt: view.holdExpiresAt,
+    language: view.language,
     gameAvailable: game ? canCall(game) : false,
   };
 }

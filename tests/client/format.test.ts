@@ -10,6 +10,8 @@ import {
   partyLabel,
   statusLabel,
 } from '../../client/src/lib/format';
+import { formatTime } from '../../client/src/lib/format';
+import { setDefaultLocale } from '../../client/src/i18n';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -23,8 +25,8 @@ describe('waited time on the staff table', () => {
   });
 
   it('shows hours past an hour', () => {
-    expect(formatWaited('2025-01-01T18:00:00.000Z', at('2025-01-01T19:05:00.000Z'))).toBe('waited 1 h 5 min');
-    expect(formatMinutes(120)).toBe('2 h');
+    expect(formatWaited('2025-01-01T18:00:00.000Z', at('2025-01-01T19:05:00.000Z'))).toBe('waited 1 hr 5 min');
+    expect(formatMinutes(120)).toBe('2 hr');
   });
 
   it('never goes negative when the tablet clock is behind the server', () => {
@@ -39,7 +41,7 @@ describe('waited time on the staff table', () => {
 describe('estimated wait', () => {
   it('reads naturally for customers', () => {
     expect(formatEstimate(12)).toBe('about 12 min');
-    expect(formatEstimate(213)).toBe('about 3 h 35 min');
+    expect(formatEstimate(213)).toBe('about 3 hr 35 min');
     expect(formatEstimate(0)).toBe('any minute now');
     expect(formatEstimate(null)).toBe('—');
   });
@@ -58,7 +60,7 @@ describe('estimated wait', () => {
   it('shows a range where the estimator is unsure and one number where it is not', () => {
     expect(formatEstimate(range(20, 15, 25))).toBe('15–25 min');
     expect(formatEstimate(range(20, 20, 20))).toBe('about 20 min');
-    expect(formatEstimate(range(75, 60, 95))).toBe('1 h – 1 h 35 min');
+    expect(formatEstimate(range(75, 60, 95))).toBe('1 hr – 1 hr 35 min');
     expect(formatEstimate(range(0, 0, 0))).toBe('any minute now');
     expect(formatEstimateShort(range(20, 15, 25))).toBe('15–25m');
     expect(formatEstimateShort(range(75, 50, 95))).toBe('50–95m');
@@ -112,5 +114,36 @@ describe('words on screen', () => {
   it('says people, not persons', () => {
     expect(partyLabel(1)).toBe('1 person');
     expect(partyLabel(4)).toBe('4 people');
+  });
+});
+
+describe('in German and Spanish (Intl for the numbers and units, the catalogues for the words)', () => {
+  afterEach(() => setDefaultLocale('en'));
+  const range = (minutes: number, lowMinutes: number, highMinutes: number) => ({ minutes, lowMinutes, highMinutes });
+
+  it('German', async () => {
+    await setDefaultLocale('de');
+    expect(formatWaited('2025-01-01T18:00:00.000Z', at('2025-01-01T19:05:00.000Z'))).toBe('seit 1 Std. 5 Min.');
+    expect(formatEstimate(12)).toBe('etwa 12 Min.');
+    expect(formatEstimate(0)).toBe('jeden Moment');
+    expect(formatEstimate(range(20, 15, 25))).toBe('15–25 Min.');
+    expect(formatJoinWait(range(0, 0, 0))).toBe('Keine Wartezeit');
+    expect(formatJoinWait(range(12, 12, 12))).toBe('~12 Min. Wartezeit');
+    expect(formatEstimateShort(0)).toBe('jetzt');
+    expect(statusLabel('no_show')).toBe('Nicht erschienen');
+    expect([1, 2, 3, 11].map(ordinal)).toEqual(['1.', '2.', '3.', '11.']);
+    expect([partyLabel(1), partyLabel(4)]).toEqual(['1 Person', '4 Personen']);
+    expect(formatTime('2025-01-01T18:05:00')).toBe('18:05');
+  });
+
+  it('Spanish', async () => {
+    await setDefaultLocale('es');
+    expect(formatEstimate(12)).toBe('unos 12 min');
+    expect(formatEstimate(0)).toBe('en cualquier momento');
+    expect(formatJoinWait(range(0, 0, 0))).toBe('Sin espera');
+    expect(formatEstimateShort(0)).toBe('ya');
+    expect(statusLabel('waiting')).toBe('En espera');
+    expect([1, 2].map(ordinal)).toEqual(['1.º', '2.º']);
+    expect([partyLabel(1), partyLabel(4)]).toEqual(['1 persona', '4 personas']);
   });
 });

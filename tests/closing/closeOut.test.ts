@@ -97,7 +97,7 @@ describe('opening hours and the 409 at join', () => {
 
     const refused = await service.anon.post(`/api/games/${game.id}/reservations`).send({ customerName: 'Sam', partySize: 2 });
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: 'conflict', message });
+    expect(refused.body.error).toMatchObject({ code: 'queue_closed', message });
     expect((await service.anon.get('/api/queue-status')).body).toMatchObject({ open: false, message });
     expect(await service.ctx.knex('reservations').where({ gameId: game.id })).toHaveLength(0);
 

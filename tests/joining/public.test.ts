@@ -28,6 +28,7 @@ describe('tickets and the board', () => {
       estimatedWaitMinutes: expect.any(Number),
       estimatedWait: { minutes: res.body.estimatedWaitMinutes, lowMinutes: expect.any(Number), highMinutes: expect.any(Number) },
       holdExpiresAt: null,
+      language: null,
       gameAvailable: true,
     });
     // Behind one party on a 30-minute game nobody has started: about half an hour, as a range.

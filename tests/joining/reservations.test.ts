@@ -22,6 +22,7 @@ describe('reservations', () => {
       gameId,
       code: expect.stringMatching(/^[A-Z0-9]{4}$/),
       customerName: 'Alex Rivera',
+      language: null,
       partySize: 3,
       tableNumber: 12,
       status: 'waiting',

@@ -112,7 +112,7 @@ it('shows a pushed "your game is ready" with the code, with the ticket page clos
     const cdp = await context.newCDPSession(other);
     const id = await registrationId(cdp, `${service.url}/`);
     await ticket.close();
-    const payload = pushPayload(service.config, service.config.notify.cafeName, 'called', { code: party.code, gameTitle: 'Azul', customerName: 'Robin Park' });
+    const payload = pushPayload(service.config, service.config.notify.cafeName, 'called', { code: party.code, gameTitle: 'Azul', customerName: 'Robin Park', language: 'en' });
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: service.url, registrationId: id, data: JSON.stringify(payload) });
 
     const shown = await eventually(async () => (await shownNotifications(context)).find((n) => n.data?.code === party.code));

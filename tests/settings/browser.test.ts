@@ -133,6 +133,9 @@ const themeOf = (page: Page) =>
   });
 
 test('the staff dashboard follows the device’s dark setting, and the switch’s choice outlives a reload', async () => {
+  // English screens whatever default language an earlier test left the café (the staff screens follow it).
+  const { name, accent, publicUrl, timeZone } = (await service.staff.get('/api/settings/cafe').expect(200)).body;
+  await service.staff.put('/api/settings/cafe').send({ name, accent, publicUrl, timeZone, language: 'en' }).expect(200);
   const game = await createGame(service, { title: 'Wingspan' });
   await join(service, game.id, 'Ada Lovelace');
   await join(service, game.id, 'Alan Turing');
@@ -157,7 +160,9 @@ test('the staff dashboard follows the device’s dark setting, and the switch’
   await day.getByTestId('theme-switch').waitFor({ timeout: STEP_MS });
   expect(await themeOf(day)).toEqual({ theme: 'dark', background: 'rgb(18, 20, 27)' });
   expect(await day.getByTestId('theme-switch').inputValue()).toBe('dark');
-  await day.getByRole('button', { name: 'Edit' }).first().click();
+  // A party's Edit (a dialog), once the queue is back after the reload; the games table has Edit buttons too.
+  await day.getByText('Ada Lovelace').first().waitFor({ timeout: STEP_MS });
+  await day.getByTestId('row-edit').first().click();
   await day.getByRole('dialog').waitFor({ timeout: STEP_MS });
   await shot(day, 'staff-dark-edit-dialog');
   await day.keyboard.press('Escape');

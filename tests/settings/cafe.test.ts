@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { cafeName, cafeTimeZone } from '../../server/settings/identity';
+import { cafeTimeZone, readCafeVoice } from '../../server/settings/identity';
 import { LOGO_MAX_BYTES } from '../../server/settings/logo';
 import { closeAllClients, connect } from '../helpers/sockets';
 import { createAccount, signInAs } from '../staff-accounts/accountHelpers';
@@ -93,7 +93,7 @@ describe('café identity settings', () => {
     const now = await cafe();
     expect(now).toMatchObject({ ...VALID, accent: '#7a1f5c', logoUrl: null });
     expect(now.version).toBeGreaterThan(0);
-    expect(await cafeName(service.ctx)).toBe('The Rolling Meeple');
+    expect(await readCafeVoice(service.ctx)).toEqual({ name: 'The Rolling Meeple', language: VALID.language });
     expect(await cafeTimeZone(service.ctx)).toBe('America/New_York');
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const audit = await service.staff.get('/api/audit').query({ from: day(-2), to: day(2) }).expect(200);

@@ -1,4 +1,8 @@
 import type { ErrorBody, ErrorDetail } from './types';
+import { i18n } from '../i18n';
+
+const t = i18n.global.t;
+const te = i18n.global.te;
 
 /** The API's error body (docs/API.md#errors) as a throwable, so screens can show `message` and per-field `details`. */
 export class ApiError extends Error {
@@ -21,14 +25,15 @@ function isErrorBody(value: unknown): value is ErrorBody {
   return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
 }
 
-const fallbackMessages: Record<number, string> = {
-  401: 'Please sign in.',
-  403: 'You are not allowed to do that.',
-  404: 'Not found.',
-  409: 'That conflicts with the current state.',
-  413: 'That request is too large.',
-  429: 'Too many requests, please wait a moment.',
-  503: 'The service is temporarily unavailable. Please try again shortly.',
+/** The code an answer without the contract's body stands for. */
+const statusCodes: Record<number, string> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+  503: 'unavailable',
 };
 
 /**
@@ -40,8 +45,9 @@ export function toApiError(status: number, body: unknown): ApiError {
     const { code, message, details } = body.error;
     return new ApiError(status, code ?? 'error', message, Array.isArray(details) ? details : []);
   }
-  const message = fallbackMessages[status] ?? `The server answered ${status}. Please try again.`;
-  return new ApiError(status, status >= 500 ? 'unavailable' : 'error', message);
+  const code = statusCodes[status] ?? (status >= 500 ? 'unavailable' : 'error');
+  const message = statusCodes[status] ? t(`errors.${code}`) : t('errors.status', { status });
+  return new ApiError(status, code, message);
 }
 
 /** Field path → message, for showing validation details next to inputs. */
@@ -75,10 +81,21 @@ export function formErrors(
   return { fields: shown, message: [errorMessage(error), ...rest].join(' ') };
 }
 
+/**
+ * The sentence for an API error in the active language, by its code (docs/API.md#errors);
+ * the server's own message for a code the catalogues do not know. English keeps the server's
+ * message, which names the game, party or field, where the code alone is generic.
+ */
+export function translatedMessage(error: ApiError): string {
+  const key = `errors.${error.code}`;
+  if (i18n.global.locale.value === 'en' || !te(key)) return error.message || (te(key) ? t(key) : '');
+  return t(key);
+}
+
 /** A sentence for a toast or alert, whatever was thrown. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof TypeError) return 'Cannot reach the server. Check the connection and try again.';
+  if (error instanceof ApiError) return translatedMessage(error);
+  if (error instanceof TypeError) return t('errors.network');
   if (error instanceof Error) return error.message;
   return String(error);
 }

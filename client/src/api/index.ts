@@ -1,4 +1,5 @@
 import { ApiError, toApiError } from './error';
+import { i18n } from '../i18n';
 import type { paths } from './schema';
 import type { AuditFilter, CafeSettingsInput, DateRange, GameInput, GamePatch, OpeningHoursInput, PushSubscriptionInput, ReservationInput, ReservationPatch, ReservationStatus, Role, Transition } from './types';
 
@@ -70,7 +71,7 @@ async function request<T>(method: Uppercase<Method>, path: string, body?: unknow
   }
   if (!response.ok) throw toApiError(response.status, parsed);
   if (text && parsed === undefined) {
-    throw new ApiError(response.status, 'bad_response', 'The server sent an unreadable answer.');
+    throw new ApiError(response.status, 'bad_response', i18n.global.t('errors.bad_response'));
   }
   return parsed as T;
 }

@@ -3735,6 +3735,7 @@ export interface components {
              * @example 2026-11-22T19:30:00.000Z
              */
             finishedAt: string | null;
+            language: components["schemas"]["Language"];
             /** @description Codes of this game's other live parties that joined from the same phone (empty when none) */
             sameDeviceAs: string[];
             contact?: components["schemas"]["Contact"];
@@ -3748,6 +3749,12 @@ export interface components {
             lowMinutes: number;
             highMinutes: number;
         } | null;
+        /**
+         * @description Chosen on /join; null: the café's default
+         * @example de
+         * @enum {string|null}
+         */
+        Language: "en" | "de" | "es" | null;
         /** @description On live queues (lists, the staff socket): how the party is reached, its last message */
         Contact: {
             /** @description Empty: screen only */
@@ -3849,6 +3856,7 @@ export interface components {
              * @example +447700900123
              */
             phone?: string | null;
+            language?: components["schemas"]["Language"] & unknown;
         };
         ReservationPatch: {
             customerName?: string;
@@ -3879,6 +3887,7 @@ export interface components {
              * @example 2026-11-22T19:30:00.000Z
              */
             holdExpiresAt: string | null;
+            language: components["schemas"]["Language"] & unknown;
             /** @description false while the game has no copy to lend or is switched off: the party keeps its place, but nobody is called */
             gameAvailable: boolean;
         };

@@ -61,7 +61,7 @@ describe('the staff queue table', () => {
     const wrapper = mountTable(game);
     const cells = row(wrapper, 'WAIT').findAll('td').map((td) => td.text());
     expect(row(wrapper, 'WAIT').get('.pos-number').text()).toBe('1');
-    expect(cells.slice(1, 7)).toEqual(['WAIT', 'Priya Shah', '4', '12', '1 h 15 min', '~20 min']);
+    expect(cells.slice(1, 7)).toEqual(['WAIT', 'Priya Shah', '4', '12', '1 hr 15 min', '~20 min']);
     // The status, and under it how the party is reached.
     expect(row(wrapper, 'WAIT').get('[data-testid="row-status"]').text()).toBe('Waiting');
     expect(row(wrapper, 'WAIT').get('.status-cell [data-testid="row-reach"]').text()).toBe('Screen only');

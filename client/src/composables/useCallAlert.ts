@@ -1,4 +1,5 @@
 import { getCurrentScope, onScopeDispose, readonly, ref } from 'vue';
+import { i18n } from '../i18n';
 import { activeRegistration } from '../lib/serviceWorker';
 import { playBeep } from '../lib/chime';
 
@@ -48,7 +49,7 @@ export function useCallAlert() {
       else new Notification(title, { body, tag });
     } catch (err) {
       // The page itself still shows the called state; say why there was no system notification.
-      problem.value = `No system notification on this device (${err instanceof Error ? err.message : String(err)}).`;
+      problem.value = i18n.global.t('errors.noNotification', { reason: err instanceof Error ? err.message : String(err) });
     }
   }
 

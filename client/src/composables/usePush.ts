@@ -1,4 +1,5 @@
 import { readonly, ref } from 'vue';
+import { i18n } from '../i18n';
 import { api, errorMessage } from '../api';
 import { activeRegistration, serviceWorkerSupported } from '../lib/serviceWorker';
 
@@ -19,7 +20,7 @@ export function usePush() {
 
   async function subscribeThisBrowser(code: string, secret: string): Promise<void> {
     const registration = await activeRegistration();
-    if (!registration) throw new Error('This browser cannot receive notifications from this page');
+    if (!registration) throw new Error(i18n.global.t('errors.noPushHere'));
     const { pushPublicKey } = await api.notifications.options();
     const subscription =
       (await registration.pushManager.getSubscription()) ??
@@ -43,7 +44,7 @@ export function usePush() {
       state.value = 'on';
     } catch (err) {
       state.value = 'off';
-      problem.value = `Notifications could not be turned on: ${errorMessage(err)}`;
+      problem.value = i18n.global.t('errors.pushFailed', { reason: errorMessage(err) });
     }
   }
 

@@ -4,55 +4,39 @@
 
 import type { ReservationStatus, Transition } from '../api/types';
 import { LEGAL_ACTIONS, TAKES_A_COPY, UNDO } from '../api/transitions';
+import { i18n } from '../i18n';
+
+const t = i18n.global.t;
 
 export function legalActions(status: ReservationStatus): readonly Transition[] {
   return LEGAL_ACTIONS[status] ?? [];
 }
 
-export const actionLabels: Record<Transition, string> = {
-  call: 'Call',
-  seat: 'Seat',
-  finish: 'Finish',
-  'no-show': 'No-show',
-  cancel: 'Cancel',
-  uncall: 'Uncall',
-  unseat: 'Unseat',
-  unfinish: 'Back to seated',
-  reinstate: 'Back in queue',
-  requeue: 'To the back',
-  'extend-hold': '+ Time',
-  'wrapping-up': 'Last round',
-  'move-up': '▲',
-  'move-down': '▼',
+// A record so that a new move is a compile error here until it has its words.
+const EVERY_TRANSITION: Record<Transition, true> = {
+  call: true, seat: true, 'wrapping-up': true, finish: true, 'no-show': true, cancel: true, uncall: true, unseat: true,
+  unfinish: true, reinstate: true, requeue: true, 'extend-hold': true, 'move-up': true, 'move-down': true,
 };
+const TRANSITIONS = Object.keys(EVERY_TRANSITION) as Transition[];
+
+/** A Record whose values are looked up in the catalogue when read, so they follow the language. */
+function words(lookup: (action: Transition) => string): Record<Transition, string> {
+  return Object.defineProperties(
+    {},
+    Object.fromEntries(TRANSITIONS.map((action) => [action, { get: () => lookup(action), enumerable: true }])),
+  ) as Record<Transition, string>;
+}
+
+/** The buttons' labels. */
+export const actionLabels = words((action) => t(`actions.label.${action}`));
 
 /** Words for screen readers and toasts where the label is a symbol or too short. */
-export const actionNames: Record<Transition, string> = {
-  ...actionLabels,
-  uncall: 'Back to waiting',
-  'extend-hold': 'More time',
-  unseat: 'Back to called',
-  'move-up': 'Move up',
-  'move-down': 'Move down',
-};
+export const actionNames = words((action) => t(`actions.name.${action}`));
 
-/** What the toast says once an action went through. */
-export const actionDone: Record<Transition, string> = {
-  call: 'Called',
-  seat: 'Seated',
-  finish: 'Finished',
-  'no-show': 'Marked no-show:',
-  cancel: 'Cancelled',
-  uncall: 'Back to waiting:',
-  unseat: 'Back to called:',
-  unfinish: 'Back to seated:',
-  reinstate: 'Back in the queue at its place:',
-  requeue: 'Sent to the back of the queue:',
-  'extend-hold': 'More time for',
-  'wrapping-up': 'Wrapping up:',
-  'move-up': 'Moved up:',
-  'move-down': 'Moved down:',
-};
+/** What the toast says once an action went through: "Called R001 Alex Rivera." */
+export function actionDone(action: Transition, who: string): string {
+  return t(`actions.done.${action}`, { who });
+}
 
 /** Moves that put a party out of the queue: asked for twice on a touch screen (a mis-tap is easy). */
 export const DESTRUCTIVE: ReadonlySet<Transition> = new Set<Transition>(['cancel', 'no-show']);
@@ -70,13 +54,13 @@ export function undoOf(action: Transition): Transition | null {
 
 /** Why no copy can be lent right now, or null when one is free. */
 function noFreeCopy(game: { copies: number; copiesInUse: number }): string | null {
-  if (game.copiesInUse >= game.copies) return game.copies === 0 ? 'No copies to lend' : 'All copies are in use';
+  if (game.copiesInUse >= game.copies) return game.copies === 0 ? t('actions.noCopies') : t('actions.allInUse');
   return null;
 }
 
 /** Why "Call next" cannot work right now, or null when it can. */
 export function callNextBlocker(game: { copies: number; copiesInUse: number; waitingCount: number }): string | null {
-  if (game.waitingCount === 0) return 'Nobody is waiting';
+  if (game.waitingCount === 0) return t('actions.nobodyWaiting');
   return noFreeCopy(game);
 }
 
@@ -85,7 +69,7 @@ export function actionBlocker(status: ReservationStatus, action: Transition, gam
   return TAKES_A_COPY[status]?.includes(action) ? noFreeCopy(game) : null;
 }
 
-const parties = (n: number) => `${n} ${n === 1 ? 'party' : 'parties'}`;
+const parties = (n: number) => t('actions.parties', { n }, n);
 
 /**
  * What saving `copies` would do to the people in the queue, said before saving; null when it
@@ -93,10 +77,12 @@ const parties = (n: number) => `${n} ${n === 1 ? 'party' : 'parties'}`;
  */
 export function copiesWarning(game: { title: string; copiesInUse: number; waitingCount: number }, copies: number): string | null {
   if (copies === 0 && game.waitingCount > 0) {
-    return `${parties(game.waitingCount)} waiting for ${game.title}. With no copies nobody is called: they keep their place, their tickets and the TV say the game is not available right now, and new customers cannot join it.`;
+    return t('actions.noCopiesWarning', { parties: parties(game.waitingCount), game: game.title });
   }
   if (copies < game.copiesInUse) {
-    return `${game.copiesInUse} copies of ${game.title} are out, more than ${copies}: nobody is called until enough come back${game.waitingCount ? ` (${parties(game.waitingCount)} waiting)` : ''}.`;
+    return game.waitingCount
+      ? t('actions.fewerCopiesWaiting', { out: game.copiesInUse, game: game.title, copies, parties: parties(game.waitingCount) })
+      : t('actions.fewerCopies', { out: game.copiesInUse, game: game.title, copies });
   }
   return null;
 }
@@ -105,6 +91,6 @@ export function copiesWarning(game: { title: string; copiesInUse: number; waitin
 export function deleteGameBlocker(game: { title: string; calling: readonly unknown[]; waiting: readonly unknown[]; seated: readonly unknown[] } | undefined): string | null {
   const count = game ? game.calling.length + game.waiting.length + game.seated.length : 0;
   return game && count > 0
-    ? `${game.title} cannot be deleted yet: ${parties(count)} waiting, called or seated. Finish or cancel them first.`
+    ? t('actions.cannotDelete', { game: game.title, parties: parties(count) })
     : null;
 }

@@ -1,8 +1,33 @@
-// Display formatting shared by the screens. Pure: no Vue, no DOM, so Jest can load it.
+// Display formatting shared by the screens, in the active language: numbers, units, dates and
+// ranges through `Intl`, the words around them from the catalogues (client/src/i18n). No DOM,
+// so Jest can load it; a template calling these re-renders when the language changes, because
+// they read the locale ref.
 
 import type { ReservationStatus, WaitEstimate } from '../api/types';
+import { i18n } from '../i18n';
 
 const MINUTE = 60_000;
+
+const t = i18n.global.t;
+const locale = () => i18n.global.locale.value;
+
+type UnitDisplay = 'short' | 'narrow';
+const unitFormats = new Map<string, Intl.NumberFormat>();
+/** One cached formatter per locale, unit and width: building them is the slow part. */
+function unit(name: 'minute' | 'hour', display: UnitDisplay = 'short'): Intl.NumberFormat {
+  const key = `${locale()}|${name}|${display}`;
+  let format = unitFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale(), { style: 'unit', unit: name, unitDisplay: display });
+    unitFormats.set(key, format);
+  }
+  return format;
+}
+
+/** "15–25 min" as the locale writes a range (Intl's formatRange: ES2023, which the TS lib here predates). */
+function range(format: Intl.NumberFormat, low: number, high: number): string {
+  return (format as Intl.NumberFormat & { formatRange(start: number, end: number): string }).formatRange(low, high);
+}
 
 /** Whole minutes since `since`; never negative, because tablet clocks drift from the server's. */
 export function minutesSince(since: string, now: number): number {
@@ -11,19 +36,24 @@ export function minutesSince(since: string, now: number): number {
   return Math.max(0, Math.floor((now - start) / MINUTE));
 }
 
-/** "<1 min", "12 min", "1 h 5 min". */
-export function formatMinutes(minutes: number): string {
-  const whole = Math.max(0, Math.round(minutes));
-  if (whole < 1) return '<1 min';
-  if (whole < 60) return `${whole} min`;
+function hoursAndMinutes(whole: number, display: UnitDisplay): string {
   const hours = Math.floor(whole / 60);
   const rest = whole % 60;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+  const h = unit('hour', display).format(hours);
+  return rest === 0 ? h : `${h} ${unit('minute', display).format(rest)}`;
+}
+
+/** "<1 min", "12 min", "1 hr 5 min" (en); "12 Min.", "1 Std. 5 Min." (de). */
+export function formatMinutes(minutes: number): string {
+  const whole = Math.max(0, Math.round(minutes));
+  if (whole < 1) return t('format.underAMinute');
+  if (whole < 60) return unit('minute').format(whole);
+  return hoursAndMinutes(whole, 'short');
 }
 
 /** "waited 12 min" for the staff table's ticking column. */
 export function formatWaited(enqueuedAt: string, now: number): string {
-  return `waited ${formatMinutes(minutesSince(enqueuedAt, now))}`;
+  return t('format.waited', { duration: formatMinutes(minutesSince(enqueuedAt, now)) });
 }
 
 /** A wait as the API gives it: the quote with its range, or (older payloads) whole minutes. */
@@ -43,17 +73,17 @@ function isRange(wait: WaitEstimate): boolean {
 /**
  * Estimated wait for customers: "about 12 min", "15–25 min" when the estimate is unsure,
  * "any minute now", or a dash when unknown (a game with no copy to lend: never "now").
- * Beyond an hour the minutes go to fives; nobody plans around "3 h 33 min".
+ * Beyond an hour the minutes go to fives; nobody plans around "3 hr 33 min".
  */
 export function formatEstimate(wait: Wait): string {
   const estimate = asEstimate(wait);
   if (!estimate) return '—';
-  if (estimate.minutes < 1) return 'any minute now';
+  if (estimate.minutes < 1) return t('format.anyMinute');
   if (isRange(estimate)) {
     const [low, high] = [roundEstimate(estimate.lowMinutes), roundEstimate(estimate.highMinutes)];
-    return high < 60 ? `${low}–${high} min` : `${formatMinutes(low)} – ${formatMinutes(high)}`;
+    return high < 60 ? range(unit('minute'), low, high) : `${formatMinutes(low)} – ${formatMinutes(high)}`;
   }
-  return `about ${formatMinutes(roundEstimate(estimate.minutes))}`;
+  return t('format.about', { duration: formatMinutes(roundEstimate(estimate.minutes)) });
 }
 
 function roundEstimate(minutes: number): number {
@@ -69,29 +99,27 @@ function halfHours(minutes: number, round: (x: number) => number): string {
 
 /**
  * Shorter form for the TV, where a column has room for seven characters: "~12 min", "~1h 15m",
- * "~2h", "now", and for an unsure estimate "15–25m", "50–90m" or "1–2½h".
+ * "~2h", "now", and for an unsure estimate "15–25m", "50–90m" or "1–2½h" (en; Intl's narrow units elsewhere).
  */
 export function formatEstimateShort(wait: Wait): string {
   const estimate = asEstimate(wait);
   if (!estimate) return '—';
-  if (estimate.minutes < 1) return 'now';
+  if (estimate.minutes < 1) return t('format.now');
   if (isRange(estimate)) {
-    if (estimate.highMinutes < 120) return `${Math.round(estimate.lowMinutes)}–${Math.round(estimate.highMinutes)}m`;
-    return `${halfHours(estimate.lowMinutes, Math.floor)}–${halfHours(estimate.highMinutes, Math.ceil)}h`;
+    if (estimate.highMinutes < 120) return range(unit('minute', 'narrow'), Math.round(estimate.lowMinutes), Math.round(estimate.highMinutes));
+    return t('format.halfHours', { range: `${halfHours(estimate.lowMinutes, Math.floor)}–${halfHours(estimate.highMinutes, Math.ceil)}` });
   }
   const rounded = roundEstimate(estimate.minutes);
-  if (rounded < 60) return `~${rounded} min`;
-  const hours = Math.floor(rounded / 60);
-  const rest = rounded % 60;
-  return rest === 0 ? `~${hours}h` : `~${hours}h ${rest}m`;
+  if (rounded < 60) return t('format.approx', { value: unit('minute').format(rounded) });
+  return t('format.approx', { value: hoursAndMinutes(rounded, 'narrow') });
 }
 
 /** The join page's game list, where a phone has little room: "No wait", "~20 min wait", "15–25m wait", "1–1½h wait"; null: "—". */
 export function formatJoinWait(wait: Wait): string {
   const estimate = asEstimate(wait);
   if (!estimate) return '—';
-  if (estimate.minutes < 1) return 'No wait';
-  return `${formatEstimateShort(estimate)} wait`;
+  if (estimate.minutes < 1) return t('format.noWait');
+  return t('format.wait', { wait: formatEstimateShort(estimate) });
 }
 
 /** "4:59" left on a hold, "0:00" once it has run out. */
@@ -105,35 +133,33 @@ export function formatCountdown(until: string | null, now: number): string {
   return `${m}:${String(s).padStart(2, '0')}`;
 }
 
-const statusLabels: Record<ReservationStatus, string> = {
-  waiting: 'Waiting',
-  called: 'Called',
-  seated: 'Seated',
-  finished: 'Finished',
-  no_show: 'No-show',
-  cancelled: 'Cancelled',
-};
-
-export function statusLabel(status: ReservationStatus): string {
-  return statusLabels[status] ?? status;
+/** "Waiting", "No-show"; a status this client does not know (an audit entry's) as it is. */
+export function statusLabel(status: ReservationStatus | (string & {})): string {
+  return i18n.global.te(`status.${status}`) ? t(`status.${status}`) : status;
 }
 
-/** "1st", "2nd", "3rd", "11th", "22nd". */
+/** "1st", "2nd", "3rd", "11th", "22nd" (en, by Intl's ordinal rules); "1." (de); "1.º" (es). */
 export function ordinal(n: number): string {
-  const mod100 = n % 100;
-  if (mod100 >= 11 && mod100 <= 13) return `${n}th`;
-  switch (n % 10) {
-    case 1:
-      return `${n}st`;
-    case 2:
-      return `${n}nd`;
-    case 3:
-      return `${n}rd`;
-    default:
-      return `${n}th`;
-  }
+  const category = new Intl.PluralRules(locale(), { type: 'ordinal' }).select(n);
+  return t(`format.ordinal.${category}`, { n });
 }
 
+/** "1 person", "4 people" (through vue-i18n's plural rules). */
 export function partyLabel(size: number): string {
-  return size === 1 ? '1 person' : `${size} people`;
+  return t('format.party', { n: size }, size);
+}
+
+/** A time of day in the active language: "6:05 PM", "18:05". */
+export function formatTime(at: string | number | Date): string {
+  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+}
+
+/** A date and time: "Nov 30, 2026, 6:05 PM", "30.11.2026, 18:05". */
+export function formatDateTime(at: string | number | Date): string {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at));
+}
+
+/** A plain number in the active language ("1,234.5", "1.234,5"). */
+export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(locale(), options).format(value);
 }

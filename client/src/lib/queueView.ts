@@ -1,6 +1,10 @@
 // Which game cards the staff screen shows, and in what order: with 40 games on a tablet, staff
 // search by title, keep to the games with people in them, and see the busiest first.
 
+import { i18n } from '../i18n';
+
+const t = i18n.global.t;
+
 export type QueueFilter = 'all' | 'queued' | 'calling' | 'free';
 export type QueueSort = 'busiest' | 'title';
 
@@ -19,17 +23,30 @@ interface GameLike {
   seated: readonly unknown[];
 }
 
-export const filterLabels: Record<QueueFilter, string> = {
-  all: 'All games',
-  queued: 'With a queue',
-  calling: 'Calling now',
-  free: 'Copy free',
-};
+/** The filter's and the order's names, read from the catalogue when shown (so they follow the language). */
+export const filterLabels = {
+  get all() {
+    return t('queueView.filter.all');
+  },
+  get queued() {
+    return t('queueView.filter.queued');
+  },
+  get calling() {
+    return t('queueView.filter.calling');
+  },
+  get free() {
+    return t('queueView.filter.free');
+  },
+} satisfies Record<QueueFilter, string>;
 
-export const sortLabels: Record<QueueSort, string> = {
-  busiest: 'Busiest first',
-  title: 'A to Z',
-};
+export const sortLabels = {
+  get busiest() {
+    return t('queueView.sort.busiest');
+  },
+  get title() {
+    return t('queueView.sort.title');
+  },
+} satisfies Record<QueueSort, string>;
 
 /** How busy a game is: who waits first, then who is called, then who plays. */
 export function busyness(game: GameLike): number {

@@ -1,6 +1,10 @@
 // Client-side checks that match the API's limits (docs/API.md#schemas), so a phone user sees the problem
 // before a round trip. The server validates again and its details are shown the same way.
 
+import { i18n } from '../i18n';
+
+const t = i18n.global.t;
+
 export type FieldErrors = Record<string, string>;
 
 export interface ReservationFields {
@@ -26,17 +30,17 @@ export function validateReservation(
 ): { ok: true; value: ReservationPayload } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const customerName = fields.customerName.trim();
-  if (customerName.length < 1) errors.customerName = 'Please enter a name.';
-  else if (customerName.length > 60) errors.customerName = 'Names can be at most 60 characters.';
+  if (customerName.length < 1) errors.customerName = t('validation.name');
+  else if (customerName.length > 60) errors.customerName = t('validation.nameLength');
 
   const partySize = toInt(fields.partySize);
   if (partySize === null || Number.isNaN(partySize) || partySize < 1 || partySize > 20) {
-    errors.partySize = 'Party size must be a whole number from 1 to 20.';
+    errors.partySize = t('validation.partySize');
   }
 
   const tableNumber = toInt(fields.tableNumber);
   if (tableNumber !== null && (Number.isNaN(tableNumber) || tableNumber < 1 || tableNumber > 999)) {
-    errors.tableNumber = 'Table number must be from 1 to 999, or left empty.';
+    errors.tableNumber = t('validation.table');
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -65,18 +69,18 @@ export interface GamePayload {
 export function validateGame(fields: GameFields): { ok: true; value: GamePayload } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const title = fields.title.trim();
-  if (!title) errors.title = 'Please enter a title.';
+  if (!title) errors.title = t('validation.title');
   const minPlayers = toInt(fields.minPlayers);
   const maxPlayers = toInt(fields.maxPlayers);
   const playMinutes = toInt(fields.playMinutes);
   const copies = toInt(fields.copies);
-  if (minPlayers === null || Number.isNaN(minPlayers) || minPlayers < 1) errors.minPlayers = 'At least 1 player.';
-  if (maxPlayers === null || Number.isNaN(maxPlayers) || maxPlayers < 1) errors.maxPlayers = 'At least 1 player.';
-  else if (!errors.minPlayers && (minPlayers as number) > maxPlayers) errors.maxPlayers = 'Must be at least the minimum.';
-  if (playMinutes === null || Number.isNaN(playMinutes) || playMinutes < 1) errors.playMinutes = 'At least 1 minute.';
-  if (copies === null || Number.isNaN(copies) || copies < 0) errors.copies = '0 or more copies.';
+  if (minPlayers === null || Number.isNaN(minPlayers) || minPlayers < 1) errors.minPlayers = t('validation.atLeastOnePlayer');
+  if (maxPlayers === null || Number.isNaN(maxPlayers) || maxPlayers < 1) errors.maxPlayers = t('validation.atLeastOnePlayer');
+  else if (!errors.minPlayers && (minPlayers as number) > maxPlayers) errors.maxPlayers = t('validation.atLeastMinimum');
+  if (playMinutes === null || Number.isNaN(playMinutes) || playMinutes < 1) errors.playMinutes = t('validation.atLeastOneMinute');
+  if (copies === null || Number.isNaN(copies) || copies < 0) errors.copies = t('validation.copies');
   const maxQueue = toInt(fields.maxQueue);
-  if (maxQueue !== null && (Number.isNaN(maxQueue) || maxQueue < 1 || maxQueue > 999)) errors.maxQueue = 'Leave blank for no limit, or 1 to 999 parties.';
+  if (maxQueue !== null && (Number.isNaN(maxQueue) || maxQueue < 1 || maxQueue > 999)) errors.maxQueue = t('validation.maxQueue');
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,

@@ -4,6 +4,7 @@ import { useCafe, DEFAULT_CAFE } from './cafe';
 import { deferred, fakeApi } from '../testing/fakeApi';
 import { socketOn } from '../testing/fakeSocket';
 import type { Cafe } from '../api';
+import { currentLocale, setLocale } from '../i18n';
 
 const saved = (change: Partial<Cafe>): Cafe => ({ ...DEFAULT_CAFE, name: 'Dice & Slice', accent: '#7a1f5c', version: 1000, ...change });
 
@@ -42,5 +43,24 @@ describe('the café store', () => {
     late.release({ status: 200, body: saved({ name: 'From HTTP', version: 1000 }) });
     await flushPromises();
     expect(cafe.name).toBe('From the socket');
+  });
+
+  test('screens where nobody chose a language follow the café’s default: when it arrives and when an admin changes it', async () => {
+    fakeApi({ 'GET /api/cafe': { status: 200, body: saved({ language: 'de' }) } });
+    const cafe = useCafe();
+    cafe.start();
+    await flushPromises();
+    expect(currentLocale()).toBe('de');
+    socketOn('/cafe').receive('cafe', saved({ language: 'es', version: 2000 }));
+    await flushPromises();
+    expect(currentLocale()).toBe('es');
+  });
+
+  test('a language chosen on this device wins over the café’s default', async () => {
+    await setLocale('de');
+    fakeApi({ 'GET /api/cafe': { status: 200, body: saved({ language: 'es' }) } });
+    useCafe().start();
+    await flushPromises();
+    expect(currentLocale()).toBe('de');
   });
 });

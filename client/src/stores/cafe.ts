@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
-import { computed, effectScope, shallowRef, type EffectScope } from 'vue';
+import { computed, effectScope, shallowRef, watch, type EffectScope } from 'vue';
 import { api, type Cafe, type CafeServerEvents } from '../api';
 import { useSocket, type LiveValue } from '../composables/useSocket';
+import { setDefaultLocale } from '../i18n';
 
 /** Until the server answers (and if it never does): the look the app always had. */
 export const DEFAULT_CAFE: Cafe = {
@@ -34,6 +35,16 @@ export const useCafe = defineStore('cafe', () => {
     const next = scope.run(() => ({ scope, cafe: useSocket<CafeServerEvents>('/cafe').value<Cafe>({ cafe: (payload) => payload }) }));
     if (!next) return;
     feed.value = next;
+    // Screens where nobody picked a language follow the café's default, at once when an admin changes it.
+    scope.run(() =>
+      watch(
+        () => live.value?.language,
+        (lang) => {
+          if (lang) void setDefaultLocale(lang);
+        },
+        { immediate: true },
+      ),
+    );
     api.cafe
       .get()
       .then((body) => next.cafe.seed(body, body.version))
@@ -53,7 +64,7 @@ export const useCafe = defineStore('cafe', () => {
     logoUrl: computed(() => cafe.value.logoUrl),
     accent: computed(() => cafe.value.accent),
     timeZone: computed(() => cafe.value.timeZone),
-    /** The café's default language; the i18n module (client/src/i18n) follows it. */
+    /** The café's default language; the i18n module (client/src/i18n) follows it (setDefaultLocale). */
     language: computed(() => cafe.value.language),
     ready: computed(() => live.value !== null),
     origin,

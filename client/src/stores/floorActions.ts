@@ -4,10 +4,13 @@ import type { Reservation, Transition } from '../api';
 import { actionDone, actionNames, DESTRUCTIVE, undoOf } from '../lib/actions';
 import { useStaffStore } from './staff';
 import { useToasts } from './toasts';
+import { formatTime } from '../lib/format';
+import { i18n } from '../i18n';
 
 type Party = Pick<Reservation, 'id' | 'code' | 'customerName'>;
 
-const clock = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '');
+const clock = (iso: string | null) => (iso ? formatTime(iso) : '');
+const t = i18n.global.t;
 
 /**
  * A staff move from any screen part: a move that puts a party out of the queue is asked for
@@ -24,7 +27,7 @@ export const useFloorActions = defineStore('floorActions', () => {
     try {
       const after = await staff.transition(party, action);
       const who = `${party.code} ${party.customerName}`;
-      const text = action === 'extend-hold' ? `${actionDone[action]} ${who}: the hold ends at ${clock(after.holdExpiresAt)}.` : `${actionDone[action]} ${who}.`;
+      const text = action === 'extend-hold' ? t('actions.extended', { who, time: clock(after.holdExpiresAt) }) : actionDone(action, who);
       const undo = undoOf(action);
       if (undo) toasts.pushUndo(text, () => runUndo(party, undo));
       else toasts.push(text);
@@ -38,9 +41,9 @@ export const useFloorActions = defineStore('floorActions', () => {
   async function runUndo(party: Party, undo: Transition): Promise<void> {
     try {
       await staff.transition(party, undo);
-      toasts.push(`Undone: ${party.code} ${party.customerName} is back where it was.`);
+      toasts.push(t('actions.undone', { who: `${party.code} ${party.customerName}` }));
     } catch (err) {
-      toasts.error(err, `Undo for ${party.code}`);
+      toasts.error(err, t('actions.undoFor', { code: party.code }));
     }
   }
 

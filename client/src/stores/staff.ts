@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia';
+import { i18n } from '../i18n';
 import { computed, effectScope, ref, shallowRef, watch, type EffectScope } from 'vue';
 import {
   api,
@@ -47,7 +48,7 @@ export const useStaffStore = defineStore('staff', () => {
 
   /** Runs a staff request; a 401 means the session ended, which sends the screen back to login. */
   async function guarded<T>(key: string, run: () => Promise<T>): Promise<T> {
-    if (pending.value.has(key)) throw new ApiError(0, 'busy', 'Still working on the previous request.');
+    if (pending.value.has(key)) throw new ApiError(0, 'busy', i18n.global.t('errors.busy'));
     pending.value = new Set(pending.value).add(key);
     try {
       return await run();

@@ -28,6 +28,7 @@ export function reservation(fields: Partial<Reservation> = {}): Reservation {
     wrappingUpAt: null,
     finishedAt: null,
     sameDeviceAs: [],
+    language: null,
     ...fields,
   };
 }
@@ -44,6 +45,7 @@ export function ticket(fields: Partial<Ticket> = {}): Ticket {
     displayName: 'Alex R.',
     status: 'waiting',
     position: 3,
+    language: null,
     estimatedWaitMinutes: 25,
     estimatedWait: null,
     holdExpiresAt: null,

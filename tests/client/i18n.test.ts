@@ -1,0 +1,199 @@
+// The catalogues (client/src/i18n) against the client's sources: every key the screens use
+// exists in English, German and Spanish; the three have the same keys; no template carries
+// words outside them; every error code the server can send has a sentence in each language.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseSfc } from '@vue/compiler-sfc';
+import { NodeTypes, type ElementNode, type TemplateChildNode } from '@vue/compiler-core';
+import en from '../../client/src/i18n/en';
+import de from '../../client/src/i18n/de';
+import es from '../../client/src/i18n/es';
+import { setDefaultLocale } from '../../client/src/i18n';
+import { ApiError, errorMessage, toApiError } from '../../client/src/api/error';
+
+const ROOT = join(__dirname, '../../client/src');
+const SERVER = join(__dirname, '../../server');
+const catalogues = { en, de, es } as Record<string, object>;
+
+function flatten(tree: object, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [k, v] of flatten(value as object, path)) out.set(k, v);
+  }
+  return out;
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'testing' || entry.name === 'i18n' ? [] : sources(path);
+    return /\.(vue|ts)$/.test(entry.name) && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+const keys = Object.fromEntries(Object.entries(catalogues).map(([lang, tree]) => [lang, flatten(tree)]));
+const files = sources(ROOT).map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
+
+/** Keys used literally: t('a.b'), $t("a.b"), keypath="a.b"; and prefixes of built ones: t(`status.${s}`). */
+function usedKeys(): { literal: Array<{ file: string; key: string }>; prefixes: Array<{ file: string; prefix: string }> } {
+  const literal: Array<{ file: string; key: string }> = [];
+  const prefixes: Array<{ file: string; prefix: string }> = [];
+  for (const { path, text } of files) {
+    for (const m of text.matchAll(/(?<![\w.])\$?t\(\s*(['"])([\w.-]+)\1/g)) literal.push({ file: path, key: m[2]! });
+    for (const m of text.matchAll(/keypath="([\w.-]+)"/g)) literal.push({ file: path, key: m[1]! });
+    for (const m of text.matchAll(/(?<![\w.])\$?t\(\s*`([\w.-]+)\.\$\{/g)) prefixes.push({ file: path, prefix: m[1]! });
+  }
+  return { literal, prefixes };
+}
+
+describe('the catalogues', () => {
+  it('German and Spanish have exactly the keys English has', () => {
+    const english = [...keys.en!.keys()].sort();
+    expect([...keys.de!.keys()].sort()).toEqual(english);
+    expect([...keys.es!.keys()].sort()).toEqual(english);
+  });
+
+  it('no message is empty, and the placeholders of each match English', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [key, english] of keys.en!) {
+      for (const lang of ['en', 'de', 'es']) {
+        const text = keys[lang]!.get(key) ?? '';
+        expect({ lang, key, empty: text.trim() === '' }).toEqual({ lang, key, empty: false });
+        // Plural messages ("one | {n} many") may leave the count out of a form.
+        const forms = (s: string) => new Set(s.split('|').flatMap(placeholders));
+        expect({ lang, key, placeholders: [...forms(text)].sort() }).toEqual({ lang, key, placeholders: [...forms(english)].sort() });
+      }
+    }
+  });
+
+  it('every key the client uses exists in all three', () => {
+    const { literal, prefixes } = usedKeys();
+    expect(literal.length).toBeGreaterThan(200);
+    const missing = literal.flatMap(({ file, key }) =>
+      Object.keys(catalogues).filter((lang) => !keys[lang]!.has(key)).map((lang) => `${lang}: ${key} (${file})`),
+    );
+    expect(missing).toEqual([]);
+    const missingPrefixes = prefixes.flatMap(({ file, prefix }) =>
+      Object.keys(catalogues).filter((lang) => ![...keys[lang]!.keys()].some((k) => k.startsWith(`${prefix}.`))).map((lang) => `${lang}: ${prefix}.* (${file})`),
+    );
+    expect(missingPrefixes).toEqual([]);
+  });
+});
+
+// Words a template may show as they are: the product's name and symbols.
+const ALLOWED_TEXT = new Set(['Meeple Queue']);
+const TEXT_ATTRIBUTES = ['title', 'aria-label', 'placeholder', 'alt', 'label', 'confirm-label', 'cancel-label', 'error', 'aria-description'];
+const hasWords = (text: string) => /\p{L}{2,}/u.test(text) && !ALLOWED_TEXT.has(text.trim());
+
+/**
+ * Words inside an expression: a quoted string or a template literal's fixed part that reads as
+ * prose (a space, or a capital then small letters). Keys ('join.title') and values such as
+ * 'waiting' pass.
+ */
+function proseInExpression(expression: string): string[] {
+  const literals = [...expression.matchAll(/'([^']*)'|"([^"]*)"|`([^`]*)`/g)].flatMap((m) =>
+    m[3] !== undefined ? m[3].split(/\$\{[^}]*\}/) : [(m[1] ?? m[2])!],
+  );
+  return literals.filter((text) => /\p{L}{2,}/u.test(text) && (/\p{L}\s+\p{L}/u.test(text) || /^\p{Lu}\p{Ll}/u.test(text)) && !ALLOWED_TEXT.has(text.trim()));
+}
+
+function hardCoded(nodes: TemplateChildNode[], out: string[]): void {
+  for (const node of nodes) {
+    if (node.type === NodeTypes.TEXT && hasWords(node.content)) out.push(`text "${node.content.trim()}"`);
+    if (node.type === NodeTypes.INTERPOLATION && node.content.type === NodeTypes.SIMPLE_EXPRESSION) {
+      for (const prose of proseInExpression(node.content.content)) out.push(`{{ "${prose}" }}`);
+    }
+    if (node.type === NodeTypes.ELEMENT) {
+      const element = node as ElementNode;
+      for (const prop of element.props) {
+        if (prop.type === NodeTypes.ATTRIBUTE && TEXT_ATTRIBUTES.includes(prop.name) && prop.value && hasWords(prop.value.content)) {
+          out.push(`${element.tag} ${prop.name}="${prop.value.content}"`);
+        }
+        const bound = prop.type === NodeTypes.DIRECTIVE && prop.name === 'bind' && prop.arg?.type === NodeTypes.SIMPLE_EXPRESSION ? prop.arg.content : null;
+        if (bound && TEXT_ATTRIBUTES.includes(bound) && prop.type === NodeTypes.DIRECTIVE && prop.exp?.type === NodeTypes.SIMPLE_EXPRESSION) {
+          for (const prose of proseInExpression(prop.exp.content)) out.push(`${element.tag} :${bound}="…${prose}…"`);
+        }
+      }
+      hardCoded(element.children, out);
+    }
+    if (node.type === NodeTypes.IF) for (const branch of node.branches) hardCoded(branch.children, out);
+    if (node.type === NodeTypes.FOR) hardCoded(node.children, out);
+  }
+}
+
+describe('the templates', () => {
+  it('carry no words of their own: every text and label comes from the catalogues', () => {
+    const found: string[] = [];
+    for (const { path, text } of files.filter((f) => f.path.endsWith('.vue'))) {
+      const template = parseSfc(text, { filename: path }).descriptor.template;
+      if (!template?.ast) continue;
+      const out: string[] = [];
+      hardCoded(template.ast.children, out);
+      found.push(...out.map((o) => `${path}: ${o}`));
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('the check finds words when there are some', () => {
+    const { descriptor } = parseSfc(
+      '<template><p title="Hello there">Hello <b>{{ x ? \'Yes please\' : t(\'a.b\') }}</b> world<i :aria-label="`Edit ${x}`" :class="`row-${x}`" /></p></template>',
+    );
+    const out: string[] = [];
+    hardCoded(descriptor.template!.ast!.children, out);
+    expect(out).toEqual(['p title="Hello there"', 'text "Hello"', '{{ "Yes please" }}', 'text "world"', 'i :aria-label="…Edit …"']);
+  });
+});
+
+function serverSources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? serverSources(path) : entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('error codes', () => {
+  // Every code an error body or a socket reply can carry: an AppError's `readonly code`, and
+  // the literal `code: '…'` of the handler's 500 and the ticket namespace's replies. A zod
+  // refinement's issue (`addIssue({ code: 'custom' })`) is no such code: it becomes a
+  // validation_failed detail.
+  const ZOD_ISSUE_CODES = new Set(['custom']);
+  const serverCodes = [
+    ...new Set(
+      serverSources(SERVER).flatMap((path) => {
+        const text = readFileSync(path, 'utf8');
+        return [...text.matchAll(/readonly code(?:: string)? = '(\w+)'|\bcode: '(\w+)'/g)].map((m) => (m[1] ?? m[2])!).filter((code) => !ZOD_ISSUE_CODES.has(code));
+      }),
+    ),
+  ].sort();
+  // And the client's own: ApiError(…, 'busy' | 'bad_response' …) and toApiError's fallbacks.
+  const clientCodes = [...new Set(files.flatMap(({ text }) => [...text.matchAll(/new ApiError\([^,]+, '(\w+)'/g)].map((m) => m[1]!)))];
+
+  it('finds the codes the server sends', () => {
+    expect(serverCodes).toEqual(expect.arrayContaining(['validation_failed', 'not_found', 'conflict', 'rate_limited', 'unavailable', 'internal', 'already_in_queue', 'cross_site', 'queue_closed', 'queue_full', 'game_unavailable']));
+  });
+
+  it('every code the server or the client can produce has a sentence in each language', () => {
+    const missing = [...serverCodes, ...clientCodes, 'error'].flatMap((code) =>
+      Object.keys(catalogues).filter((lang) => !keys[lang]!.has(`errors.${code}`)).map((lang) => `${lang}: errors.${code}`),
+    );
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('an API error on screen', () => {
+  afterEach(() => setDefaultLocale('en'));
+
+  it('is translated by its code; English keeps the server sentence; an unknown code falls back to the server message', async () => {
+    const full = new ApiError(409, 'conflict', 'Already called from another device');
+    const strange = new ApiError(418, 'teapot', 'I am a teapot');
+    expect(errorMessage(full)).toBe('Already called from another device');
+    await setDefaultLocale('de');
+    expect(errorMessage(full)).toBe(de.errors.conflict);
+    expect(errorMessage(strange)).toBe('I am a teapot');
+    expect(errorMessage(toApiError(503, '<html>Bad gateway</html>'))).toBe(de.errors.unavailable);
+    await setDefaultLocale('es');
+    expect(errorMessage(new TypeError('Failed to fetch'))).toBe(es.errors.network);
+  });
+});
