@@ -163,7 +163,12 @@ describe('flood limits per client address (replicas down: what passes is a 502)'
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toBe('application/json');
       expect(JSON.parse(res.text)).toEqual({ error: { code: 'not_found', message: expect.any(String), details: [] } });
-      const logged = edge.nginx.accessLog().slice(before);
+      // Nginx writes the log line once the answer has gone out: the client may read it first.
+      let logged = edge.nginx.accessLog().slice(before);
+      for (let tries = 0; logged.length === 0 && tries < 40; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        logged = edge.nginx.accessLog().slice(before);
+      }
       expect(logged.length).toBeGreaterThan(0);
       for (const line of logged) expect(line.upstream_addr).toBe('');
     },
