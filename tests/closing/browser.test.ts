@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN, startTestService, type TestService } from '../helpers/testService';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext } from '../helpers/browser';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN, type TestService } from '../helpers/testService';
+import { failedRequest, VIEWPORTS, watchedContext } from '../helpers/browser';
+import { browserSuite } from '../helpers/browserSuite';
 import { act, createGame, join } from '../helpers/api';
 
 jest.setTimeout(120_000);
@@ -19,19 +20,7 @@ const message = 'The queue is closed tonight: private event.';
 
 let service: TestService;
 let browser: Browser;
-const log = new ProblemLog();
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  service = await startTestService('closingscreens', { SERVE_CLIENT: 'true', CLIENT_DIR: requireBuiltClient(), AUTO_ADVANCE: 'false' });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await service?.stop();
-}, 30_000);
+const { log, contexts } = browserSuite('closingscreens', { AUTO_ADVANCE: 'false' }, (started) => ({ service, browser } = started));
 
 async function open(label: string, viewport: { width: number; height: number }, options = {}): Promise<Page> {
   const context = await watchedContext(browser, label, log, { viewport, ...options });

@@ -12,9 +12,10 @@
  * Set BOARD_SCREENSHOTS=<dir> to keep a PNG of each size (docs/screenshots/board-*.png).
  */
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { eventually, startTestService, type TestService } from '../helpers/testService';
-import { launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext } from '../helpers/browser';
+import type { Browser, Page } from 'playwright-core';
+import { eventually, type TestService } from '../helpers/testService';
+import { VIEWPORTS, watchedContext } from '../helpers/browser';
+import { browserSuite } from '../helpers/browserSuite';
 import { DEMO_GAMES_40, seedDemo, type DemoGame } from '../helpers/demo';
 import { createGame, join } from '../helpers/api';
 
@@ -42,19 +43,7 @@ const MORE_GAMES: DemoGame[] = DEMO_GAMES_40.slice(6, 20).map((g, i) => ({
 
 let service: TestService;
 let browser: Browser;
-const log = new ProblemLog();
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  service = await startTestService('boardread', { SERVE_CLIENT: 'true', CLIENT_DIR: requireBuiltClient() });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await service?.stop();
-}, 30_000);
+const { log, contexts } = browserSuite('boardread', {}, (started) => ({ service, browser } = started));
 
 /** A board whose page counts AudioContexts and the tones started on them. */
 async function openBoard(viewport: { width: number; height: number }): Promise<Page> {

@@ -3,9 +3,10 @@
  * on a phone and the TV board, each in its own browser context, seeing each other's changes
  * live. Needs the built client (npm test builds it in pretest) and Chromium at /usr/bin/chromium.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN, startTestService, type TestService } from '../helpers/testService';
-import { expectText, failedRequest, launchChromium, ProblemLog, requireBuiltClient, textOf as text, VIEWPORTS, watchedContext, type Expected, type PageWindow } from '../helpers/browser';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN, type TestService } from '../helpers/testService';
+import { expectText, failedRequest, textOf as text, VIEWPORTS, watchedContext, type Expected, type PageWindow } from '../helpers/browser';
+import { browserSuite } from '../helpers/browserSuite';
 import { DEMO_GAMES, seedDemo } from '../helpers/demo';
 
 jest.setTimeout(90_000);
@@ -19,8 +20,7 @@ const TITLE = 'Quacks of Quedlinburg';
 
 let service: TestService;
 let browser: Browser;
-const log = new ProblemLog();
-const contexts: BrowserContext[] = [];
+const { log, contexts } = browserSuite('e2e', {}, (started) => ({ service, browser } = started));
 
 let staff: Page;
 let board: Page;
@@ -29,17 +29,6 @@ let gameId: number;
 /** The party that joins first and goes through the whole life cycle. */
 let firstCode: string;
 
-beforeAll(async () => {
-  const clientDir = requireBuiltClient();
-  service = await startTestService('e2e', { SERVE_CLIENT: 'true', CLIENT_DIR: clientDir });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await service?.stop();
-}, 30_000);
 
 async function open(label: string, viewport: { width: number; height: number }, extra: Parameters<typeof watchedContext>[3] = {}): Promise<Page> {
   const context = await watchedContext(browser, label, log, { viewport, ...extra });

@@ -4,9 +4,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
-import { ADMIN, eventually, startTestService, type TestService } from '../helpers/testService';
-import { expectText as expectTextOf, failedRequest, launchChromium, ProblemLog, requireBuiltClient, textOf, VIEWPORTS, watchedContext } from '../helpers/browser';
+import type { Browser, Locator, Page, WebSocketRoute } from 'playwright-core';
+import { ADMIN, eventually, type TestService } from '../helpers/testService';
+import { expectText as expectTextOf, failedRequest, textOf, VIEWPORTS, watchedContext } from '../helpers/browser';
+import { browserSuite } from '../helpers/browserSuite';
 import { act, createGame, join } from '../helpers/api';
 
 jest.setTimeout(90_000);
@@ -14,22 +15,16 @@ jest.setTimeout(90_000);
 /** Upper bound for a page step (navigation, a request and its answer) on a busy machine. */
 const STEP_MS = 20_000;
 const SCREENSHOTS = joinPath(__dirname, '../../docs/screenshots');
+/** The 195 px screenshots in docs/ are retaken with SCREENSHOTS=1 (a plain run leaves the tree clean). */
+const shoot = async (page: Page, name: string) => {
+  if (process.env.SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: joinPath(SCREENSHOTS, name), fullPage: true });
+};
 
 let service: TestService;
 let browser: Browser;
-const log = new ProblemLog();
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  service = await startTestService('firstnight', { SERVE_CLIENT: 'true', CLIENT_DIR: requireBuiltClient() });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await service?.stop();
-}, 30_000);
+const { log, contexts } = browserSuite('firstnight', {}, (started) => ({ service, browser } = started));
 
 afterEach(async () => {
   for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
@@ -111,18 +106,17 @@ test('8. /join and the ticket reflow at 195 CSS px (a 390 px phone at 200 % zoom
   await createGame(service, { copies: 2, autoAdvance: false, title: 'Codenames Duet' });
   const party = await join(service, game.id, 'Alexandra Rivers-Montgomery');
   const phone = await open('phone', { width: 195, height: 422 }, phoneOptions);
-  mkdirSync(SCREENSHOTS, { recursive: true });
 
   await phone.goto(`${service.url}/join?game=${game.id}`);
   await phone.getByTestId(`join-game-${game.id}`).waitFor({ timeout: STEP_MS });
   expect(await text(phone.getByTestId('join-submit'))).toBe('Join the queue');
   expect(await overflow(phone)).toEqual({ pageWidth: 195, viewport: 195, out: [] });
-  await phone.screenshot({ path: joinPath(SCREENSHOTS, 'join-195px.png'), fullPage: true });
+  await shoot(phone, 'join-195px.png');
 
   await phone.goto(`${service.url}/t/${party.code}`);
   await phone.getByTestId('ticket-position').waitFor({ timeout: STEP_MS });
   expect(await overflow(phone)).toEqual({ pageWidth: 195, viewport: 195, out: [] });
-  await phone.screenshot({ path: joinPath(SCREENSHOTS, 'ticket-195px.png'), fullPage: true });
+  await shoot(phone, 'ticket-195px.png');
 });
 
 test('1. the staff hold clock ticks every second, like the phone', async () => {

@@ -5,9 +5,10 @@
  * Screenshots go to docs/screenshots/ when SCREENSHOTS=1.
  */
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { ADMIN, eventually, startTestService, type TestService } from '../helpers/testService';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, signInToStaff, VIEWPORTS, watchedContext } from '../helpers/browser';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { ADMIN, eventually, type TestService } from '../helpers/testService';
+import { failedRequest, signInToStaff, VIEWPORTS, watchedContext } from '../helpers/browser';
+import { browserSuite } from '../helpers/browserSuite';
 import { act, createGame, join } from '../helpers/api';
 
 jest.setTimeout(120_000);
@@ -17,19 +18,7 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwA
 
 let service: TestService;
 let browser: Browser;
-const log = new ProblemLog();
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  service = await startTestService('cafescreens', { SERVE_CLIENT: 'true', CLIENT_DIR: requireBuiltClient(), AUTO_ADVANCE: 'false', CAFE_NAME: 'Board Game Corner' });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await service?.stop();
-}, 30_000);
+const { log, contexts } = browserSuite('cafescreens', { AUTO_ADVANCE: 'false', CAFE_NAME: 'Board Game Corner' }, (started) => ({ service, browser } = started));
 
 async function open(label: string, options: BrowserContextOptions): Promise<Page> {
   const context = await watchedContext(browser, label, log, options);

@@ -4,9 +4,10 @@
  * out. Every request here carries Chromium's own Origin and Sec-Fetch-Site headers, so this
  * also shows the same-origin check letting the real client through. Needs the built client.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN, startTestService, type TestService } from '../helpers/testService';
-import { failedRequest, launchChromium, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext } from '../helpers/browser';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN, type TestService } from '../helpers/testService';
+import { failedRequest, VIEWPORTS, watchedContext } from '../helpers/browser';
+import { browserSuite } from '../helpers/browserSuite';
 import { ACCOUNT_CACHE_MS } from '../../server/auth/accounts';
 import { SOCKET_RECHECK_MS } from '../../server/auth/socketAuth';
 import { attemptSignIn, createAccount, type Credentials } from './accountHelpers';
@@ -17,19 +18,7 @@ const STEP_MS = 10_000;
 
 let service: TestService;
 let browser: Browser;
-const log = new ProblemLog();
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  service = await startTestService('passwordscreen', { SERVE_CLIENT: 'true', CLIENT_DIR: requireBuiltClient() });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await service?.stop();
-}, 30_000);
+const { log, contexts } = browserSuite('passwordscreen', {}, (started) => ({ service, browser } = started));
 
 /** A fresh browser (its own cookies) signed in as `who` on the staff page. */
 async function signedIn(label: string, who: Credentials): Promise<Page> {
