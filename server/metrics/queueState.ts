@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type Redis from 'ioredis';
 import { checkEngine, checkRedis, withTimeout, type EngineState } from '../health/health';
 import { gameQueueStates, type GameQueueState } from '../queue/repository';
+import { freeCopies } from '../queue/states';
 
 /** What one scrape reads from MySQL and Redis: the queues, and whether each dependency answers. */
 export interface QueueStateSnapshot {
@@ -19,7 +20,7 @@ export interface QueueStateSnapshot {
  */
 export function owedCalls(game: GameQueueState, autoAdvance: boolean): number {
   if (!autoAdvance || !game.active || !game.autoAdvance) return 0;
-  return Math.max(0, Math.min(game.waiting, game.copies - game.called - game.seated));
+  return Math.min(game.waiting, freeCopies(game.copies, game.called + game.seated));
 }
 
 export interface QueueStateSource {

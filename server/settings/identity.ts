@@ -4,7 +4,7 @@ import { z } from '../http/zod';
 import { recordAudit } from '../audit/log';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/languages';
 import { CafeSettingsBody } from './schemas';
-import { defineSetting, forgetSetting, readSetting, writeSetting, type StoredSetting } from './store';
+import { defineSetting, forgetSetting, readSetting, readSettingForUpdate, writeSetting, type StoredSetting } from './store';
 import { LOGO_TYPES, checkLogo, insertLogo, logoFile, type LogoType } from './logo';
 
 /** The accent the screens use until an admin picks another (client/src/styles.css has it too). */
@@ -37,16 +37,6 @@ export const CAFE_IDENTITY = defineSetting<CafeIdentity>('cafe_identity', Stored
   logo: null,
 });
 
-/** A stored value that no longer fits (or is not JSON) counts as never saved, as in readSetting. */
-function parseStored(text: string): CafeIdentity {
-  try {
-    const parsed = CAFE_IDENTITY.schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : CAFE_IDENTITY.fallback;
-  } catch {
-    return CAFE_IDENTITY.fallback;
-  }
-}
-
 export type CafeSettingsInput = Omit<CafeIdentity, 'logo'>;
 
 /** What every screen shows: the settings with the environment's defaults filled in. */
@@ -60,17 +50,17 @@ export interface Cafe {
   version: number;
 }
 
-export function readIdentity(ctx: AppContext): Promise<StoredSetting<CafeIdentity>> {
+export function readIdentity(ctx: Pick<AppContext, 'knex'>): Promise<StoredSetting<CafeIdentity>> {
   return readSetting(ctx.knex, CAFE_IDENTITY);
 }
 
 export const logoUrl = (logo: CafeIdentity['logo']) => (logo ? `/api/cafe/logo/${logoFile(logo.hash, logo.type)}` : null);
 
-export function defaults(ctx: AppContext) {
+export function defaults(ctx: Pick<AppContext, 'config'>) {
   return { name: ctx.config.notify.cafeName, accent: DEFAULT_ACCENT, publicUrl: ctx.config.publicUrl, timeZone: ctx.config.timeZone };
 }
 
-export function resolveCafe(ctx: AppContext, stored: StoredSetting<CafeIdentity>): Cafe {
+export function resolveCafe(ctx: Pick<AppContext, 'config'>, stored: StoredSetting<CafeIdentity>): Cafe {
   const { value } = stored;
   const fallback = defaults(ctx);
   return {
@@ -85,7 +75,7 @@ export function resolveCafe(ctx: AppContext, stored: StoredSetting<CafeIdentity>
   };
 }
 
-export async function readCafe(ctx: AppContext): Promise<Cafe> {
+export async function readCafe(ctx: Pick<AppContext, 'knex' | 'config'>): Promise<Cafe> {
   return resolveCafe(ctx, await readIdentity(ctx));
 }
 
@@ -104,8 +94,7 @@ async function saveIdentity(
   await ctx.knex.transaction(async (trx) => {
     await alongside?.(trx);
     // Read under a lock so a logo upload and a settings save at once do not undo each other.
-    const row = await trx('cafe_settings').where({ key: CAFE_IDENTITY.key }).forUpdate().first('value');
-    const current = row ? parseStored(row.value as string) : CAFE_IDENTITY.fallback;
+    const current = await readSettingForUpdate(trx, CAFE_IDENTITY);
     const next = change(current);
     await writeSetting(trx, CAFE_IDENTITY, next, actor);
     if (current.logo && current.logo.hash !== next.logo?.hash) await trx('cafe_logos').where({ hash: current.logo.hash }).delete();
@@ -136,11 +125,11 @@ export function removeLogo(ctx: AppContext, actor: string): Promise<void> {
 
 /** How the café speaks in a party's messages: its name, and its default language for parties that chose none. */
 export async function readCafeVoice(ctx: AppContext): Promise<{ name: string; language: Language }> {
-  const { value } = await readIdentity(ctx);
-  return { name: value.name ?? ctx.config.notify.cafeName, language: value.language };
+  const { name, language } = await readCafe(ctx);
+  return { name, language };
 }
 
 /** The café's time zone (opening hours, "today", exports): the setting, else CAFE_TIMEZONE. */
 export async function cafeTimeZone(ctx: Pick<AppContext, 'knex' | 'config'>): Promise<string> {
-  return (await readSetting(ctx.knex, CAFE_IDENTITY)).value.timeZone ?? ctx.config.timeZone;
+  return (await readCafe(ctx)).timeZone;
 }

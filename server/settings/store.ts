@@ -58,14 +58,28 @@ function readRow(knex: Knex, key: string): Entry['row'] {
 export async function readSetting<T>(knex: Knex, setting: SettingKey<T>): Promise<StoredSetting<T>> {
   const row = await readRow(knex, setting.key);
   if (!row) return { value: setting.fallback, updatedBy: null, updatedAt: null };
+  return { value: parseValue(setting, row.value), updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+}
+
+/** A stored value that no longer fits its schema (or is not JSON) counts as never saved. */
+function parseValue<T>(setting: SettingKey<T>, text: string): T {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(row.value);
+    parsed = JSON.parse(text);
   } catch {
     parsed = undefined;
   }
   const checked = setting.schema.safeParse(parsed);
-  return { value: checked.success ? checked.data : setting.fallback, updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+  return checked.success ? checked.data : setting.fallback;
+}
+
+/**
+ * A key's value read in the caller's transaction under a row lock, past the cache: for a change
+ * made from the current value (two saves at once must not undo each other).
+ */
+export async function readSettingForUpdate<T>(trx: Knex, setting: SettingKey<T>): Promise<T> {
+  const row = (await trx('cafe_settings').where({ key: setting.key }).forUpdate().first('value')) as { value: string } | undefined;
+  return row ? parseValue(setting, row.value) : setting.fallback;
 }
 
 /**
