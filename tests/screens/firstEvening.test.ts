@@ -257,32 +257,44 @@ test('9. staff buttons are disabled, with the reason, while the dashboard is off
   const game = await createGame(service, { copies: 1, autoAdvance: false });
   const party = await join(service, game.id);
   let offline = false;
-  const live: WebSocketRoute[] = [];
-  /** the client finished the upgrade (Engine.IO's "5"): the socket runs over this WebSocket */
-  let upgraded = false;
+  /** the page's WebSockets, each with its side towards the server */
+  const live: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  /** the page's open WebSockets that finished the upgrade (Engine.IO's "5"): a socket runs over them */
+  const upgraded = new Set<WebSocketRoute>();
   const staff = await staffScreen(async (page) => {
     await page.routeWebSocket(/\/socket\.io\//, (ws) => {
       if (offline) return ws.close();
-      live.push(ws);
       const server = ws.connectToServer();
+      live.push({ page: ws, server });
       ws.onMessage((message) => {
-        if (message === '5') upgraded = true;
+        if (message === '5') upgraded.add(ws);
         server.send(message);
       });
       server.onMessage((message) => ws.send(message));
+      // A handler on either side takes over forwarding the close, so both pass it on.
+      ws.onClose((code, reason) => {
+        upgraded.delete(ws);
+        void server.close({ code, reason });
+      });
+      server.onClose((code, reason) => {
+        upgraded.delete(ws);
+        void ws.close({ code, reason });
+      });
     });
     await page.route(/\/socket\.io\//, (route) => (offline ? route.abort() : route.continue()));
   });
   const call = row(staff, party.code).getByTestId('row-action-call');
   await call.waitFor({ timeout: STEP_MS });
   expect(await call.isEnabled()).toBe(true);
-  // Cut once the socket runs over WebSocket: cut during the upgrade's probe, the socket would
-  // stay on long-polling, and a long-poll already under way would linger.
-  await eventually(() => upgraded, STEP_MS);
+  // Cut once the page's connection runs over WebSocket: cut during the upgrade's probe, the
+  // socket would stay on long-polling, and a long-poll already under way would linger. The
+  // sign-in renews the connection, so an upgrade counts only while its WebSocket is open and is
+  // the page's newest.
+  await eventually(() => live.length > 0 && upgraded.has(live[live.length - 1]!.page), STEP_MS);
 
   await log.expecting({ why: 'the socket is cut on purpose', match: (p) => p.kind === 'console' && /socket\.io|ERR_FAILED|WebSocket/i.test(`${p.text} ${p.url}`) }, async () => {
     offline = true;
-    for (const ws of live.splice(0)) await ws.close();
+    for (const ws of live.splice(0)) await Promise.all([ws.page.close(), ws.server.close()]);
     await staff.getByTestId('live-indicator').filter({ hasText: 'Offline' }).waitFor({ timeout: STEP_MS });
     expect(await expectText(staff.getByTestId('offline-reason'), /buttons are off until the connection is back/)).toBeTruthy();
     for (const button of [call, staff.getByTestId(`queue-game-${game.id}`).getByTestId('call-next'), staff.getByTestId('game-new'), row(staff, party.code).getByTestId('row-edit')]) {
