@@ -59,10 +59,19 @@ export async function dropSubscriptionsOf(trx: Knex, reservationIds: readonly nu
   if (reservationIds.length) await trx('push_subscriptions').whereIn('reservationId', [...reservationIds]).delete();
 }
 
-/** Subscriptions of tickets that ended over `days` ago (left over by a crash): erased with the names. */
+/**
+ * Subscriptions of ended tickets that can no longer come back: their code was released (a day
+ * after, so staff can no longer reinstate them), or they ended over `days` ago. Returns how many.
+ */
 export async function eraseEndedSubscriptions(knex: Knex, days: number): Promise<number> {
   return knex('push_subscriptions')
-    .whereIn('reservationId', knex('reservations').select('id').whereIn('status', TERMINAL).whereRaw('finished_at <= CURRENT_TIMESTAMP(3) - INTERVAL ? DAY', [days]))
+    .whereIn(
+      'reservationId',
+      knex('reservations')
+        .select('id')
+        .whereIn('status', TERMINAL)
+        .where((q) => q.whereNull('liveCode').orWhereRaw('finished_at <= CURRENT_TIMESTAMP(3) - INTERVAL ? DAY', [days])),
+    )
     .delete();
 }
 

@@ -73,8 +73,10 @@ export async function transition(
       startsHoldMs: consequences.startsHold ? holdMs : undefined,
       extendsHoldMs: rule.extendsHold ? extendMs : undefined,
     });
-    // An ended ticket is never pushed to again (a deleted one loses them by cascade).
-    if (isTerminal(to)) await dropSubscriptionsOf(trx, ids);
+    // A finished party is never pushed to again (a deleted one loses them by cascade). A no-show
+    // or cancelled one keeps its phones, unused, while staff may still reinstate it: the ended
+    // ticket is never pushed to (deliverNotification), and housekeeping drops them with its code.
+    if (isTerminal(to) && !TRANSITIONS.reinstate.from.includes(to)) await dropSubscriptionsOf(trx, ids);
     await logEvents(
       trx,
       rows.map((r) => ({

@@ -192,14 +192,16 @@ describe('delivery failures', () => {
 });
 
 describe('clean-up', () => {
-  it('deletes the subscriptions when the reservation ends, and erases leftovers with the personal data', async () => {
+  it('deletes the subscriptions of a finished or deleted party; a no-show or cancelled one keeps them, unused, until its code is released', async () => {
     const game = await createGame(service, { autoAdvance: false, copies: 2 });
     const [a, b, c] = [await join(service, game.id, 'Hal Hart'), await join(service, game.id, 'Ida Irwin'), await join(service, game.id, 'Jo Jones')];
-    for (const party of [a, b, c]) expect((await subscribe(party, push.device())).status).toBe(204);
+    const devices = [push.device(), push.device(), push.device()];
+    for (const [i, party] of [a, b, c].entries()) expect((await subscribe(party, devices[i]!)).status).toBe(204);
     for (const party of [a, b, c]) expect(await subscriptionCount(party)).toBe(1);
 
+    // Cancelled: staff may still reinstate it, so the phone stays subscribed, but nothing is sent.
     expect((await service.anon.post(`/api/tickets/${a.code}/cancel`).send({ secret: a.secret })).status).toBe(200);
-    expect(await subscriptionCount(a)).toBe(0);
+    expect(await subscriptionCount(a)).toBe(1);
     expect((await act(service, b.id, 'call')).status).toBe(200);
     expect((await act(service, b.id, 'seat')).status).toBe(200);
     expect(await subscriptionCount(b)).toBe(1);
@@ -211,12 +213,40 @@ describe('clean-up', () => {
     const late = await subscribe(a, push.device());
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('conflict');
+    expect(push.to(devices[0]!)).toEqual([]);
 
     // A subscription left behind (a crash between the two) goes with the names.
     await service.ctx.knex('push_subscriptions').insert({ reservationId: b.id, endpoint: 'x', endpointHash: 'x'.repeat(64), p256dh: 'p', auth: 'a' });
     await service.ctx.knex('reservations').where({ id: b.id }).update({ finishedAt: service.ctx.knex.raw('CURRENT_TIMESTAMP(3) - INTERVAL 40 DAY') });
+    // The cancelled ticket's code is released a day after: it can no longer come back, so its phone goes.
+    await service.ctx.knex('reservations').where({ id: a.id }).update({ finishedAt: service.ctx.knex.raw('CURRENT_TIMESTAMP(3) - INTERVAL 25 HOUR') });
     expect((await housekeeping(service.ctx)).namesErased).toBeGreaterThanOrEqual(1);
     expect(await subscriptionCount(b)).toBe(0);
+    expect(await subscriptionCount(a)).toBe(0);
+  });
+
+  it('a no-show staff reinstate is pushed when it is called again, on the phone it subscribed before', async () => {
+    const game = await createGame(service, { autoAdvance: false });
+    const party = await join(service, game.id, 'Kai Knox');
+    const device = push.device();
+    expect((await subscribe(party, device)).status).toBe(204);
+    expect((await act(service, party.id, 'call')).status).toBe(200);
+    await eventually(() => push.to(device).length === 1);
+    expect((await act(service, party.id, 'no-show')).status).toBe(200);
+    expect((await act(service, party.id, 'reinstate')).status).toBe(200);
+    expect((await act(service, party.id, 'call')).status).toBe(200);
+    // Back at the head of the queue it is also told it is almost its turn (it never was before).
+    await eventually(() => push.to(device).length === 3);
+    expect(push.to(device).map((m) => m.payload)).toMatchObject([
+      { kind: 'called', code: party.code },
+      { kind: 'almost', code: party.code },
+      { kind: 'called', code: party.code },
+    ]);
+    expect(await notificationsOf(party)).toEqual([
+      { event: 'called', channel: 'push', status: 'delivered', attempts: 1, error: null },
+      { event: 'almost', channel: 'push', status: 'delivered', attempts: 1, error: null },
+      { event: 'called-2', channel: 'push', status: 'delivered', attempts: 1, error: null },
+    ]);
   });
 });
 
