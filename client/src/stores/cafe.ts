@@ -3,6 +3,7 @@ import { computed, effectScope, shallowRef, watch, type EffectScope } from 'vue'
 import { api, type Cafe, type CafeServerEvents } from '../api';
 import { useSocket, type LiveValue } from '../composables/useSocket';
 import { setDefaultLocale } from '../i18n';
+import { setDisplayTimeZone } from '../lib/format';
 
 /** Until the server answers (and if it never does): the look the app always had. */
 export const DEFAULT_CAFE: Cafe = {
@@ -45,6 +46,14 @@ export const useCafe = defineStore('cafe', () => {
         { immediate: true },
       ),
     );
+    // Every clock and time of day on every screen is the café's (lib/format.ts), whatever zone the device is set to.
+    scope.run(() =>
+      watch(
+        () => live.value?.timeZone ?? null,
+        (zone) => setDisplayTimeZone(zone),
+        { immediate: true },
+      ),
+    );
     api.cafe
       .get()
       .then((body) => next.cafe.seed(body, body.version))
@@ -56,6 +65,7 @@ export const useCafe = defineStore('cafe', () => {
   function stop() {
     feed.value?.scope.stop();
     feed.value = null;
+    setDisplayTimeZone(null);
   }
 
   return {
