@@ -50,8 +50,9 @@ const graphemes = (text: string) => [...new Intl.Segmenter(undefined, { granular
 
 /**
  * A short form of the café's name for under the icon: the whole name if it fits, else as many
- * whole words as fit ("Dice & Slice Board Game Café" → "Dice & Slice"), else the first word
- * cut to fit. Counted in graphemes, so "Café" or an emoji is one character, never half of one.
+ * whole words as fit ("Dice & Slice Board Game Café" → "Dice & Slice"). When whole words leave
+ * less than half the room ("Die" of "Die Würfelbude"), the name is cut and says so
+ * ("Die Würfelb…"). Counted in graphemes, so "é" or an emoji is one character, never half of one.
  */
 export function shortName(name: string, max = SHORT_NAME_MAX): string {
   const whole = name.trim().replace(/\s+/g, ' ');
@@ -64,7 +65,8 @@ export function shortName(name: string, max = SHORT_NAME_MAX): string {
   }
   // A last word like "&" or "-" reads as cut off.
   fitted = fitted.replace(/(\s+[^\p{L}\p{N}]+)+$/u, '');
-  return fitted || graphemes(whole).slice(0, max).join('').trimEnd();
+  if (graphemes(fitted).length * 2 >= max) return fitted;
+  return `${graphemes(whole).slice(0, max - 1).join('').trimEnd()}…`;
 }
 
 /** A PNG's width and height, from its IHDR chunk (the first chunk after the 8-byte signature, by the PNG specification). */

@@ -8,16 +8,18 @@ describe('the short name under a home-screen icon', () => {
     ['Dice & Slice Board Game Café', 'Dice & Slice'],
     ['The Rolling Meeple', 'The Rolling'],
     ['Würfel & Co. Spielecafé', 'Würfel & Co.'],
-    ['Spielecafébrettspielhaus', 'Spielecafébr'],
+    ['Spielecafébrettspielhaus', 'Spielecaféb…'],
+    ['Die Würfelbude am Markt', 'Die Würfelb…'],
     ['  Board   Game  Corner ', 'Board Game'],
     ['Meeples & Dragons', 'Meeples'],
+    ['Ludo & Dragons', 'Ludo & Drag…'],
   ])('%s → %s', (name, short) => {
     expect(shortName(name)).toBe(short);
   });
 
   test('counts what a reader sees as one character as one (accents, emoji), and never cuts one in half', () => {
     const name = '🎲🎲🎲🎲🎲🎲🎲🎲🎲🎲🎲🎲🎲🎲';
-    expect(shortName(name)).toBe('🎲'.repeat(SHORT_NAME_MAX));
+    expect(shortName(name)).toBe(`${'🎲'.repeat(SHORT_NAME_MAX - 1)}…`);
     expect(shortName('Cafe\u0301 Cafe\u0301 Cafe\u0301')).toBe('Cafe\u0301 Cafe\u0301');
   });
 });
