@@ -41,6 +41,7 @@ import {
 } from '../helpers/appProcess';
 import { newClientAddress, requestFrom } from '../helpers/http';
 import { tearDownEdge } from '../helpers/edge';
+import { SETTINGS_CACHE_MS } from '../../server/settings/store';
 
 jest.setTimeout(60_000);
 
@@ -246,6 +247,8 @@ describeApp('nginx in front of two real app instances (server/main.ts)', () => {
     });
     expect(rename.status).toBe(200);
 
+    // The replica that did not save it reads the settings again once its cache has run out.
+    await sleep(SETTINGS_CACHE_MS + 200);
     const manifest = await fetch(`${base}/manifest.webmanifest`);
     expect(manifest.status).toBe(200);
     expect(manifest.headers.get('content-type')).toContain('application/manifest+json');
