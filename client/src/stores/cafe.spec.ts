@@ -84,4 +84,19 @@ describe('the café store', () => {
     await flushPromises();
     expect(formatTime(at)).toBe(device);
   });
+
+  test('with no answer from the server (a ticket opened offline), times use the café’s zone this device last heard', async () => {
+    const at = '2026-11-30T10:05:00.000Z';
+    fakeApi({ 'GET /api/cafe': { status: 200, body: saved({ timeZone: 'Pacific/Kiritimati' }) } });
+    const online = useCafe();
+    online.start();
+    await flushPromises();
+    online.stop();
+
+    const never = deferred();
+    fakeApi({ 'GET /api/cafe': never.answer });
+    useCafe().start();
+    await flushPromises();
+    expect(formatTime(at)).toBe('12:05 AM');
+  });
 });

@@ -16,6 +16,24 @@ export const DEFAULT_CAFE: Cafe = {
   version: -1,
 };
 
+const ZONE_KEY = 'meeple-queue.cafe-time-zone';
+
+function rememberedZone(): string | null {
+  try {
+    return localStorage.getItem(ZONE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function rememberZone(zone: string): void {
+  try {
+    localStorage.setItem(ZONE_KEY, zone);
+  } catch {
+    // Storage full or disabled: offline, times show in the device's zone.
+  }
+}
+
 /**
  * The café's identity (name, logo, accent, public address, time zone, default language) as
  * every screen shows it: read once over HTTP, then kept live on the public `/cafe` namespace,
@@ -46,11 +64,15 @@ export const useCafe = defineStore('cafe', () => {
         { immediate: true },
       ),
     );
-    // Every clock and time of day on every screen is the café's (lib/format.ts), whatever zone the device is set to.
+    // Every clock and time of day on every screen is the café's (lib/format.ts), whatever zone the
+    // device is set to; a ticket opened offline uses the zone this device last heard.
     scope.run(() =>
       watch(
         () => live.value?.timeZone ?? null,
-        (zone) => setDisplayTimeZone(zone),
+        (zone) => {
+          if (zone) rememberZone(zone);
+          setDisplayTimeZone(zone ?? rememberedZone());
+        },
         { immediate: true },
       ),
     );
