@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { readIdentity, resolveCafe } from './identity';
+import { readIdentity, resolveCafe, type CafeIdentity } from './identity';
 import { NotFound } from '../errors';
 import { logoFile, readLogo } from './logo';
 
@@ -98,19 +98,32 @@ export function buildManifest(cafe: { name: string; accent: string; language: st
   };
 }
 
+/**
+ * The icon the current logo makes, remembered by the logo's hash (its bytes never change under
+ * one hash): the manifest is public, and reading a 256 KiB image for every request would let
+ * anyone make MySQL send it again and again.
+ */
+let remembered: { hash: string; icon: ManifestIcon | null } | null = null;
+
+async function iconOf(ctx: AppContext, logo: NonNullable<CafeIdentity['logo']>, src: string): Promise<ManifestIcon | null> {
+  if (logo.type !== 'image/png') return null;
+  if (remembered?.hash === logo.hash) return remembered.icon && { ...remembered.icon, src };
+  // A logo removed by another instance a moment ago (its cached identity is older): our icons.
+  const image = await readLogo(ctx, logoFile(logo.hash, logo.type)).catch((err: unknown) => {
+    if (err instanceof NotFound) return null;
+    throw err;
+  });
+  if (!image) return null;
+  const icon = logoIcon(src, image.type, image.bytes);
+  remembered = { hash: logo.hash, icon };
+  return icon;
+}
+
 /** The manifest as the café is now: its name, accent and (when it makes a good icon) its logo. */
 export async function readManifest(ctx: AppContext): Promise<WebAppManifest> {
   const stored = await readIdentity(ctx);
   const cafe = resolveCafe(ctx, stored);
   const { logo } = stored.value;
-  let icon: ManifestIcon | null = null;
-  if (logo?.type === 'image/png' && cafe.logoUrl) {
-    // A logo removed by another instance a moment ago (its cached identity is older): our icons.
-    const image = await readLogo(ctx, logoFile(logo.hash, logo.type)).catch((err: unknown) => {
-      if (err instanceof NotFound) return null;
-      throw err;
-    });
-    if (image) icon = logoIcon(cafe.logoUrl, image.type, image.bytes);
-  }
+  const icon = logo && cafe.logoUrl ? await iconOf(ctx, logo, cafe.logoUrl) : null;
   return buildManifest(cafe, icon);
 }
