@@ -10,7 +10,7 @@ import {
   partyLabel,
   statusLabel,
 } from '../../client/src/lib/format';
-import { formatDateTime, formatTime, setDisplayTimeZone } from '../../client/src/lib/format';
+import { cafeDate, formatDateTime, formatTime, setDisplayTimeZone } from '../../client/src/lib/format';
 import { setDefaultLocale } from '../../client/src/i18n';
 
 const at = (iso: string) => Date.parse(iso);
@@ -171,6 +171,13 @@ describe('times of day in the café’s zone, whatever zone the device is set to
     setDisplayTimeZone('Europe/Berlin');
     expect(formatTime('2026-07-01T17:05:00.000Z')).toBe('19:05');
     expect(formatDateTime('2026-03-29T01:30:00.000Z')).toBe('29.03.2026, 03:30');
+  });
+
+  it('gives the café’s calendar date, which near midnight is not the device’s', () => {
+    setDisplayTimeZone('Pacific/Kiritimati');
+    expect(cafeDate('2026-11-30T10:05:00.000Z')).toBe('2026-12-01');
+    setDisplayTimeZone('America/New_York');
+    expect(cafeDate('2026-11-30T03:05:00.000Z')).toBe('2026-11-29');
   });
 
   it('falls back to the device’s zone for a zone this Intl does not know, or none', () => {

@@ -184,6 +184,12 @@ export function formatDateTime(at: string | number | Date): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: displayZone.value }).format(new Date(at));
 }
 
+/** The café's calendar date of an instant, as the API's date ranges take it: "2026-11-30". */
+export function cafeDate(at: string | number | Date): string {
+  // en-CA writes a date as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: displayZone.value }).format(new Date(at));
+}
+
 /** A plain number in the active language ("1,234.5", "1.234,5"). */
 export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
   return new Intl.NumberFormat(locale(), options).format(value);
