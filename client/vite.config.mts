@@ -10,30 +10,17 @@ export default defineConfig({
   base: '/',
   plugins: [
     vue(),
-    // The phone's ticket is an installable app: a manifest, icons, and our own service worker
-    // (src/sw.ts: the push handler and the offline shell), registered by src/lib/serviceWorker.ts.
+    // The phone's ticket is an installable app: our own service worker (src/sw.ts: the push
+    // handler and the offline shell), registered by src/lib/serviceWorker.ts. The manifest is the
+    // café's (its name, accent and logo), so the app serves it (server/settings/manifest.ts) and
+    // index.html links it; the plugin writes none, and the worker never caches it.
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
       filename: 'sw.ts',
       injectRegister: false,
-      manifestFilename: 'manifest.webmanifest',
+      manifest: false,
       injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg}'] },
-      manifest: {
-        name: 'Meeple Queue',
-        short_name: 'Queue',
-        description: 'Your place in the board game queue',
-        start_url: '/join',
-        scope: '/',
-        display: 'standalone',
-        background_color: '#14161f',
-        theme_color: '#14161f',
-        icons: [
-          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
-          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
-          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-        ],
-      },
     }),
   ],
   // vue-i18n's build flags: Composition API only (no legacy API in the bundle), no devtools.
@@ -53,6 +40,7 @@ export default defineConfig({
       '/api': backend,
       '/health': backend,
       '/metrics': backend,
+      '/manifest.webmanifest': backend,
       '/socket.io': { target: backend, ws: true },
     },
   },

@@ -20,8 +20,9 @@ export function clientRouter(dir: string): Router | null {
     '/assets',
     express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
   );
-  // The service worker and the web app manifest are revalidated like the shell (a deploy must reach installed tickets).
-  router.get(['/sw.js', '/manifest.webmanifest'], (req, res, next) => {
+  // The service worker is revalidated like the shell (a deploy must reach installed tickets). The
+  // web app manifest is the café's, served by the settings routes (server/settings/manifest.ts).
+  router.get('/sw.js', (req, res, next) => {
     res.sendFile(path.join(dir, req.path), { headers: { 'Cache-Control': 'no-cache' }, cacheControl: false }, (err) => err && next());
   });
   router.use(express.static(dir, { index: false, maxAge: '1h' }));

@@ -40,7 +40,7 @@ export function buildOpenApiDocument(routes: RouteDefinition[], extra: ExtraPath
         body: route.body ? { content: { 'application/json': { schema: route.body } } } : undefined,
       },
       responses: Object.fromEntries(
-        Object.entries(route.responses).map(([status, r]) => [status, { description: r.description, ...toContent(r.schema) }]),
+        Object.entries(route.responses).map(([status, r]) => [status, { description: r.description, ...toContent(r.schema, r.contentType) }]),
       ),
     });
   }

@@ -32,7 +32,8 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   params?: ZodType<P>;
   query?: ZodType<Q>;
   body?: ZodType<B>;
-  responses: Record<number, { description: string; schema?: ZodType }>;
+  /** `contentType`: what the OpenAPI document says the body is (application/json unless given). */
+  responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
   /** Extra middleware run after access checks and before validation (rate limits). */
   before?: (ctx: AppContext) => RequestHandler;
   handler: (ctx: AppContext, input: RouteInput<P, Q, B>, req: Request, res: Response) => Promise<RouteResult>;

@@ -1,10 +1,12 @@
 import { defineRoute, errors, standardErrors } from '../http/route';
 import { actorOf } from '../auth/guard';
-import { CafeSchema, CafeSettingsBody, CafeSettingsSchema, LogoParams, LogoUploadBody, OpeningHoursBody, OpeningHoursSchema, QueueStatusSchema } from './schemas';
+import { CafeSchema, CafeSettingsBody, CafeSettingsSchema, LogoParams, LogoUploadBody, OpeningHoursBody, OpeningHoursSchema, QueueStatusSchema, WebAppManifestSchema } from './schemas';
 import { defaults, logoUrl, readCafe, readIdentity, removeLogo, saveCafeSettings, saveLogo } from './identity';
 import { readLogo } from './logo';
 import type { AppContext } from '../context';
 import { queueStatus, readOpeningHours, saveOpeningHours } from './openingHours';
+import { readManifest } from './manifest';
+import { SerialisedJson } from '../http/serialised';
 
 async function openingHoursView(ctx: Parameters<typeof readOpeningHours>[0]) {
   const stored = await readOpeningHours(ctx);
@@ -73,6 +75,24 @@ export const settingsRoutes = [
       const logo = await readLogo(ctx, params.file);
       // Express answers 304 itself when If-None-Match matches this ETag.
       res.set({ ETag: `"${logo.hash}"`, 'Cache-Control': 'public, max-age=31536000, immutable' }).type(logo.type).send(logo.bytes);
+      return { status: 200 };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/manifest.webmanifest',
+    summary:
+      "The phone's web app manifest (the installable ticket), built from the café's name, accent and logo; revalidated on every use (ETag, 304 on If-None-Match) so a renamed café shows at once",
+    tag: 'settings',
+    access: 'public',
+    responses: {
+      200: { description: 'The manifest', schema: WebAppManifestSchema, contentType: 'application/manifest+json' },
+      304: { description: 'Not modified' },
+    },
+    handler: async (ctx, _input, _req, res) => {
+      const manifest = SerialisedJson.of(await readManifest(ctx));
+      // Express answers 304 itself when If-None-Match matches this ETag.
+      res.set({ ETag: manifest.etag, 'Cache-Control': 'no-cache' }).type('application/manifest+json').send(manifest.text);
       return { status: 200 };
     },
   }),

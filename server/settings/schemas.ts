@@ -130,3 +130,28 @@ export const LogoParams = z.object({
     .regex(/^[0-9a-f]{64}\.(png|jpg|webp)$/, 'Not a logo address')
     .openapi({ param: { name: 'file', in: 'path' } }),
 });
+
+const ManifestIconSchema = z
+  .object({
+    src: z.string().openapi({ example: '/icons/icon-192.png' }),
+    sizes: z.string().openapi({ description: 'WIDTHxHEIGHT, read from the image', example: '192x192' }),
+    type: z.string().openapi({ example: 'image/png' }),
+    purpose: z.enum(['any', 'maskable']).optional(),
+  })
+  .openapi('ManifestIcon');
+
+export const WebAppManifestSchema = z
+  .object({
+    name: z.string().openapi({ description: "The café's name", example: 'Dice & Slice Board Game Café' }),
+    short_name: z.string().openapi({ description: 'What fits under a home-screen icon (at most 12 characters, whole words where it can)', example: 'Dice & Slice' }),
+    description: z.string(),
+    lang: z.enum(LANGUAGES).openapi({ description: "The café's default language" }),
+    start_url: z.literal('/join'),
+    scope: z.literal('/'),
+    display: z.literal('standalone'),
+    background_color: z.string().openapi({ example: '#f5f3ee' }),
+    theme_color: z.string().openapi({ description: "The café's accent", example: '#2348b5' }),
+    icons: z.array(ManifestIconSchema).openapi({ description: "The café's logo when it is a square PNG of at least 192 px, else the app's own icons" }),
+  })
+  .openapi('WebAppManifest');
+

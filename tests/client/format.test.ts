@@ -10,7 +10,7 @@ import {
   partyLabel,
   statusLabel,
 } from '../../client/src/lib/format';
-import { formatTime } from '../../client/src/lib/format';
+import { cafeDate, formatDateTime, formatTime, setDisplayTimeZone } from '../../client/src/lib/format';
 import { setDefaultLocale } from '../../client/src/i18n';
 
 const at = (iso: string) => Date.parse(iso);
@@ -145,5 +145,46 @@ describe('in German and Spanish (Intl for the numbers and units, the catalogues 
     expect(statusLabel('waiting')).toBe('En espera');
     expect([1, 2].map(ordinal)).toEqual(['1.º', '2.º']);
     expect([partyLabel(1), partyLabel(4)]).toEqual(['1 persona', '4 personas']);
+  });
+});
+
+describe('times of day in the café’s zone, whatever zone the device is set to', () => {
+  afterEach(async () => {
+    setDisplayTimeZone(null);
+    await setDefaultLocale('en');
+  });
+  // 17:05 UTC on a winter day: 18:05 in Berlin, 12:05 in New York.
+  const instant = '2026-11-30T17:05:00.000Z';
+
+  it('shows the café’s wall clock, in the active language', async () => {
+    setDisplayTimeZone('Europe/Berlin');
+    expect(formatTime(instant)).toBe('06:05 PM');
+    await setDefaultLocale('de');
+    expect(formatTime(instant)).toBe('18:05');
+    expect(formatDateTime(instant)).toBe('30.11.2026, 18:05');
+    setDisplayTimeZone('America/New_York');
+    expect(formatTime(instant)).toBe('12:05');
+  });
+
+  it('keeps summer time apart from winter time (Intl knows the café’s rules, not a fixed offset)', async () => {
+    await setDefaultLocale('de');
+    setDisplayTimeZone('Europe/Berlin');
+    expect(formatTime('2026-07-01T17:05:00.000Z')).toBe('19:05');
+    expect(formatDateTime('2026-03-29T01:30:00.000Z')).toBe('29.03.2026, 03:30');
+  });
+
+  it('gives the café’s calendar date, which near midnight is not the device’s', () => {
+    setDisplayTimeZone('Pacific/Kiritimati');
+    expect(cafeDate('2026-11-30T10:05:00.000Z')).toBe('2026-12-01');
+    setDisplayTimeZone('America/New_York');
+    expect(cafeDate('2026-11-30T03:05:00.000Z')).toBe('2026-11-29');
+  });
+
+  it('falls back to the device’s zone for a zone this Intl does not know, or none', () => {
+    const device = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit' }).format(new Date(instant));
+    setDisplayTimeZone('Mars/Olympus_Mons');
+    expect(formatTime(instant)).toBe(device);
+    setDisplayTimeZone(null);
+    expect(formatTime(instant)).toBe(device);
   });
 });

@@ -1,6 +1,7 @@
 // The ticket as an installable PWA in real Chromium: the manifest and icons, the service worker
 // registered, a push delivered to it (CDP ServiceWorker.deliverPushMessage) with the ticket page
-// closed and shown as a notification with the code, and the ticket offline with its last state.
+// closed and shown as a notification with the code, the ticket offline with its last state, and
+// the manifest Chromium reads from the page: the café's name and accent, installable.
 import { join as joinPath } from 'node:path';
 import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 import { pushPayload } from '../../server/notify/messages';
@@ -183,4 +184,42 @@ it('shows staff how each party is reached and whether the last message was deliv
     await context.close();
   }
   expect(push.problems).toEqual([]);
+});
+
+it('Chromium reads the café’s manifest from the link the page carries, installable; a rename and a new accent reach it and the theme colour', async () => {
+  const context = await browser.newContext({ viewport: VIEWPORTS.phone });
+  type MetaWindow = { document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null } };
+  const themeColour = (page: Awaited<ReturnType<BrowserContext['newPage']>>) =>
+    page.evaluate(() => (globalThis as unknown as MetaWindow).document.querySelector('meta[name="theme-color"]')?.getAttribute('content') ?? null);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${service.url}/join`);
+    await page.getByTestId('cafe-name').filter({ hasText: 'Dice & Slice' }).waitFor();
+    const cdp = await context.newCDPSession(page);
+    const seen = async () => {
+      const { url, errors, data } = (await cdp.send('Page.getAppManifest')) as { url: string; errors: unknown[]; data: string };
+      return { url, errors, manifest: JSON.parse(data) as Record<string, unknown> };
+    };
+    expect(await seen()).toMatchObject({
+      url: `${service.url}/manifest.webmanifest`,
+      errors: [],
+      manifest: { name: 'Dice & Slice', short_name: 'Dice & Slice', theme_color: '#2348b5', start_url: '/join' },
+    });
+    expect(await themeColour(page)).toBe('#2348b5');
+    // What Chromium asks of an installable app: manifest, icons, a service worker that controls the page.
+    await page.evaluate(() => (globalThis as unknown as { navigator: { serviceWorker: { ready: Promise<unknown> } } }).navigator.serviceWorker.ready);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: Array<{ errorId: string }> };
+    // (Playwright's contexts are incognito windows, where Chromium installs nothing: that one error says so.)
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+
+    const { language } = (await service.anon.get('/api/cafe').expect(200)).body as { language: string };
+    await service.staff.put('/api/settings/cafe').send({ name: 'Würfel & Co. Spielecafé', accent: '#8a1c4a', publicUrl: null, timeZone: null, language }).expect(200);
+    // The open page takes the accent at once; the manifest is read again on the next visit.
+    await eventually(async () => (await themeColour(page)) === '#8a1c4a');
+    await page.reload();
+    await page.getByTestId('cafe-name').filter({ hasText: 'Würfel & Co. Spielecafé' }).waitFor();
+    expect((await seen()).manifest).toMatchObject({ name: 'Würfel & Co. Spielecafé', short_name: 'Würfel & Co.', theme_color: '#8a1c4a' });
+  } finally {
+    await context.close();
+  }
 });

@@ -13,7 +13,7 @@
  * (root, no password) and Redis at 127.0.0.1:6379.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
@@ -41,6 +41,7 @@ import {
 } from '../helpers/appProcess';
 import { newClientAddress, requestFrom } from '../helpers/http';
 import { tearDownEdge } from '../helpers/edge';
+import { SETTINGS_CACHE_MS } from '../../server/settings/store';
 
 jest.setTimeout(60_000);
 
@@ -227,6 +228,36 @@ describeApp('nginx in front of two real app instances (server/main.ts)', () => {
     expect((await image.arrayBuffer()).byteLength).toBe(200 * 1024);
     // curl, as a browser revalidates: fetch() adds Cache-Control: no-cache to a conditional request.
     const again = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-H', `If-None-Match: ${image.headers.get('etag')!}`, `${base}${logoUrl}`], { encoding: 'utf8' });
+    expect(again.stdout).toBe('304');
+  });
+
+  test('the PWA manifest is the app’s, never a file of the build: a renamed café shows through Nginx, revalidated with its ETag', async () => {
+    // An old build's fixed manifest in the static root must not win over the café's.
+    writeFileSync(join(staticRoot, 'manifest.webmanifest'), JSON.stringify({ name: 'Meeple Queue', short_name: 'Queue' }));
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: env.adminPassword }),
+    });
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const rename = await fetch(`${base}/api/settings/cafe`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ name: 'Nginx Meeple Lounge', accent: '#005f5f', publicUrl: null, timeZone: null, language: 'en' }),
+    });
+    expect(rename.status).toBe(200);
+
+    // The replica that did not save it reads the settings again once its cache has run out.
+    await sleep(SETTINGS_CACHE_MS + 200);
+    const manifest = await fetch(`${base}/manifest.webmanifest`);
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers.get('content-type')).toContain('application/manifest+json');
+    expect(manifest.headers.get('cache-control')).toBe('no-cache');
+    expect(manifest.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await manifest.json()).toMatchObject({ name: 'Nginx Meeple Lounge', short_name: 'Nginx Meeple', theme_color: '#005f5f' });
+    expect(nginx.accessLog().some((l) => l.uri === '/manifest.webmanifest' && String(l.upstream_addr).startsWith('127.0.0.1:'))).toBe(true);
+    // curl, as a browser revalidates: fetch() adds Cache-Control: no-cache to a conditional request.
+    const again = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-H', `If-None-Match: ${manifest.headers.get('etag')!}`, `${base}/manifest.webmanifest`], { encoding: 'utf8' });
     expect(again.stdout).toBe('304');
   });
 

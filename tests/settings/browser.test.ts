@@ -169,6 +169,40 @@ test('the staff dashboard follows the device’s dark setting, and the switch’
   expect(log.unexpected).toEqual([]);
 });
 
+test('a TV and a phone set to New York show the café’s Berlin time: the board clock and the ticket’s “until” time', async () => {
+  const { name, accent, publicUrl } = (await service.staff.get('/api/settings/cafe').expect(200)).body;
+  await service.staff.put('/api/settings/cafe').send({ name, accent, publicUrl, timeZone: 'Europe/Berlin', language: 'de' }).expect(200);
+  const berlin = (at: number | string) => new Intl.DateTimeFormat('de', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' }).format(new Date(at));
+  const newYork = (at: number | string) => new Intl.DateTimeFormat('de', { hour: '2-digit', minute: '2-digit', timeZone: 'America/New_York' }).format(new Date(at));
+  const deviceZone = (page: Page) => page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+
+  const board = await open('board in New York', { viewport: VIEWPORTS.tv, timezoneId: 'America/New_York' });
+  await board.goto(`${service.url}/board`);
+  expect(await deviceZone(board)).toBe('America/New_York');
+  const clock = board.locator('.clock');
+  // The clock ticks: read it and the time around the read, and retry across a minute's turn.
+  await eventually(async () => {
+    const before = Date.now();
+    const shown = await clock.textContent();
+    return shown === berlin(before) || shown === berlin(Date.now());
+  }, STEP_MS);
+  expect(await clock.textContent()).not.toBe(newYork(Date.now()));
+
+  const game = await createGame(service, { title: 'Carcassonne' });
+  const party = await join(service, game.id, 'Hedy Lamarr');
+  const called = await act(service, party.id, 'call');
+  expect(called.status).toBe(200);
+  const holdExpiresAt = (called.body as { holdExpiresAt: string }).holdExpiresAt;
+  const phone = await open('phone in New York', { viewport: VIEWPORTS.phone, timezoneId: 'America/New_York' });
+  await phone.goto(`${service.url}/t/${party.code}`);
+  await phone.getByTestId('ticket-called').waitFor({ timeout: STEP_MS });
+  expect(await deviceZone(phone)).toBe('America/New_York');
+  // Screen readers hear when the hold ends ("bis 18:05"); the ticking figure beside it is a countdown.
+  await phone.getByTestId('ticket-called').getByText(`bis ${berlin(holdExpiresAt)}`).waitFor({ timeout: STEP_MS });
+  expect(berlin(holdExpiresAt)).not.toBe(newYork(holdExpiresAt));
+  expect(log.unexpected).toEqual([]);
+});
+
 /**
  * The engine.io connections `page` opens from now on. Each starts with a handshake, the one
  * request to /socket.io/ without a session id (its polls and its websocket upgrade carry the

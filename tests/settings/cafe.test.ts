@@ -5,6 +5,7 @@ import { LOGO_MAX_BYTES } from '../../server/settings/logo';
 import { closeAllClients, connect } from '../helpers/sockets';
 import { createAccount, signInAs } from '../staff-accounts/accountHelpers';
 import { startTestService, type TestService } from '../helpers/testService';
+import { solidPng } from '../helpers/png';
 
 interface Cafe {
   name: string;
@@ -193,6 +194,64 @@ describe('café identity settings', () => {
     const changed = await screen.waitFor<Cafe>('cafe', (c) => c.name === 'Live Meeples');
     expect(changed.accent).toBe('#005f5f');
     expect(changed.version).toBeGreaterThan(first.version);
+  });
+
+  describe('the web app manifest (the installable ticket)', () => {
+    const manifest = () => service.anon.get('/manifest.webmanifest');
+    const json = (res: request.Response) => JSON.parse(res.text) as Record<string, unknown> & { icons: Array<Record<string, string>> };
+
+    test('after a rename it carries the café’s name, a short form for under the icon, and its accent', async () => {
+      await service.staff.put('/api/settings/cafe').send({ ...VALID, name: 'Dice & Slice Board Game Café', accent: '#7A1F5C', language: 'es' }).expect(200);
+      const res = await manifest();
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/manifest+json; charset=utf-8');
+      expect(json(res)).toEqual({
+        name: 'Dice & Slice Board Game Café',
+        short_name: 'Dice & Slice',
+        description: 'Your place in the board game queue',
+        lang: 'es',
+        start_url: '/join',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#f5f3ee',
+        theme_color: '#7a1f5c',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      });
+      await service.staff.put('/api/settings/cafe').send({ ...VALID, name: 'Würfel', accent: null }).expect(200);
+      expect(json(await manifest())).toMatchObject({ name: 'Würfel', short_name: 'Würfel', theme_color: '#2348b5' });
+    });
+
+    test('is revalidated on every use: no-cache with an ETag, 304 while the café is unchanged, 200 with the new name once renamed', async () => {
+      await service.staff.put('/api/settings/cafe').send({ ...VALID, name: 'Before' }).expect(200);
+      const first = await manifest();
+      expect(first.headers['cache-control']).toBe('no-cache');
+      const etag = first.headers.etag!;
+      expect(etag).toMatch(/^W\/".+"$/);
+      expect((await manifest().set('If-None-Match', etag)).status).toBe(304);
+      await service.staff.put('/api/settings/cafe').send({ ...VALID, name: 'After' }).expect(200);
+      const renamed = await manifest().set('If-None-Match', etag);
+      expect(renamed.status).toBe(200);
+      expect(json(renamed).name).toBe('After');
+      expect(renamed.headers.etag).not.toBe(etag);
+    });
+
+    test('a square PNG logo of 192 px or more is the icon, with the size read from the image; any other logo keeps the app’s icons', async () => {
+      const square = solidPng(256, 256);
+      await service.staff.put('/api/settings/cafe/logo').send({ data: b64(square) }).expect(200);
+      const src = `/api/cafe/logo/${sha(square)}.png`;
+      expect(json(await manifest()).icons).toEqual([{ src, sizes: '256x256', type: 'image/png', purpose: 'any' }]);
+      expect((await service.anon.get(src)).status).toBe(200);
+
+      for (const other of [solidPng(300, 100), solidPng(64, 64), JPEG]) {
+        await service.staff.put('/api/settings/cafe/logo').send({ data: b64(other) }).expect(200);
+        expect(json(await manifest()).icons.map((i) => i.src)).toEqual(['/icons/icon-192.png', '/icons/icon-512.png', '/icons/icon-512.png']);
+      }
+      await service.staff.delete('/api/settings/cafe/logo').expect(200);
+    });
   });
 });
 

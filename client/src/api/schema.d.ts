@@ -3009,6 +3009,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/manifest.webmanifest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The phone's web app manifest (the installable ticket), built from the café's name, accent and logo; revalidated on every use (ETag, 304 on If-None-Match) so a renamed café shows at once */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The manifest */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/manifest+json": components["schemas"]["WebAppManifest"];
+                    };
+                };
+                /** @description Not modified */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings/cafe": {
         parameters: {
             query?: never;
@@ -4040,6 +4083,52 @@ export interface components {
             language: "en" | "de" | "es";
             /** @description Moves with every change (a screen keeps the newest it has seen) */
             version: number;
+        };
+        WebAppManifest: {
+            /**
+             * @description The café's name
+             * @example Dice & Slice Board Game Café
+             */
+            name: string;
+            /**
+             * @description What fits under a home-screen icon (at most 12 characters, whole words where it can)
+             * @example Dice & Slice
+             */
+            short_name: string;
+            description: string;
+            /**
+             * @description The café's default language
+             * @enum {string}
+             */
+            lang: "en" | "de" | "es";
+            /** @enum {string} */
+            start_url: "/join";
+            /** @enum {string} */
+            scope: "/";
+            /** @enum {string} */
+            display: "standalone";
+            /** @example #f5f3ee */
+            background_color: string;
+            /**
+             * @description The café's accent
+             * @example #2348b5
+             */
+            theme_color: string;
+            /** @description The café's logo when it is a square PNG of at least 192 px, else the app's own icons */
+            icons: components["schemas"]["ManifestIcon"][];
+        };
+        ManifestIcon: {
+            /** @example /icons/icon-192.png */
+            src: string;
+            /**
+             * @description WIDTHxHEIGHT, read from the image
+             * @example 192x192
+             */
+            sizes: string;
+            /** @example image/png */
+            type: string;
+            /** @enum {string} */
+            purpose?: "any" | "maskable";
         };
         CafeSettings: components["schemas"]["CafeSettingsInput"] & {
             /**

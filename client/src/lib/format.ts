@@ -3,6 +3,7 @@
 // so Jest can load it; a template calling these re-renders when the language changes, because
 // they read the locale ref.
 
+import { shallowRef } from 'vue';
 import type { ReservationStatus, WaitEstimate } from '../api/types';
 import { i18n } from '../i18n';
 
@@ -149,14 +150,44 @@ export function partyLabel(size: number): string {
   return t('format.party', { n: size }, size);
 }
 
-/** A time of day in the active language: "6:05 PM", "18:05". */
-export function formatTime(at: string | number | Date): string {
-  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+/**
+ * The zone every time of day and date is shown in: the café's, never the device's. A TV or a
+ * phone set to another zone would otherwise show a clock and "until 18:05" that disagree with
+ * the café's wall clock. The café store (stores/cafe.ts) sets it from the café's identity;
+ * until then (and in specs that set none) it is the device's own. A ref, so a template showing
+ * a time re-renders when an admin changes the zone.
+ */
+const displayZone = shallowRef<string | undefined>(undefined);
+
+/** Whether this browser's Intl knows `zone` (the server's list and an old browser's can differ). */
+function knownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/** A date and time: "Nov 30, 2026, 6:05 PM", "30.11.2026, 18:05". */
+/** Times from now on are shown in `zone` (an IANA name); one this browser does not know leaves the device's. */
+export function setDisplayTimeZone(zone: string | null): void {
+  displayZone.value = zone && knownZone(zone) ? zone : undefined;
+}
+
+/** A time of day in the active language and the café's zone: "6:05 PM", "18:05". */
+export function formatTime(at: string | number | Date): string {
+  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', timeZone: displayZone.value }).format(new Date(at));
+}
+
+/** A date and time in the café's zone: "Nov 30, 2026, 6:05 PM", "30.11.2026, 18:05". */
 export function formatDateTime(at: string | number | Date): string {
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at));
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: displayZone.value }).format(new Date(at));
+}
+
+/** The café's calendar date of an instant, as the API's date ranges take it: "2026-11-30". */
+export function cafeDate(at: string | number | Date): string {
+  // en-CA writes a date as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: displayZone.value }).format(new Date(at));
 }
 
 /** A plain number in the active language ("1,234.5", "1.234,5"). */

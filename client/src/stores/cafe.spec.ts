@@ -5,6 +5,7 @@ import { deferred, fakeApi } from '../testing/fakeApi';
 import { socketOn } from '../testing/fakeSocket';
 import type { Cafe } from '../api';
 import { currentLocale, setLocale } from '../i18n';
+import { formatDateTime, formatTime } from '../lib/format';
 
 const saved = (change: Partial<Cafe>): Cafe => ({ ...DEFAULT_CAFE, name: 'Dice & Slice', accent: '#7a1f5c', version: 1000, ...change });
 
@@ -62,5 +63,40 @@ describe('the café store', () => {
     useCafe().start();
     await flushPromises();
     expect(currentLocale()).toBe('de');
+  });
+
+  test('every time of day is shown in the café’s zone, not the device’s, and follows an admin’s change', async () => {
+    // 10:05 UTC: 00:05 the next day on Kiritimati (UTC+14), 05:05 in New York; the device (Jest) is neither.
+    const at = '2026-11-30T10:05:00.000Z';
+    const device = formatTime(at);
+    fakeApi({ 'GET /api/cafe': { status: 200, body: saved({ timeZone: 'Pacific/Kiritimati' }) } });
+    const cafe = useCafe();
+    cafe.start();
+    await flushPromises();
+    expect(formatTime(at)).toBe('12:05 AM');
+    expect(formatDateTime(at)).toBe('Dec 1, 2026, 12:05 AM');
+    const socket = socketOn('/cafe');
+    socket.receive('cafe', saved({ timeZone: 'America/New_York', version: 2000 }));
+    await flushPromises();
+    expect(formatTime(at)).toBe('05:05 AM');
+    // A zone this browser's Intl does not know: the device's, rather than no times at all.
+    socket.receive('cafe', saved({ timeZone: 'Mars/Olympus_Mons', version: 3000 }));
+    await flushPromises();
+    expect(formatTime(at)).toBe(device);
+  });
+
+  test('with no answer from the server (a ticket opened offline), times use the café’s zone this device last heard', async () => {
+    const at = '2026-11-30T10:05:00.000Z';
+    fakeApi({ 'GET /api/cafe': { status: 200, body: saved({ timeZone: 'Pacific/Kiritimati' }) } });
+    const online = useCafe();
+    online.start();
+    await flushPromises();
+    online.stop();
+
+    const never = deferred();
+    fakeApi({ 'GET /api/cafe': never.answer });
+    useCafe().start();
+    await flushPromises();
+    expect(formatTime(at)).toBe('12:05 AM');
   });
 });

@@ -3,6 +3,7 @@ import { computed, effectScope, shallowRef, watch, type EffectScope } from 'vue'
 import { api, type Cafe, type CafeServerEvents } from '../api';
 import { useSocket, type LiveValue } from '../composables/useSocket';
 import { setDefaultLocale } from '../i18n';
+import { setDisplayTimeZone } from '../lib/format';
 
 /** Until the server answers (and if it never does): the look the app always had. */
 export const DEFAULT_CAFE: Cafe = {
@@ -14,6 +15,24 @@ export const DEFAULT_CAFE: Cafe = {
   language: 'en',
   version: -1,
 };
+
+const ZONE_KEY = 'meeple-queue.cafe-time-zone';
+
+function rememberedZone(): string | null {
+  try {
+    return localStorage.getItem(ZONE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function rememberZone(zone: string): void {
+  try {
+    localStorage.setItem(ZONE_KEY, zone);
+  } catch {
+    // Storage full or disabled: offline, times show in the device's zone.
+  }
+}
 
 /**
  * The café's identity (name, logo, accent, public address, time zone, default language) as
@@ -45,6 +64,18 @@ export const useCafe = defineStore('cafe', () => {
         { immediate: true },
       ),
     );
+    // Every clock and time of day on every screen is the café's (lib/format.ts), whatever zone the
+    // device is set to; a ticket opened offline uses the zone this device last heard.
+    scope.run(() =>
+      watch(
+        () => live.value?.timeZone ?? null,
+        (zone) => {
+          if (zone) rememberZone(zone);
+          setDisplayTimeZone(zone ?? rememberedZone());
+        },
+        { immediate: true },
+      ),
+    );
     api.cafe
       .get()
       .then((body) => next.cafe.seed(body, body.version))
@@ -56,6 +87,7 @@ export const useCafe = defineStore('cafe', () => {
   function stop() {
     feed.value?.scope.stop();
     feed.value = null;
+    setDisplayTimeZone(null);
   }
 
   return {
