@@ -39,14 +39,24 @@ podman_build() {
     || { tail -40 "$logf"; die "podman build of $tag failed (full log: $logf)"; }
 }
 
-# podman_tag_as IMAGE NAME... — tag IMAGE under each NAME as compose names it, plus the
-# docker.io/library/ form the Docker API normalises short names to.
+# podman_tag_as IMAGE NAME... — tag IMAGE under each NAME as compose names it, plus the form
+# the Docker API normalises it to: docker.io/library/NAME for an official image (`redis:7`),
+# docker.io/NAME for one with an owner (`prom/prometheus:v2`).
 podman_tag_as() {
   local image="$1" name
   shift
   for name in "$@"; do
-    "${PODMAN[@]}" tag "$image" "$name" "docker.io/library/$name"
+    "${PODMAN[@]}" tag "$image" "$name" "$(docker_io_name "$name")"
   done
+}
+
+# docker_io_name NAME — NAME as the Docker API spells it in full.
+docker_io_name() {
+  case "$1" in
+    localhost/*|*.*/*|*:*/*) echo "$1" ;;
+    */*) echo "docker.io/$1" ;;
+    *) echo "docker.io/library/$1" ;;
+  esac
 }
 
 # podman_base_image — Debian bookworm (minbase, the mirror apt uses here) as $BASE_IMAGE.
@@ -54,7 +64,9 @@ podman_base_image() {
   "${PODMAN[@]}" image exists "$BASE_IMAGE" && return 0
   if [[ ! -d "$PODMAN_CACHE/rootfs" ]]; then
     local mirror
-    mirror="$(grep -rhoE '^(deb|URIs:) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | awk '{print $2}' | head -1)"
+    # (`|| true`: grep exits 2 when /etc/apt/sources.list does not exist, as on deb822-only
+    # machines, and under pipefail that would end the script without a word.)
+    mirror="$({ grep -rhoE '^(deb|URIs:) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null || true; } | awk '{print $2}' | head -1)"
     log "debootstrap --variant=minbase bookworm ${mirror:-(default mirror)} (about a minute)"
     rm -rf "$PODMAN_CACHE/rootfs.tmp"
     debootstrap --variant=minbase bookworm "$PODMAN_CACHE/rootfs.tmp" ${mirror:+"$mirror"} >"$PODMAN_CACHE/debootstrap.log" 2>&1 \
