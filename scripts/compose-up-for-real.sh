@@ -229,7 +229,7 @@ fi
 STOP="$WORK/stop-load"
 (cd "$REPO_ROOT" && exec setsid npx tsx scripts/compose-probe.ts load "$BASE" "$STOP") >"$WORK/load.log" 2>&1 &
 LOAD_PID=$!
-LOAD_T0=$(date +%s%N)
+LOAD_T0=$(date +%s%N) LOAD_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 since_load() { printf '(load +%.1fs)' "$(( ($(date +%s%N) - LOAD_T0) / 1000000 ))e-3"; }
 sleep 5
 nginx_ctr="$("${PODMAN[@]}" ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter label=com.docker.compose.service=nginx)"
@@ -269,6 +269,11 @@ touch "$STOP"
 wait "$LOAD_PID" || true
 LOAD_PID=""
 sed 's/^/  /' "$WORK/load.log"
+# What Nginx itself logged about its upstreams meanwhile (warn and up): by kind and address.
+log "nginx upstream errors while the replicas restarted (count, kind, upstream):"
+"${PODMAN[@]}" logs --since "$LOAD_STARTED" "$nginx_ctr" 2>&1 | grep -E '\[(warn|error|crit)\]' \
+  | sed -nE 's/.*\] [0-9]+#[0-9]+: (\*[0-9]+ )?([a-z][^,]*), client: .*upstream: "http:\/\/([^/"]+)[^"]*".*/\2 \3/p' \
+  | sed -E 's/ while (connecting to|reading response header from) upstream//' | sort | uniq -c | sed 's/^/  /' || true
 grep -q '^LOAD .* failed=0 ' "$WORK/load.log" || die "requests failed while the app replicas restarted"
 log "GET $BASE/health after the restarts: $(curl -fsS "$BASE/health")"
 

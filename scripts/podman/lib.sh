@@ -59,14 +59,21 @@ docker_io_name() {
   esac
 }
 
+# apt_mirror [SOURCES...] — the Debian mirror apt uses here (one-line `deb` or deb822 `URIs:`),
+# empty if none; SOURCES default to /etc/apt/sources.list and /etc/apt/sources.list.d/.
+# `|| true`: grep exits 2 when a source does not exist (a deb822-only machine has no
+# sources.list), and under pipefail the assignment would end the calling script without a word.
+apt_mirror() {
+  (($# > 0)) || set -- /etc/apt/sources.list /etc/apt/sources.list.d/
+  { grep -rhoE '^(deb|URIs:) +https?://[^ ]+/debian/?( |$)' "$@" 2>/dev/null || true; } | awk '{print $2}' | head -1
+}
+
 # podman_base_image — Debian bookworm (minbase, the mirror apt uses here) as $BASE_IMAGE.
 podman_base_image() {
   "${PODMAN[@]}" image exists "$BASE_IMAGE" && return 0
   if [[ ! -d "$PODMAN_CACHE/rootfs" ]]; then
     local mirror
-    # (`|| true`: grep exits 2 when /etc/apt/sources.list does not exist, as on deb822-only
-    # machines, and under pipefail that would end the script without a word.)
-    mirror="$({ grep -rhoE '^(deb|URIs:) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null || true; } | awk '{print $2}' | head -1)"
+    mirror="$(apt_mirror)"
     log "debootstrap --variant=minbase bookworm ${mirror:-(default mirror)} (about a minute)"
     rm -rf "$PODMAN_CACHE/rootfs.tmp"
     debootstrap --variant=minbase bookworm "$PODMAN_CACHE/rootfs.tmp" ${mirror:+"$mirror"} >"$PODMAN_CACHE/debootstrap.log" 2>&1 \
