@@ -257,7 +257,9 @@ for ctr in $(app_containers); do
   after="$(ip_of "$ctr")"
   log "restarted $ctr: /health 200 again $(( ($(date +%s%N) - t) / 1000000 )) ms after the stop began, address $before -> $after $(since_load)"
   if [[ "$before" != "$after" ]]; then
-    pm exec "$nginx_ctr" nginx -s reload 2>/dev/null && log "nginx reloaded (new upstream address) $(since_load)"
+    # What the reload resolves `app` to (a stale answer would leave Nginx a dead address).
+    pm exec "$nginx_ctr" nginx -s reload 2>/dev/null \
+      && log "nginx reloaded (new upstream address; app resolves to $(pm exec "$nginx_ctr" getent ahostsv4 app | awk '{print $1}' | sort -u | paste -sd' ' -)) $(since_load)"
   fi
   if [[ "$MONITORING" == true ]]; then
     probe target "$PROM" "$after" up 90 | tee -a "$WORK/monitoring.log" || die "Prometheus does not scrape the restarted $ctr"

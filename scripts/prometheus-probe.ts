@@ -148,8 +148,8 @@ async function target(prom: string, address: string, state: 'up' | 'down', secon
     if (!t) return { how: 'gone from service discovery' };
     return t.health === 'down' ? { how: `down (${t.lastError})` } : t.health;
   });
-  const up = await query(prom, `count(up{job="${JOB}"} == 1)`);
-  console.log(`TARGET ${instance} ${value.how} after ${after}s; up targets now ${up[0]?.value[1] ?? 0}`);
+  const now = (await jobTargets(prom)).filter((t) => t.health === 'up').map((t) => t.labels.instance);
+  console.log(`TARGET ${instance} ${value.how} after ${after}s; up targets now: ${now.sort().join(',') || 'none'}`);
 }
 
 async function main(): Promise<void> {
