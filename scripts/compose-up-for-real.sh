@@ -5,7 +5,11 @@
 # on a Node 22 base, then Debian's docker-compose 1.29 against podman's Docker API. Checks:
 # all four services healthy, /health and a join -> live board update through Nginx (WebSocket
 # and long-polling clients), then each app replica restarted in turn under a load loop that
-# counts failed requests (must be 0). Tears everything down (containers, networks, volumes).
+# counts failed requests (must be 0). With --monitoring, the `monitoring` profile's Prometheus
+# too (a stand-in from Debian's prometheus package; Grafana is not in Debian), checked through
+# its own HTTP API: one up target per app replica found by DNS on the backend network, the alert
+# rules loaded, a queue gauge of a game made through Nginx, a stopped replica's target going
+# away and its successor coming up. Tears everything down (containers, networks, volumes).
 # Takes minutes (image builds); run on purpose, not in CI. docs/DEPLOY.md#the-compose-stack-under-podman
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -15,22 +19,26 @@ set -euo pipefail
 
 usage() {
   cat <<USAGE
-Usage: $0 [--worktree] [--keep-images]
+Usage: $0 [--worktree] [--keep-images] [--monitoring]
 
   --worktree      build the working tree (tracked + untracked, not ignored) instead of HEAD
   --keep-images   keep the app/web images built for this run (the stand-ins and bases are
                   always kept, in podman's store, so a second run reuses their layers)
+  --monitoring    also the \`monitoring\` profile's Prometheus (published on 127.0.0.1 only),
+                  checked through its API (docs/DEPLOY.md#the-monitoring-profile-under-podman);
+                  Grafana is left out (not in Debian, and no registry to pull it from)
 Environment:
   COMPOSE_PROJECT   compose project name (default meeple-podman)
   POLLING_CLIENTS   long-polling board clients to check through Nginx (default 10)
   SMOKE_CACHE_DIR   rootfs / logs cache (default /var/cache/meeple-smoke)
 USAGE
 }
-SOURCE=head KEEP_IMAGES=false
+SOURCE=head KEEP_IMAGES=false MONITORING=false
 for arg in "$@"; do
   case "$arg" in
     --worktree) SOURCE=worktree ;;
     --keep-images) KEEP_IMAGES=true ;;
+    --monitoring) MONITORING=true ;;
     -h|--help) usage; exit 0 ;;
     *) usage; die "unknown argument $arg" ;;
   esac
@@ -44,6 +52,11 @@ CTX="$WORK/context"
 mkdir -p "$CTX"
 SOCK="$WORK/podman.sock"
 SERVICE_PID="" HEALTH_PID="" LOAD_PID="" APP_IMAGE="" WEB_IMAGE=""
+# The services started and expected healthy (Grafana, in the profile too, has no image here).
+# docker-compose (1.28+) reads the profiles from COMPOSE_PROFILES, so `down` removes them too.
+SERVICES=(app mysql redis nginx)
+unset COMPOSE_PROFILES
+if [[ "$MONITORING" == true ]]; then SERVICES+=(prometheus); export COMPOSE_PROFILES=monitoring; fi
 compose() { DOCKER_HOST="unix://$SOCK" docker-compose -p "$PROJECT" --project-directory "$CTX" \
   --env-file "$CTX/.env" -f "$CTX/docker-compose.yml" -f "$CTX/docker-compose.podman.yml" "$@"; }
 stop_group() { [[ -n "$1" ]] && kill -TERM -- "-$1" 2>/dev/null; wait "$1" 2>/dev/null || true; }
@@ -57,7 +70,7 @@ cleanup() {
   stop_group "$HEALTH_PID"
   stop_group "$SERVICE_PID"
   if [[ "$KEEP_IMAGES" != true && -n "$APP_IMAGE" ]]; then
-    "${PODMAN[@]}" rmi "$APP_IMAGE" "docker.io/library/$APP_IMAGE" "$WEB_IMAGE" "docker.io/library/$WEB_IMAGE" >/dev/null 2>&1
+    "${PODMAN[@]}" rmi "$APP_IMAGE" "$(docker_io_name "$APP_IMAGE")" "$WEB_IMAGE" "$(docker_io_name "$WEB_IMAGE")" >/dev/null 2>&1
   fi
   left="$("${PODMAN[@]}" ps -a --filter "label=com.docker.compose.project=$PROJECT" -q | wc -l)"
   log "teardown: $left container(s) of $PROJECT left, volumes: $("${PODMAN[@]}" volume ls -q --filter "label=com.docker.compose.project=$PROJECT" | wc -l)"
@@ -79,9 +92,11 @@ image_of() { node -e '
 MYSQL_NAME="$(image_of mysql)" REDIS_NAME="$(image_of redis)"
 NGINX_NAME="$(sed -n 's/^ARG NGINX_IMAGE=//p' "$CTX/Dockerfile")"
 [[ -n "$MYSQL_NAME" && -n "$REDIS_NAME" && -n "$NGINX_NAME" ]] || die "could not read the image names from docker-compose.yml / Dockerfile"
+STANDINS=(mysql:"$MYSQL_NAME" redis:"$REDIS_NAME" nginx:"$NGINX_NAME")
+[[ "$MONITORING" == true ]] && STANDINS+=(prometheus:"$(image_of prometheus)")
 
 # 3. Stand-ins from Debian packages, tagged as compose and the Dockerfile name them.
-for standin in mysql:"$MYSQL_NAME" redis:"$REDIS_NAME" nginx:"$NGINX_NAME"; do
+for standin in "${STANDINS[@]}"; do
   dir="${standin%%:*}" name="${standin#*:}"
   log "stand-in $name <- Debian bookworm $dir (scripts/podman/$dir)"
   podman_build "localhost/meeple-standin/$dir:bookworm" "$REPO_ROOT/scripts/podman/$dir" --build-arg "BASE=$BASE_IMAGE"
@@ -91,12 +106,14 @@ done
 # 4. The environment: .env.example's values, generated secrets, the port on 127.0.0.1 only.
 HTTP_PORT="$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 HTTPS_PORT="$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+PROMETHEUS_PORT="$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 secret() { node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))'; }
 ADMIN_PASSWORD="$(secret)"
 declare -A OVERRIDE=(
   [IMAGE]=meeple-queue [IMAGE_TAG]="$TAG" [WEB_IMAGE_TAG]="$TAG" [HTTP_PORT]="127.0.0.1:$HTTP_PORT" [HTTPS_PORT]="127.0.0.1:$HTTPS_PORT"
   [MYSQL_PASSWORD]="$(secret)" [MYSQL_ROOT_PASSWORD]="$(secret)" [REDIS_PASSWORD]="$(secret)"
   [SESSION_SECRET]="$(secret)" [METRICS_TOKEN]="$(secret)" [ADMIN_PASSWORD]="$ADMIN_PASSWORD" [LOG_LEVEL]=warn
+  [PROMETHEUS_PORT]="$PROMETHEUS_PORT"
 )
 {
   sed -nE 's/^([A-Z][A-Z0-9_]*)=([^#]*[^#[:space:]])?[[:space:]]*(#.*)?$/\1=\2/p' "$CTX/.env.example" \
@@ -145,13 +162,15 @@ setsid bash -c '
   done' healthcheck-runner "$PROJECT" "${PODMAN[@]}" &
 HEALTH_PID=$!
 
-log "docker-compose $(docker-compose version --short) up -d (project $PROJECT, Nginx on 127.0.0.1:$HTTP_PORT)"
+log "docker-compose $(docker-compose version --short) up -d ${SERVICES[*]} (project $PROJECT${COMPOSE_PROFILES:+, profile $COMPOSE_PROFILES}, Nginx on 127.0.0.1:$HTTP_PORT)"
+[[ "$MONITORING" == true ]] && log "grafana: not started (grafana/grafana is not in Debian and no registry is reachable)"
 t=$(date +%s)
 export -f compose
 export SOCK PROJECT CTX
-timeout 300 bash -c 'compose up -d --no-build' 2>&1 | sed 's/^/  /' || die "docker-compose up failed"
+# The services named: with the profile on, a bare `up` would also try to start Grafana.
+timeout 300 bash -c 'compose up -d --no-build "$@"' up "${SERVICES[@]}" 2>&1 | sed 's/^/  /' || die "docker-compose up failed"
 
-# 7. All four services healthy.
+# 7. Every service healthy.
 health_table() { "${PODMAN[@]}" ps --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}\t{{.Image}}\t{{.Status}}' | sort; }
 for _ in $(seq 1 90); do
   unhealthy="$(health_table | grep -vc '(healthy)' || true)"
@@ -161,7 +180,8 @@ done
 health_table | sed 's/^/  /'
 [[ "$unhealthy" == 0 ]] || { compose logs --tail 30 2>&1 | tail -60; die "not every container became healthy"; }
 services="$(health_table | awk -F'\t' '{print $1}' | sed -E "s/^${PROJECT}_//; s/_[0-9]+$//" | sort -u | paste -sd' ')"
-[[ "$services" == "app mysql nginx redis" ]] || die "expected app mysql nginx redis, got: $services"
+expected="$(printf '%s\n' "${SERVICES[@]}" | sort | paste -sd' ')"
+[[ "$services" == "$expected" ]] || die "expected $expected, got: $services"
 log "all healthy $(( $(date +%s) - t ))s after up: $(health_table | wc -l) containers ($services)"
 
 BASE="http://127.0.0.1:$HTTP_PORT"
@@ -176,21 +196,56 @@ polling_ok=true
   || polling_ok=false
 sed 's/^/  /' "$WORK/polling.log"
 
-# 8. Each app replica restarted in turn under load; Nginx reloaded when a replica's address changed.
+ip_of() { "${PODMAN[@]}" inspect "$1" --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' | xargs; }
+app_containers() { "${PODMAN[@]}" ps --filter "label=com.docker.compose.project=$PROJECT" --filter label=com.docker.compose.service=app --format '{{.Names}}' | sort; }
+app_addresses() { for c in $(app_containers); do ip_of "$c"; done | paste -sd, -; }
+probe() { (cd "$REPO_ROOT" && npx tsx scripts/prometheus-probe.ts "$@") 2>&1 | sed 's/^/  /'; }
+
+# 8. The monitoring profile: Prometheus, through its own API on 127.0.0.1, scraping each app
+#    replica by DNS on the backend network (not through Nginx).
+if [[ "$MONITORING" == true ]]; then
+  PROM="http://127.0.0.1:$PROMETHEUS_PORT"
+  prom_ctr="$("${PODMAN[@]}" ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter label=com.docker.compose.service=prometheus)"
+  log "prometheus $(pm exec "$prom_ctr" /bin/prometheus --version 2>&1 | head -1 | awk '{print $3}') published as $("${PODMAN[@]}" port "$prom_ctr" | paste -sd' ') (127.0.0.1 only), networks: $("${PODMAN[@]}" inspect "$prom_ctr" --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}')"
+  log "DNS on the backend network, from the prometheus container: app -> $(pm exec "$prom_ctr" getent ahostsv4 app | awk '{print $1}' | sort -u | paste -sd' ' -); the app containers: $(app_addresses)"
+  log "worker targets: none (this stack has no worker service: every app replica runs the workers, RUN_WORKERS=true)"
+  log "targets of job meeple-queue through $PROM/api/v1/targets"
+  probe targets "$PROM" "$(app_addresses)" | tee "$WORK/monitoring.log" || die "Prometheus does not scrape every app replica"
+  log "alert rules through $PROM/api/v1/rules"
+  probe rules "$PROM" "$CTX/monitoring/prometheus/rules/meeple-queue.yml" | tee -a "$WORK/monitoring.log" || die "the alert rules are not all loaded"
+  log "a game made through Nginx, its queue gauges through $PROM/api/v1/query"
+  probe queue "$BASE" "$PROM" | tee -a "$WORK/monitoring.log" || die "Prometheus does not report the queue made through Nginx"
+  refused=""
+  for path in /metrics /Metrics/ "/metrics?x=1" /METRICS; do
+    refused+="$path=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(sed -n 's/^METRICS_TOKEN=//p' "$CTX/.env")" "$BASE$path") "
+  done
+  log "/metrics through Nginx, with the token: ${refused% }"
+  [[ "$refused" =~ ^(/[^ ]*=404 )+$ ]] || die "Nginx serves /metrics: $refused"
+fi
+
+# 9. Each app replica restarted in turn under load; Nginx reloaded when a replica's address
+#    changed. With --monitoring, Prometheus must see the stopped replica's target go (down, or
+#    gone from DNS) before the restart, and the restarted one's come up.
 STOP="$WORK/stop-load"
 (cd "$REPO_ROOT" && exec setsid npx tsx scripts/compose-probe.ts load "$BASE" "$STOP") >"$WORK/load.log" 2>&1 &
 LOAD_PID=$!
+LOAD_T0=$(date +%s%N) LOAD_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+since_load() { printf '(load +%.1fs)' "$(( ($(date +%s%N) - LOAD_T0) / 1000000 ))e-3"; }
 sleep 5
 nginx_ctr="$("${PODMAN[@]}" ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter label=com.docker.compose.service=nginx)"
 READY_JS="require('http').get({host:'127.0.0.1',port:3000,path:'/health',timeout:2000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
-ip_of() { "${PODMAN[@]}" inspect "$1" --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'; }
-for ctr in $("${PODMAN[@]}" ps --filter "label=com.docker.compose.project=$PROJECT" --filter label=com.docker.compose.service=app --format '{{.Names}}' | sort); do
+for ctr in $(app_containers); do
   before="$(ip_of "$ctr")"
   t=$(date +%s%N)
+  log "stopping $ctr $(since_load)"
   pm stop --time 30 "$ctr" >/dev/null
   code="$("${PODMAN[@]}" inspect "$ctr" --format '{{.State.ExitCode}}')"
-  log "stopped $ctr in $(( ($(date +%s%N) - t) / 1000000 )) ms, exit code $code (SIGTERM: drain, then exit)"
+  log "stopped $ctr in $(( ($(date +%s%N) - t) / 1000000 )) ms, exit code $code (SIGTERM: drain, then exit) $(since_load)"
   [[ "$code" == 0 ]] || die "$ctr did not exit cleanly on SIGTERM (exit $code)"
+  if [[ "$MONITORING" == true ]]; then
+    probe target "$PROM" "$before" down 90 | tee -a "$WORK/monitoring.log" || die "Prometheus still scrapes the stopped $ctr"
+    log "(Prometheus noticed) $(since_load)"
+  fi
   pm start "$ctr" >/dev/null
   # Ready again: /health (readiness) answers 200 inside the container.
   ready=false
@@ -200,9 +255,15 @@ for ctr in $("${PODMAN[@]}" ps --filter "label=com.docker.compose.project=$PROJE
   done
   [[ "$ready" == true ]] || die "$ctr did not answer /health 200 within about 2 minutes of its start"
   after="$(ip_of "$ctr")"
-  log "restarted $ctr: /health 200 again $(( ($(date +%s%N) - t) / 1000000 )) ms after the stop began, address ${before% } -> ${after% }"
+  log "restarted $ctr: /health 200 again $(( ($(date +%s%N) - t) / 1000000 )) ms after the stop began, address $before -> $after $(since_load)"
   if [[ "$before" != "$after" ]]; then
-    pm exec "$nginx_ctr" nginx -s reload 2>/dev/null && log "nginx reloaded (new upstream address)"
+    # What the reload resolves `app` to (a stale answer would leave Nginx a dead address).
+    pm exec "$nginx_ctr" nginx -s reload 2>/dev/null \
+      && log "nginx reloaded (new upstream address; app resolves to $(pm exec "$nginx_ctr" getent ahostsv4 app | awk '{print $1}' | sort -u | paste -sd' ' -)) $(since_load)"
+  fi
+  if [[ "$MONITORING" == true ]]; then
+    probe target "$PROM" "$after" up 90 | tee -a "$WORK/monitoring.log" || die "Prometheus does not scrape the restarted $ctr"
+    probe targets "$PROM" "$(app_addresses)" | tee -a "$WORK/monitoring.log" || die "Prometheus does not scrape every app replica after the restart of $ctr"
   fi
   sleep 5
 done
@@ -210,9 +271,18 @@ touch "$STOP"
 wait "$LOAD_PID" || true
 LOAD_PID=""
 sed 's/^/  /' "$WORK/load.log"
+# What Nginx itself logged about its upstreams meanwhile (warn and up): by kind and address.
+log "nginx upstream errors while the replicas restarted (count, kind, upstream):"
+"${PODMAN[@]}" logs --since "$LOAD_STARTED" "$nginx_ctr" 2>&1 | grep -E '\[(warn|error|crit)\]' \
+  | sed -nE 's/.*\] [0-9]+#[0-9]+: (\*[0-9]+ )?([a-z][^,]*), client: .*upstream: "http:\/\/([^/"]+)[^"]*".*/\2 \3/p' \
+  | sed -E 's/ while (connecting to|reading response header from) upstream//' | sort | uniq -c | sed 's/^/  /' || true
 grep -q '^LOAD .* failed=0 ' "$WORK/load.log" || die "requests failed while the app replicas restarted"
 log "GET $BASE/health after the restarts: $(curl -fsS "$BASE/health")"
 
-summary="project=$PROJECT services=4/4 healthy, websocket board update ok, $(grep -o 'live_update_with[^ ]*' "$WORK/polling.log" | sed 's/^/polling /'), restart $(grep -o '^LOAD.*seconds=[0-9.]*' "$WORK/load.log"), total=$(( $(date +%s) - T0 ))s"
+monitoring=""
+if [[ "$MONITORING" == true ]]; then
+  monitoring=", monitoring: $(grep -c '^  TARGETS OK' "$WORK/monitoring.log")x all replicas up in Prometheus, $(grep -o 'alerting=[0-9/]*' "$WORK/monitoring.log") rules, queue gauges ok, $(grep -c '^  TARGET .* \(down\|gone\)' "$WORK/monitoring.log") stopped replica(s) seen going, /metrics 404 through Nginx"
+fi
+summary="project=$PROJECT services=${#SERVICES[@]}/${#SERVICES[@]} healthy, websocket board update ok, $(grep -o 'live_update_with[^ ]*' "$WORK/polling.log" | sed 's/^/polling /'), restart $(grep -o '^LOAD.*seconds=[0-9.]*' "$WORK/load.log")$monitoring, total=$(( $(date +%s) - T0 ))s"
 [[ "$polling_ok" == true ]] || die "COMPOSE UP FOR REAL FAILED (long-polling clients did not all get the live update: Socket.IO pinning, docs/DEPLOY.md): $summary"
 echo "COMPOSE UP FOR REAL OK $summary"

@@ -39,14 +39,33 @@ podman_build() {
     || { tail -40 "$logf"; die "podman build of $tag failed (full log: $logf)"; }
 }
 
-# podman_tag_as IMAGE NAME... — tag IMAGE under each NAME as compose names it, plus the
-# docker.io/library/ form the Docker API normalises short names to.
+# podman_tag_as IMAGE NAME... — tag IMAGE under each NAME as compose names it, plus the form
+# the Docker API normalises it to: docker.io/library/NAME for an official image (`redis:7`),
+# docker.io/NAME for one with an owner (`prom/prometheus:v2`).
 podman_tag_as() {
   local image="$1" name
   shift
   for name in "$@"; do
-    "${PODMAN[@]}" tag "$image" "$name" "docker.io/library/$name"
+    "${PODMAN[@]}" tag "$image" "$name" "$(docker_io_name "$name")"
   done
+}
+
+# docker_io_name NAME — NAME as the Docker API spells it in full.
+docker_io_name() {
+  case "$1" in
+    localhost/*|*.*/*|*:*/*) echo "$1" ;;
+    */*) echo "docker.io/$1" ;;
+    *) echo "docker.io/library/$1" ;;
+  esac
+}
+
+# apt_mirror [SOURCES...] — the Debian mirror apt uses here (one-line `deb` or deb822 `URIs:`),
+# empty if none; SOURCES default to /etc/apt/sources.list and /etc/apt/sources.list.d/.
+# `|| true`: grep exits 2 when a source does not exist (a deb822-only machine has no
+# sources.list), and under pipefail the assignment would end the calling script without a word.
+apt_mirror() {
+  (($# > 0)) || set -- /etc/apt/sources.list /etc/apt/sources.list.d/
+  { grep -rhoE '^(deb|URIs:) +https?://[^ ]+/debian/?( |$)' "$@" 2>/dev/null || true; } | awk '{print $2}' | head -1
 }
 
 # podman_base_image — Debian bookworm (minbase, the mirror apt uses here) as $BASE_IMAGE.
@@ -54,7 +73,7 @@ podman_base_image() {
   "${PODMAN[@]}" image exists "$BASE_IMAGE" && return 0
   if [[ ! -d "$PODMAN_CACHE/rootfs" ]]; then
     local mirror
-    mirror="$(grep -rhoE '^(deb|URIs:) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | awk '{print $2}' | head -1)"
+    mirror="$(apt_mirror)"
     log "debootstrap --variant=minbase bookworm ${mirror:-(default mirror)} (about a minute)"
     rm -rf "$PODMAN_CACHE/rootfs.tmp"
     debootstrap --variant=minbase bookworm "$PODMAN_CACHE/rootfs.tmp" ${mirror:+"$mirror"} >"$PODMAN_CACHE/debootstrap.log" 2>&1 \
