@@ -5,13 +5,15 @@
 //   SCREENSHOT_LANG=de npx tsx scripts/screenshots.ts     # every screen in German (or es)
 //
 // Writes docs/screenshots/*.png (with SCREENSHOT_LANG, *-de.png …: every browser starts with
-// that language chosen, as the pickers on /join and /staff would keep it). Needs MariaDB and
-// Redis as for `npm test`.
+// that language chosen, as the pickers on /join and /staff would keep it): the board, join,
+// ticket, the staff screen (its top bar's menu, its account section), the staff login and the
+// tool pages (settings, accounts, history). Needs MariaDB and Redis as for `npm test`; the
+// gallery is in docs/I18N.md.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { ADMIN, startTestService } from '../tests/helpers/testService';
-import { launchChromium, signInToStaff, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type PageWindow } from '../tests/helpers/browser';
+import { failedRequest, launchChromium, signInToStaff, ProblemLog, requireBuiltClient, VIEWPORTS, watchedContext, type PageWindow } from '../tests/helpers/browser';
 import { DEMO_GAMES, DEMO_GAMES_40, seedDemo } from '../tests/helpers/demo';
 
 const OUT = resolve(__dirname, '../docs/screenshots');
@@ -37,10 +39,11 @@ async function main() {
   const service = await startTestService('screenshots', { SERVE_CLIENT: 'true', CLIENT_DIR: clientDir, LOG_LEVEL: 'warn' });
   const browser = await launchChromium();
   const log = new ProblemLog();
-  const shot = async (page: Page, name: string) => {
+  /** The screen as it shows, or with `fullPage` all of a long page (the staff tool pages). */
+  const shot = async (page: Page, name: string, fullPage = false) => {
     // Let sockets deliver and fonts settle; the pages have no long animations.
     await page.waitForTimeout(400);
-    await page.screenshot({ path: resolve(OUT, fileName(name)) });
+    await page.screenshot({ path: resolve(OUT, fileName(name)), fullPage });
     console.log(`  docs/screenshots/${fileName(name)}`);
   };
   try {
@@ -89,8 +92,45 @@ async function main() {
       await staff.getByTestId(`queue-game-${games[0]!.id}`).waitFor();
       await staff.getByTestId('stats-served').waitFor();
       await shot(staff, name);
+      if (name === 'staff-tablet.png') {
+        // The top bar's menu: the tool links, language, theme and sign-out folded into it.
+        await staff.getByTestId('staff-menu-button').click();
+        await staff.getByTestId('logout').waitFor();
+        await shot(staff, 'staff-tablet-menu.png');
+      } else {
+        // Account and passwords: an admin's own password and the accounts, folded under the games.
+        await staff.getByTestId('account-section').locator('summary').click();
+        await staff.getByTestId('password-current').waitFor();
+        await staff.getByTestId('account-section').scrollIntoViewIfNeeded();
+        await shot(staff, 'staff-account-desktop.png');
+      }
       await tablet.close();
     }
+
+    // The staff tool pages on a laptop, each whole: the login, then settings, accounts and history.
+    const laptop = await languageContext(browser, 'tools', log, { viewport: VIEWPORTS.laptop });
+    const tools = await laptop.newPage();
+    await log.expecting(failedRequest('the login screen asks who is signed in; nobody is yet', '/api/auth/me', 401), async () => {
+      await tools.goto(`${service.url}/staff/settings`);
+      await tools.getByTestId('login-username').waitFor();
+    });
+    await shot(tools, 'login-desktop.png');
+    await tools.getByTestId('login-username').fill(ADMIN.username);
+    await tools.getByTestId('login-password').fill(ADMIN.password);
+    await tools.getByTestId('login-submit').click();
+    await tools.getByTestId('hours-form').waitFor();
+    await shot(tools, 'settings-desktop.png', true);
+    await service.staff.post('/api/users').send({ username: 'sam', password: 'sam-password-123', role: 'staff' }).expect(201);
+    await tools.getByTestId('staff-tools').getByRole('link').nth(2).click();
+    await tools.getByTestId('user-sam').waitFor();
+    await shot(tools, 'accounts-desktop.png', true);
+    await tools.getByTestId('staff-tools').getByRole('link').nth(3).click();
+    await tools.getByTestId('history-totals').waitFor();
+    await tools.getByTestId('audit-table').waitFor();
+    // The figures and the start of the audit log, which runs to hundreds of lines after an evening.
+    await tools.setViewportSize({ width: VIEWPORTS.laptop.width, height: 1500 });
+    await shot(tools, 'history-desktop.png');
+    await laptop.close();
 
     // A café with 40 games: the extra 34 join the six above; staff find, fold and sort them.
     const more = await seedDemo(service, DEMO_GAMES_40.slice(DEMO_GAMES.length));

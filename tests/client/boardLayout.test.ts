@@ -71,6 +71,17 @@ describe('laying out the TV board', () => {
     expect(parts.map((b) => (b.kind === 'game' ? b.from : -1))[1]).toBeGreaterThan(0);
   });
 
+  it('plans a taller row for a long party name, which wraps: fewer parties fit in a column than with short names', () => {
+    // Queues longer than a page, so the "+N more" count shows how many rows the planned height held.
+    const shown = (nameChars: number) => {
+      const layout = layoutBoard([{ ...game(1, 60), names: Array.from({ length: 60 }, () => nameChars) }], TV720);
+      return blocks(layout.pages).reduce((n, b) => n + (b.kind === 'game' ? b.shown : 0), 0);
+    };
+    // "Sam C." against "Anna-Lena-Marie-Christine K." (28 characters, two lines in a 720p column).
+    expect(shown(28)).toBeLessThan(shown(6));
+    expect(shown(6)).toBe(shown(0));
+  });
+
   it('counts a queue longer than a whole page as "+N more" instead of drawing past the screen', () => {
     const layout = layoutBoard([game(1, 400)], TV720);
     const parts = blocks(layout.pages).filter((b) => b.kind === 'game');

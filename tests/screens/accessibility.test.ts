@@ -9,6 +9,9 @@ import { seedDemo } from '../helpers/demo';
  */
 const AXE = require.resolve('axe-core/axe.min.js');
 
+// Each test opens real pages in Chromium; the top bar test opens one per language and screen.
+jest.setTimeout(90_000);
+
 interface Violation {
   id: string;
   impact: string | null;
@@ -75,6 +78,49 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.getByTestId('login-submit').click();
     await page.locator('[data-testid^="queue-row-"]').first().waitFor({ timeout: 10_000 });
     expect(await violations(page)).toEqual([]);
+  });
+
+  /** How many lines the staff top bar's items take (1: all side by side). */
+  function topBarLines(page: Page): Promise<number> {
+    return page.locator('header.topbar').evaluate((bar) => {
+      const items = [...(bar as unknown as { children: Iterable<{ getBoundingClientRect(): { top: number; bottom: number } }> }).children].map((c) => c.getBoundingClientRect());
+      let lines = 0;
+      let bottom = -Infinity;
+      for (const r of [...items].sort((a, b) => a.top - b.top)) {
+        if (r.top >= bottom - 1) {
+          lines += 1;
+          bottom = r.bottom;
+        } else bottom = Math.max(bottom, r.bottom);
+      }
+      return lines;
+    });
+  }
+
+  test('on a tablet the staff top bar is one line in English, German and Spanish, on the dashboard and the tool pages; its menu open passes too', async () => {
+    const page = await open('/staff', VIEWPORTS.tablet, 'login-submit');
+    await page.getByTestId('login-username').fill(ADMIN.username);
+    await page.getByTestId('login-password').fill(ADMIN.password);
+    await page.getByTestId('login-submit').click();
+    await page.locator('[data-testid^="queue-row-"]').first().waitFor({ timeout: 10_000 });
+    for (const [lang, menu] of [['en', 'Menu'], ['de', 'Menü'], ['es', 'Menú']] as const) {
+      await page.evaluate((l) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('meeple-queue.language', l), lang);
+      for (const path of ['/staff', '/staff/settings']) {
+        await page.goto(`${service.url}${path}`);
+        await page.getByTestId('staff-menu-button').filter({ hasText: menu }).waitFor({ timeout: 10_000 });
+        await page.getByTestId('cafe-name').first().waitFor();
+        expect({ lang, path, lines: await topBarLines(page) }).toEqual({ lang, path, lines: 1 });
+      }
+    }
+    await page.goto(`${service.url}/staff`);
+    await page.locator('[data-testid^="queue-row-"]').first().waitFor({ timeout: 10_000 });
+    await page.getByTestId('staff-menu-button').click();
+    await page.getByTestId('logout').waitFor();
+    expect(await violations(page)).toEqual([]);
+    // Escape folds the menu and gives the focus back to its button.
+    await page.getByTestId('theme-switch').focus();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('logout').waitFor({ state: 'hidden' });
+    expect(await page.getByTestId('staff-menu-button').evaluate((b) => b === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)).toBe(true);
   });
 
   test('the staff dashboard and the settings in the dark theme, with a café accent, and the join page in that accent', async () => {

@@ -7,7 +7,8 @@
  *   55" and a 32" TV: letters readable at five metres need about 1 cm);
  * - a queue row: 40 px at 1080p, 27 px at 720p (the same share of the screen).
  * Nothing cut: no text wider than its box, no ellipsis on a title, no card outside its column or
- * the screen. Every game is on some page. A new call flashes and chimes (Web Audio, spied on).
+ * the screen; a long party name (28 characters on the board, and the longest the server takes:
+ * 60) is drawn whole, on more lines. Every game is on some page. A new call flashes and chimes (Web Audio, spied on).
  *
  * Set BOARD_SCREENSHOTS=<dir> to keep a PNG of each size (docs/screenshots/board-*.png).
  */
@@ -27,6 +28,10 @@ const FLOORS = {
 } as const;
 
 const LONG_TITLE = 'The Lord of the Rings: Journeys in Middle-earth';
+/** "Anna-Lena-Marie-Christine K." on the board: 28 characters. */
+const LONG_NAME = 'Anna-Lena-Marie-Christine Kowalczyk';
+/** 60 characters, the most the server takes: "Maria-Magdalena-…-Charlotte W." on the board (57). */
+const LONGEST_NAME = 'Maria-Magdalena-Josephine-Antonia-Friederike-Charlotte Weiße';
 
 /**
  * 14 more games, most with parties waiting, every copy in use (so auto-advance calls nobody
@@ -82,6 +87,8 @@ interface Measured {
   clipped: string[];
   outside: string[];
   holds: string[];
+  /** Each party name drawn, and whether all of it shows (no ellipsis, nothing past its box). */
+  names: Array<{ code: string; text: string; whole: boolean }>;
   gameIds: number[];
   page: number;
   pages: number;
@@ -116,7 +123,7 @@ function measure(page: Page): Promise<Measured> {
     const w = globalThis as unknown as {
       innerWidth: number;
       innerHeight: number;
-      getComputedStyle(el: El): { fontSize: string; textOverflow: string; visibility: string; display: string };
+      getComputedStyle(el: El): { fontSize: string; textOverflow: string; visibility: string; display: string; overflow: string };
       document: {
         body: unknown;
         createTreeWalker(root: unknown, what: number): { nextNode(): TextNode | null };
@@ -165,6 +172,17 @@ function measure(page: Page): Promise<Measured> {
       if (stack && stack !== el && !inside(r, stack.getBoundingClientRect())) outside.push(`cut by its column: ${label(el)}`);
     }
 
+    const names = [...doc.querySelectorAll('[data-testid^="board-entry-"] .name')].map((el) => {
+      const box = el.getBoundingClientRect();
+      const range = doc.createRange();
+      range.selectNodeContents(el as unknown as TextNode);
+      const text = range.getBoundingClientRect();
+      const style = w.getComputedStyle(el);
+      const whole =
+        style.textOverflow !== 'ellipsis' && el.scrollWidth <= el.clientWidth + 1 && text.right <= box.right + 1 && text.bottom <= box.bottom + 1;
+      return { code: el.closest('[data-testid^="board-entry-"]')!.dataset.testid!.slice('board-entry-'.length), text: label(el), whole };
+    });
+
     const grid = doc.querySelector('[data-testid="board-grid"]');
     return {
       smallestText,
@@ -173,6 +191,7 @@ function measure(page: Page): Promise<Measured> {
       clipped,
       outside,
       holds: [...doc.querySelectorAll('[data-testid="board-hold"]')].map(label),
+      names,
       gameIds: [...doc.querySelectorAll('[data-testid^="board-game-"]')].map((el) => Number(el.dataset.testid!.slice('board-game-'.length))),
       page: Number(grid?.dataset.page ?? 0),
       pages: Number(grid?.dataset.pages ?? 0),
@@ -181,9 +200,13 @@ function measure(page: Page): Promise<Measured> {
 }
 
 /** Measures each page at each size; returns what was measured, for the figures in the report. */
-async function checkEveryPage(games: number) {
-  const expected = ((await service.anon.get('/api/board')).body as { games: Array<{ id: number }> }).games.map((g) => g.id).sort((a, b) => a - b);
+async function checkEveryPage(games: number, longNames: Array<{ code: string }> = []) {
+  const board = (await service.anon.get('/api/board')).body as {
+    games: Array<{ id: number; calling: Array<{ code: string; displayName: string }>; waiting: Array<{ code: string; displayName: string }> }>;
+  };
+  const expected = board.games.map((g) => g.id).sort((a, b) => a - b);
   expect(expected.length).toBe(games);
+  const shownAs = new Map(board.games.flatMap((g) => [...g.calling, ...g.waiting]).map((e) => [e.code, e.displayName]));
   const figures: string[] = [];
   for (const viewport of [VIEWPORTS.tv720, VIEWPORTS.tv]) {
     const at = `${viewport.width}x${viewport.height}` as keyof typeof FLOORS;
@@ -193,6 +216,7 @@ async function checkEveryPage(games: number) {
     // The layout settles once the grid is measured and the drawing checked (BoardPage: correction).
     await page.waitForTimeout(500);
     const seen = new Set<number>();
+    const namesSeen = new Map<string, { text: string; whole: boolean }>();
     // The board also turns pages by itself: measure whichever page is up until each was seen once.
     const measured = new Set<number>();
     let m = await measure(page);
@@ -208,6 +232,7 @@ async function checkEveryPage(games: number) {
         expect({ where, smallestRow: m.smallestRow >= floor.row }).toEqual({ where, smallestRow: true });
         for (const hold of m.holds) expect(hold).toMatch(/^\d+:\d\d left to come$|^Come to the counter now$/);
         for (const id of m.gameIds) seen.add(id);
+        for (const n of m.names) namesSeen.set(n.code, { text: n.text, whole: n.whole });
         figures.push(`${where}: smallest text ${m.smallestText.px.toFixed(1)} px ("${m.smallestText.text}"), rows ${m.rows} (smallest ${m.smallestRow.toFixed(1)} px)`);
       }
       if (m.pages < 2) break;
@@ -221,6 +246,10 @@ async function checkEveryPage(games: number) {
     }
     expect({ at, measured: measured.size }).toEqual({ at, measured: Math.max(1, m.pages) });
     expect({ at, seen: [...seen].sort((a, b) => a - b) }).toEqual({ at, seen: expected });
+    // A long name is on the board, all of it: wrapped onto more lines, not "Anna-Lena-Ma…".
+    for (const { code } of longNames) {
+      expect({ at, code, drawn: namesSeen.get(code) }).toEqual({ at, code, drawn: { text: shownAs.get(code), whole: true } });
+    }
     // The countdown is there and labelled somewhere on the board (the "Now calling" strip at least).
     expect((await measure(page)).holds.some((h) => /^\d+:\d\d left to come$/.test(h))).toBe(true);
     await page.context().close();
@@ -228,14 +257,17 @@ async function checkEveryPage(games: number) {
   console.log(figures.join('\n'));
 }
 
-test('with 6 games, at 720p and 1080p, every text and row is above the floor and nothing is cut', async () => {
-  await seedDemo(service);
-  await checkEveryPage(6);
+test('with 6 games, at 720p and 1080p, every text and row is above the floor and nothing is cut, a long name included', async () => {
+  const games = await seedDemo(service);
+  // Catan has every copy in use: the party waits, on the board, among short names.
+  const long = await join(service, games.find((g) => g.title === 'Catan')!.id, LONG_NAME);
+  await checkEveryPage(6, [long]);
 });
 
 test('with 20 games, at 720p and 1080p, every text and row is above the floor, nothing is cut, every game is on a page', async () => {
-  await seedDemo(service, MORE_GAMES);
-  await checkEveryPage(20);
+  const more = await seedDemo(service, MORE_GAMES);
+  const longest = await join(service, more.find((g) => g.waitingCodes.length > 0)!.id, LONGEST_NAME);
+  await checkEveryPage(20, [longest]);
 });
 
 test('a new call flashes the "Now calling" strip and chimes; with sound switched off, it only flashes', async () => {

@@ -131,22 +131,24 @@ test('the staff dashboard follows the device’s dark setting, and the switch’
 
   const night = await open('staff, device dark', { viewport: VIEWPORTS.laptop, colorScheme: 'dark' });
   await signInToStaff(night, log, service.url, ADMIN);
-  await night.getByTestId('theme-switch').waitFor({ timeout: STEP_MS });
+  await night.getByTestId('staff-menu-button').waitFor({ timeout: STEP_MS });
   await night.getByText('Ada Lovelace').first().waitFor({ timeout: STEP_MS });
   expect(await themeOf(night)).toEqual({ theme: 'dark', background: 'rgb(18, 20, 27)' });
   await shot(night, 'staff-dark-desktop');
 
   const day = await open('staff, device light', { viewport: VIEWPORTS.laptop, colorScheme: 'light' });
   await signInToStaff(day, log, service.url, ADMIN);
-  await day.getByTestId('theme-switch').waitFor({ timeout: STEP_MS });
+  await day.getByTestId('staff-menu-button').waitFor({ timeout: STEP_MS });
   await day.getByText('Ada Lovelace').first().waitFor({ timeout: STEP_MS });
   expect(await themeOf(day)).toEqual({ theme: 'light', background: 'rgb(245, 243, 238)' });
   await shot(day, 'staff-light-desktop');
 
+  // The switch sits in the top bar's menu, with the language and sign-out.
+  await day.getByTestId('staff-menu-button').click();
   await day.getByTestId('theme-switch').selectOption('dark');
   expect(await themeOf(day)).toEqual({ theme: 'dark', background: 'rgb(18, 20, 27)' });
   await day.reload();
-  await day.getByTestId('theme-switch').waitFor({ timeout: STEP_MS });
+  await day.getByTestId('staff-menu-button').waitFor({ timeout: STEP_MS });
   expect(await themeOf(day)).toEqual({ theme: 'dark', background: 'rgb(18, 20, 27)' });
   expect(await day.getByTestId('theme-switch').inputValue()).toBe('dark');
   // A party's Edit (a dialog), once the queue is back after the reload; the games table has Edit buttons too.

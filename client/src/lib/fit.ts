@@ -13,6 +13,16 @@ export const BOARD = {
   callingRowEm: 2.6,
   /** The "+N more" line of a card that cannot show everyone. */
   moreEm: 1.6,
+  /** A party name's line when it wraps (a long name is shown whole on more lines, never "Anna-Lena-Ma…"). */
+  nameLineEm: 1.15,
+  /** Above and below a wrapped name, inside its row. */
+  rowPadEm: 0.4,
+  /** A party line's fixed columns around the name: position, code, the gaps and the row's padding. */
+  rowFixedEm: 1.3 + 2.6 + 3 * 0.3 + 0.3,
+  /** Kept at the right of a waiting party's name for its wait ("55–100m"). */
+  waitEm: 3.8,
+  /** A party name's mean character width in em (semi-bold, rounded up like charEm). */
+  nameCharEm: 0.62,
   /** A game title's font and line height (titles wrap, never cut). */
   titleFontEm: 1.3,
   titleLineEm: 1.3 * 1.15,
@@ -60,6 +70,8 @@ export interface GameToFit {
   waiting: number;
   /** No copies: the line under the title is the longer "Not available right now · N keep their place". */
   unavailable?: boolean;
+  /** Each party's name length in characters, called first, then waiting (as drawn); a long one wraps and makes its row taller. */
+  names?: readonly number[];
 }
 
 /** The copies line's length in characters ("3 of 3 in use · 12 waiting"), with room for longer languages. */
@@ -121,6 +133,15 @@ function rowsAt(stretch: number): Rows {
   return { row: BOARD.rowEm * stretch, calling: BOARD.callingRowEm * stretch, more: BOARD.moreEm * stretch };
 }
 
+/** A party's row: one line, or taller when its name needs more lines in a column `innerEm` wide. */
+function partyRowEm(nameChars: number, calling: boolean, innerEm: number, rows: Rows): number {
+  const nameEm = innerEm - BOARD.rowFixedEm - (calling ? 0 : BOARD.waitEm);
+  const lines = textLines(nameChars, 1, nameEm, BOARD.nameCharEm);
+  if (lines === 1) return calling ? rows.calling : rows.row;
+  const extra = (lines - 1) * BOARD.nameLineEm;
+  return calling ? rows.calling + extra : Math.max(rows.row, lines * BOARD.nameLineEm + BOARD.rowPadEm);
+}
+
 
 interface Packed {
   pages: Block[][][];
@@ -155,7 +176,7 @@ function pack(games: readonly GameToFit[], columns: number, widthEm: number, hei
   for (const game of games.filter((g) => g.calling + g.waiting > 0)) {
     const header = BOARD.cardChromeEm + headerEm(game, innerEm);
     const total = game.calling + game.waiting;
-    const rowAt = (i: number) => (i < game.calling ? rows.calling : rows.row);
+    const rowAt = (i: number) => partyRowEm(game.names?.[i] ?? 0, i < game.calling, innerEm, rows);
     /** How many parties from `from` fit in `room` em, and the height they take. */
     const fit = (from: number, room: number) => {
       let count = 0;
