@@ -89,7 +89,7 @@ export const ERROR_CODES = {
   logo_svg: { status: 415, params: [], when: 'an SVG logo (it can carry scripts)' },
   logo_type: { status: 415, params: [], when: 'a logo that is not a PNG, JPEG or WebP image' },
   // 429: each says when to try again in `Retry-After` and in `seconds`
-  rate_limited: { status: 429, params: ['seconds'], when: 'too many requests' },
+  rate_limited: { status: 429, params: [], when: 'too many requests (also Nginx’s answer at the edge)' },
   too_many_joins: { status: 429, params: ['seconds', 'limit'], when: 'more than `limit` joins a minute from one device or network' },
   too_many_sign_ins: { status: 429, params: ['seconds'], when: 'too many failed sign-ins' },
   too_many_ticket_misses: { status: 429, params: ['seconds', 'limit'], when: 'more than `limit` unknown ticket codes a minute from one network' },
@@ -109,7 +109,7 @@ export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
  * refusals a form shows beside its field; the other details carry only a message.
  */
 export const FIELD_CODES = {
-  accent_contrast: { params: ['colour', 'ratio', 'min'], when: 'white text on the accent colour falls below the WCAG AA contrast (`ratio`, `min`: e.g. `3.1`, `4.5`)' },
+  accent_contrast: { params: ['colour', 'ratio', 'min'], when: 'white text on the accent colour falls below the WCAG AA contrast (`ratio`, `min`: numbers such as `1.87` and `4.5`)' },
   unknown_time_zone: { params: [], when: 'a time zone that is not an IANA name' },
   public_url: { params: [], when: 'a public address that is not scheme and host only' },
 } as const satisfies Record<string, Omit<CodeRule, 'status'>>;
@@ -216,7 +216,7 @@ export class RateLimited extends AppError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
-    precise: Precise<429> = { code: 'rate_limited', params: { seconds: retryAfterSeconds } },
+    precise: Precise<429> = { code: 'rate_limited' },
   ) {
     super(message, 'rate_limited', { precise });
   }

@@ -72,7 +72,7 @@ const accentColour = z
         ...fieldIssue(
           'accent_contrast',
           `White text on ${colour} has a contrast of ${shown}:1; it must be at least ${MIN_CONTRAST}:1 to be readable (WCAG AA). Choose a darker colour.`,
-          { colour, ratio: shown, min: MIN_CONTRAST },
+          { colour, ratio: Number(shown), min: MIN_CONTRAST },
         ),
       });
     }
