@@ -215,7 +215,7 @@ describe('floor tools', () => {
       const a = await join(service, game.id);
       const early = await act(service, a.id, 'wrapping-up');
       expect(early.status).toBe(409);
-      expect(early.body.error.code).toBe('conflict');
+      expect(early.body.error).toMatchObject({ code: 'illegal_move', params: { move: 'wrap_up', status: 'waiting' } });
       expect((await getReservation(service, a.id)).wrappingUpAt).toBeNull();
       await step(a.id, 'call');
       await step(a.id, 'seat');
@@ -303,7 +303,7 @@ describe('floor tools', () => {
       const answers = await Promise.all([act(service, a.id, PATH[first]), tablet.post(`/api/reservations/${a.id}/${PATH[second]}`).send({})]);
       expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
       const loser = answers.find((r) => r.status === 409)!;
-      expect(loser.body.error).toMatchObject({ code: 'conflict' });
+      expect(loser.body.error).toMatchObject({ code: 'illegal_move', params: { status: 'waiting' } });
       expect(loser.body.error.message).toMatch(/this one is waiting/);
       expect((await getReservation(service, a.id)).status).toBe('waiting');
       const back = (await eventsOf(a.id)).filter((e) => e.type === 'reinstated' || e.type === 'requeued');

@@ -194,7 +194,7 @@ describe('join rate limit', () => {
     for (let i = 0; i < 3; i += 1) expect((await join()).status).toBe(201);
     const limited = await join();
     expect(limited.status).toBe(429);
-    expect(limited.body.error.code).toBe('rate_limited');
+    expect(limited.body.error).toMatchObject({ code: 'too_many_joins', params: { seconds: expect.any(Number), limit: expect.any(Number) } });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     const walkIn = await service.staff.post(`/api/games/${game.id}/reservations`).send({ customerName: 'Walk In' });
     expect(walkIn.status).toBe(201);

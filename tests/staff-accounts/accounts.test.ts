@@ -72,7 +72,7 @@ describe('staff accounts are checked again on every request and socket', () => {
 
     const refused = await post('/api/users', session, { username: 'erin-again', password: 'erin-again-password' });
     expect(refused.status).toBe(403);
-    expect(refused.body.error.code).toBe('forbidden');
+    expect(refused.body.error.code).toBe('admin_only');
     expect((await get('/api/auth/me', session)).body).toEqual({ user: { id: erin.id, username: 'erin', role: 'staff' } });
     // Still staff: the queues stay open to her.
     expect((await get('/api/reservations', session)).status).toBe(200);
