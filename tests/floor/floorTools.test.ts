@@ -90,6 +90,7 @@ describe('floor tools', () => {
       await sql('UPDATE reservations SET finished_at = CURRENT_TIMESTAMP(3) - INTERVAL 16 MINUTE WHERE id = ?', [a.id]);
       const res = await act(service, a.id, 'unfinish');
       expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'revert_window_passed', params: { minutes: 15 } });
       expect(res.body.error.message).toMatch(/15 minutes/);
       expect((await getReservation(service, a.id)).status).toBe('finished');
     });
@@ -177,6 +178,7 @@ describe('floor tools', () => {
       const a = await join(service, game.id);
       const res = await act(service, a.id, 'extend-hold');
       expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'illegal_move', params: { move: 'extend_hold', status: 'waiting' } });
       expect(res.body.error.message).toMatch(/Only a called party can be given more time; this one is waiting/);
     });
   });
@@ -259,9 +261,11 @@ describe('floor tools', () => {
       const b = await join(service, game.id);
       const up = await act(service, a.id, 'move-up');
       expect(up.status).toBe(409);
+      expect(up.body.error).toMatchObject({ code: 'already_first', params: {} });
       expect(up.body.error.message).toMatch(/already first/);
       const down = await act(service, b.id, 'move-down');
       expect(down.status).toBe(409);
+      expect(down.body.error).toMatchObject({ code: 'already_last', params: {} });
       expect(down.body.error.message).toMatch(/already last/);
       expect(await waitingIds(game.id)).toEqual([a.id, b.id]);
     });
