@@ -3751,7 +3751,7 @@ export interface components {
          *     | `unsupported_media_type` | 415 | — | the body is not UTF-8 JSON |
          *     | `logo_svg` | 415 | — | an SVG logo (it can carry scripts) |
          *     | `logo_type` | 415 | — | a logo that is not a PNG, JPEG or WebP image |
-         *     | `rate_limited` | 429 | `seconds` | too many requests |
+         *     | `rate_limited` | 429 | — | too many requests (also Nginx’s answer at the edge) |
          *     | `too_many_joins` | 429 | `seconds`, `limit` | more than `limit` joins a minute from one device or network |
          *     | `too_many_sign_ins` | 429 | `seconds` | too many failed sign-ins |
          *     | `too_many_ticket_misses` | 429 | `seconds`, `limit` | more than `limit` unknown ticket codes a minute from one network |
@@ -3768,7 +3768,7 @@ export interface components {
          *
          *     | `code` | `params` | when |
          *     | --- | --- | --- |
-         *     | `accent_contrast` | `colour`, `ratio`, `min` | white text on the accent colour falls below the WCAG AA contrast (`ratio`, `min`: e.g. `3.1`, `4.5`) |
+         *     | `accent_contrast` | `colour`, `ratio`, `min` | white text on the accent colour falls below the WCAG AA contrast (`ratio`, `min`: numbers such as `1.87` and `4.5`) |
          *     | `unknown_time_zone` | — | a time zone that is not an IANA name |
          *     | `public_url` | — | a public address that is not scheme and host only |
          * @enum {string}
