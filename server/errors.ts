@@ -9,6 +9,11 @@ export interface ErrorDetail {
 export type ErrorParams = Record<string, string | number>;
 
 interface CodeRule {
+  /**
+   * A sentence that cannot name what went wrong (the status's general code; `queue_closed`,
+   * whose message is the café's own): the client shows the server's message in English.
+   */
+  general?: true;
   status: number;
   /** The values the sentence needs, sent as the body's `params` (docs/API.md#errors). */
   params: readonly string[];
@@ -26,30 +31,30 @@ interface CodeRule {
  */
 export const ERROR_CODES = {
   // 400
-  validation_failed: { status: 400, params: [], when: 'a path, query or body field is invalid (one `details` entry per field), or the body is not valid JSON' },
+  validation_failed: { general: true, status: 400, params: [], when: 'a path, query or body field is invalid (one `details` entry per field), or the body is not valid JSON' },
   party_too_large: { status: 400, params: ['title', 'max'], when: 'a party larger than the game seats joins or is edited to that size' },
   wrong_current_password: { status: 400, params: [], when: 'changing your own password with a wrong current one' },
   texts_off: { status: 400, params: [], when: 'a phone number for text messages where the café sends none' },
   push_service_refused: { status: 400, params: [], when: 'a push subscription at a push service the café does not send to' },
   // 401
-  unauthenticated: { status: 401, params: [], when: 'a staff endpoint without a session' },
+  unauthenticated: { general: true, status: 401, params: [], when: 'a staff endpoint without a session' },
   bad_credentials: { status: 401, params: [], when: 'a failed sign-in (the same for an unknown user and a wrong password)' },
   metrics_token: { status: 401, params: [], when: '`/metrics` without the metrics token' },
   // 403
-  forbidden: { status: 403, params: [], when: 'not allowed (no more precise code applies)' },
+  forbidden: { general: true, status: 403, params: [], when: 'not allowed (no more precise code applies)' },
   admin_only: { status: 403, params: [], when: 'a staff user on an admin endpoint (or Bull Board)' },
   wrong_ticket_secret: { status: 403, params: [], when: 'a ticket cancel or subscription with a secret that is not the ticket’s' },
   metrics_remote: { status: 403, params: [], when: '`/metrics` from another machine while `METRICS_TOKEN` is unset' },
   cross_site: { status: 403, params: [], when: 'a state change a browser sent from another origin' },
   // 404
-  not_found: { status: 404, params: [], when: 'no such route' },
+  not_found: { general: true, status: 404, params: [], when: 'no such route' },
   game_not_found: { status: 404, params: [], when: 'no game with that id' },
   reservation_not_found: { status: 404, params: [], when: 'no reservation with that id' },
   ticket_not_found: { status: 404, params: [], when: 'no ticket with that code (or its code was released)' },
   user_not_found: { status: 404, params: [], when: 'no staff user with that id' },
   logo_not_found: { status: 404, params: [], when: 'no such logo file' },
   // 409
-  conflict: { status: 409, params: [], when: 'the request conflicts with the current state (no more precise code applies)' },
+  conflict: { general: true, status: 409, params: [], when: 'the request conflicts with the current state (no more precise code applies)' },
   illegal_move: {
     status: 409,
     params: ['move', 'status'],
@@ -77,26 +82,26 @@ export const ERROR_CODES = {
   cannot_delete_self: { status: 409, params: [], when: 'deleting your own account' },
   cannot_change_own_role: { status: 409, params: [], when: 'changing your own role' },
   cannot_reset_own_password: { status: 409, params: [], when: 'resetting your own password (change it with the current one instead)' },
-  queue_closed: { status: 409, params: [], when: 'a customer’s join outside the opening hours (or after the last join); the message is the café’s, with when the queue opens again' },
+  queue_closed: { general: true, status: 409, params: [], when: 'a customer’s join outside the opening hours (or after the last join); the message is the café’s, with when the queue opens again' },
   game_unavailable: { status: 409, params: ['title'], when: 'a join for a game that is switched off or has no copy to lend' },
   queue_full: { status: 409, params: ['title', 'max'], when: 'a join beyond the game’s `maxQueue`' },
   already_in_queue: { status: 409, params: ['code', 'title'], when: 'this phone already holds a live ticket for the game; `details` name it (`existingCode`) too' },
   // 413
-  payload_too_large: { status: 413, params: [], when: 'the body is too large' },
+  payload_too_large: { general: true, status: 413, params: [], when: 'the body is too large' },
   logo_too_large: { status: 413, params: ['kib', 'maxKib'], when: 'a logo over the size limit' },
   // 415
-  unsupported_media_type: { status: 415, params: [], when: 'the body is not UTF-8 JSON' },
+  unsupported_media_type: { general: true, status: 415, params: [], when: 'the body is not UTF-8 JSON' },
   logo_svg: { status: 415, params: [], when: 'an SVG logo (it can carry scripts)' },
   logo_type: { status: 415, params: [], when: 'a logo that is not a PNG, JPEG or WebP image' },
   // 429: each says when to try again in `Retry-After` and in `seconds`
-  rate_limited: { status: 429, params: [], when: 'too many requests (also Nginx’s answer at the edge)' },
+  rate_limited: { general: true, status: 429, params: [], when: 'too many requests (also Nginx’s answer at the edge)' },
   too_many_joins: { status: 429, params: ['seconds', 'limit'], when: 'more than `limit` joins a minute from one device or network' },
   too_many_sign_ins: { status: 429, params: ['seconds'], when: 'too many failed sign-ins' },
   too_many_ticket_misses: { status: 429, params: ['seconds', 'limit'], when: 'more than `limit` unknown ticket codes a minute from one network' },
   notified_recently: { status: 429, params: ['seconds'], when: 'notifying a party again moments after the last notice' },
   // 500, 503
-  internal: { status: 500, params: [], when: 'a bug on the server' },
-  unavailable: { status: 503, params: [], when: 'MySQL or Redis cannot be reached (logged; `Retry-After: 5`)' },
+  internal: { general: true, status: 500, params: [], when: 'a bug on the server' },
+  unavailable: { general: true, status: 503, params: [], when: 'MySQL or Redis cannot be reached (logged; `Retry-After: 5`)' },
   queue_busy: { status: 503, params: [], when: 'the queue stayed deadlocked after a few retries' },
   no_ticket_code: { status: 503, params: [], when: 'no free ticket code could be drawn' },
 } as const satisfies Record<string, CodeRule>;

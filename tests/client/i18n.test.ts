@@ -9,7 +9,7 @@ import en from '../../client/src/i18n/en';
 import de from '../../client/src/i18n/de';
 import es from '../../client/src/i18n/es';
 import { setDefaultLocale } from '../../client/src/i18n';
-import { ApiError, errorMessage, fieldErrors, toApiError } from '../../client/src/api/error';
+import { ApiError, errorMessage, fieldErrors, formErrors, GENERAL_CODES, toApiError } from '../../client/src/api/error';
 import { ERROR_CODES, ERROR_CODE_LIST, FIELD_CODES, FIELD_CODE_LIST } from '../../server/errors';
 
 const ROOT = join(__dirname, '../../client/src');
@@ -164,6 +164,10 @@ describe('error codes', () => {
     expect(FIELD_CODE_LIST).toEqual(expect.arrayContaining(['accent_contrast', 'unknown_time_zone']));
   });
 
+  it('the client treats as general exactly the codes the server marks general', () => {
+    expect([...GENERAL_CODES].sort()).toEqual(ERROR_CODE_LIST.filter((code) => 'general' in ERROR_CODES[code]).sort());
+  });
+
   it('every code the server or the client can produce has a sentence in each language', () => {
     const missing = [...withParams.map(([code]) => code), ...clientCodes, 'error'].flatMap((code) =>
       Object.keys(catalogues).filter((lang) => !keys[lang]!.has(`errors.${code}`)).map((lang) => `${lang}: errors.${code}`),
@@ -214,6 +218,11 @@ describe('an API error on screen', () => {
       },
     });
     expect(fieldErrors(contrast).accent).toBe('Weiße Schrift auf #f5b942 hat nur einen Kontrast von 1,87:1; gut lesbar wird sie erst ab 4,5:1. Nimm eine dunklere Farbe.');
+    // A precise refusal about one field is said beside that field.
+    const tooMany = toApiError(400, {
+      error: { code: 'party_too_large', message: '…', params: { title: 'Catan', max: 4 }, details: [{ path: 'partySize', message: 'At most 4 for Catan' }] },
+    });
+    expect(formErrors(tooMany, ['partySize'])).toEqual({ fields: { partySize: '„Catan“ ist für höchstens 4 Personen. Teilt euch in zwei Gruppen auf oder wählt ein anderes Spiel.' }, message: null });
     await setDefaultLocale('es');
     expect(errorMessage(toApiError(429, body('too_many_joins', { seconds: 42, limit: 3 })))).toBe(
       'Demasiadas inscripciones desde aquí (como máximo 3 por minuto). Vuelve a intentarlo dentro de 42 s.',

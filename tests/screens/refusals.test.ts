@@ -27,9 +27,7 @@ beforeAll(async () => {
   const tablet = await watchedContext(browser, 'tablet', log, { viewport: VIEWPORTS.tablet, hasTouch: true });
   contexts.push(tablet);
   // The language this tablet's user picked (the picker keeps it in localStorage).
-  await tablet.addInitScript(() => {
-    if (location.protocol === 'http:') localStorage.setItem('meeple-queue.language', 'de');
-  });
+  await tablet.addInitScript({ content: "if (location.protocol === 'http:') localStorage.setItem('meeple-queue.language', 'de');" });
   staff = await tablet.newPage();
   await signInToStaff(staff, log, service.url, ADMIN);
   await staff.getByTestId('live-indicator').filter({ hasText: 'Live' }).waitFor({ timeout: STEP_MS });

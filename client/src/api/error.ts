@@ -58,6 +58,14 @@ export function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, code, message);
 }
 
+/**
+ * The general codes (`general` in server/errors.ts; tests/client/i18n.test.ts keeps the two
+ * equal): their sentence cannot name what went wrong, so English keeps the server's message,
+ * which can; other languages say the general sentence. Every other code is precise and said
+ * from the catalogue with its params.
+ */
+export const GENERAL_CODES: ReadonlySet<string> = new Set(['validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'unavailable', 'internal', 'queue_closed']);
+
 /** The server's moves whose button has another name (the rest: `no_show` → `no-show`). */
 const MOVE_ACTIONS: Record<string, string> = { wrap_up: 'wrapping-up' };
 
@@ -81,13 +89,18 @@ function sentence(code: string | undefined, params: ErrorParams | undefined): st
   return t(key, words);
 }
 
-/** Field path → message, for showing validation details next to inputs (in the reader's language where the detail has a code). */
+/**
+ * Field path → message, for showing validation details next to inputs, in the reader's
+ * language: a detail's own code, else the sentence of a precise refusal about that field
+ * (`party_too_large` beside the party size), else the server's words.
+ */
 export function fieldErrors(error: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (error instanceof ApiError) {
+    const whole = GENERAL_CODES.has(error.code) ? null : sentence(error.code, error.params);
     for (const detail of error.details) {
       const key = detail.path.split('.').pop() ?? detail.path;
-      out[key] ??= sentence(detail.code, detail.params) ?? detail.message;
+      out[key] ??= sentence(detail.code, detail.params) ?? whole ?? detail.message;
     }
   }
   return out;
@@ -111,13 +124,6 @@ export function formErrors(
   if (Object.keys(shown).length > 0 && rest.length === 0) return { fields: shown, message: null };
   return { fields: shown, message: [errorMessage(error), ...rest].join(' ') };
 }
-
-/**
- * The general codes (one per status, docs/API.md#errors): their sentence cannot name what went
- * wrong, so English keeps the server's message, which can; other languages say the general
- * sentence. Every other code is precise and said from the catalogue with its params.
- */
-const GENERAL_CODES = new Set(['validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'unavailable', 'internal', 'queue_closed']);
 
 /**
  * The sentence for an API error in the active language, by its code and params
