@@ -72,7 +72,7 @@ const toolCsp = helmet({ contentSecurityPolicy: false });
 const adminPage: RequestHandler = (req, res, next) => {
   const user = sessionUser(req);
   if (user?.role === 'admin') return next();
-  if (user) return next(new Forbidden('Only an admin can see the job queues'));
+  if (user) return next(new Forbidden('Only an admin can see the job queues', { precise: { code: 'admin_only' } }));
   if (req.accepts(['json', 'html']) === 'html') return res.redirect(302, '/staff');
   return next(new Unauthenticated());
 };

@@ -28,7 +28,7 @@ export function requireRole(access: Access) {
     if (access === 'public') return next();
     const user = sessionUser(req);
     if (!user) return next(new Unauthenticated());
-    if (access === 'admin' && user.role !== 'admin') return next(new Forbidden('Only an admin can do this'));
+    if (access === 'admin' && user.role !== 'admin') return next(new Forbidden('Only an admin can do this', { precise: { code: 'admin_only' } }));
     return next();
   };
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { AppContext } from '../context';
-import { rateLimitedError } from '../http/rateLimits';
+import { tooManySignIns } from '../http/rateLimits';
 
 /**
  * How long a device that signed in as an account skips the strangers' lockout (OWASP "device
@@ -61,7 +61,7 @@ export async function beginPasswordAttempt(ctx: AppContext, req: Request, userna
   // One after another: an attempt refused by the narrowest counter does not use up the wider ones.
   const consumed: RateLimiterRes[] = [];
   for (const [limiter, key] of counters) {
-    consumed.push(await limiter.consume(key).catch((rejection: unknown) => Promise.reject(rateLimitedError(rejection, 'failed sign-ins'))));
+    consumed.push(await limiter.consume(key).catch((rejection: unknown) => Promise.reject(tooManySignIns(rejection))));
   }
   return {
     failed: () => sleep(failureDelayMs(consumed[0]!.consumedPoints)),

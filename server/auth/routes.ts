@@ -63,7 +63,7 @@ export const authRoutes = [
       const ok = user ? await verifyPassword(user.passwordHash, body.password) : await dummyVerify(body.password);
       if (!user || !ok) {
         await attempt.failed();
-        throw new Unauthenticated(BAD_CREDENTIALS);
+        throw new Unauthenticated(BAD_CREDENTIALS, { precise: { code: 'bad_credentials' } });
       }
       await attempt.succeeded(res);
       await startSession(req, sessionUserOf(user));
@@ -114,7 +114,7 @@ export const authRoutes = [
       const user = await StaffUser.query(ctx.knex).findById(me.id);
       if (!user || !(await verifyPassword(user.passwordHash, body.currentPassword))) {
         await attempt.failed();
-        throw new ValidationFailed('The current password is not right', [{ path: 'currentPassword', message: 'Wrong password' }]);
+        throw new ValidationFailed('The current password is not right', { details: [{ path: 'currentPassword', message: 'Wrong password' }], precise: { code: 'wrong_current_password' } });
       }
       const updated = await setStaffPassword(ctx.knex, me.id, body.newPassword);
       // This session first: the moment the change is seen, every other session is over, and
@@ -198,7 +198,7 @@ export const authRoutes = [
     handler: async (ctx, { params, body }, req) => {
       const me = sessionUser(req)!;
       // Resetting needs no current password, so one's own goes through the change route.
-      if (params.id === me.id) throw new Conflict('Change your own password with your current one (Account)');
+      if (params.id === me.id) throw new Conflict('Change your own password with your current one (Account)', { precise: { code: 'cannot_reset_own_password' } });
       const user = await setStaffPassword(ctx.knex, params.id, body.password);
       await accountChanged(ctx, user, { forgetDevices: true });
       await recordAudit(ctx.knex, { actor: actorOf(req), type: 'password_reset', subject: user.username });

@@ -17,29 +17,29 @@ export async function createStaffUser(knex: Knex, username: string, password: st
   try {
     return await StaffUser.query(knex).insertAndFetch({ username, passwordHash, role });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new Conflict(`A staff user named "${username}" already exists`);
+    if (isUniqueViolation(err)) throw new Conflict(`A staff user named "${username}" already exists`, { precise: { code: 'username_taken', params: { username } } });
     throw err;
   }
 }
 
 async function findStaffUser(knex: Knex, id: number): Promise<StaffUser> {
   const user = await StaffUser.query(knex).findById(id);
-  if (!user) throw new NotFound('No staff user with that id');
+  if (!user) throw new NotFound('No staff user with that id', { precise: { code: 'user_not_found' } });
   return user;
 }
 
 /** Returns the deleted account, so its sessions and trusted devices can be forgotten. */
 export async function deleteStaffUser(knex: Knex, id: number, currentUserId: number): Promise<StaffUser> {
-  if (id === currentUserId) throw new Conflict('You cannot delete your own account');
+  if (id === currentUserId) throw new Conflict('You cannot delete your own account', { precise: { code: 'cannot_delete_self' } });
   const user = await findStaffUser(knex, id);
   const deleted = await StaffUser.query(knex).deleteById(id);
-  if (!deleted) throw new NotFound('No staff user with that id');
+  if (!deleted) throw new NotFound('No staff user with that id', { precise: { code: 'user_not_found' } });
   return user;
 }
 
 /** Changing one's own role is refused: the last admin could demote themself out of reach. */
 export async function setStaffRole(knex: Knex, id: number, role: StaffRole, currentUserId: number): Promise<StaffUser> {
-  if (id === currentUserId) throw new Conflict('You cannot change your own role');
+  if (id === currentUserId) throw new Conflict('You cannot change your own role', { precise: { code: 'cannot_change_own_role' } });
   await findStaffUser(knex, id);
   await StaffUser.query(knex).patch({ role }).where('id', id);
   return findStaffUser(knex, id);
@@ -54,7 +54,7 @@ export async function setStaffPassword(knex: Knex, id: number, password: string)
   const updated = await StaffUser.query(knex)
     .patch({ passwordHash, sessionGeneration: raw('session_generation + 1') })
     .where('id', id);
-  if (!updated) throw new NotFound('No staff user with that id');
+  if (!updated) throw new NotFound('No staff user with that id', { precise: { code: 'user_not_found' } });
   return findStaffUser(knex, id);
 }
 

@@ -28,7 +28,7 @@ export const gameRoutes = [
     responses: { 200: { description: 'The game', schema: GameSchema }, ...errors(400, 404) },
     handler: async (ctx, { params }) => {
       const game = await findGameView(ctx.knex, params.id);
-      if (!game) throw new NotFound('No game with that id');
+      if (!game) throw new NotFound('No game with that id', { precise: { code: 'game_not_found' } });
       return { status: 200, body: game };
     },
   }),

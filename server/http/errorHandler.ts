@@ -28,7 +28,7 @@ export function errorHandler(logger: Logger) {
     const bodyError = err as BodyParserError;
     if (err instanceof AppError) error = err;
     else if (bodyError?.type === 'entity.too.large') error = new PayloadTooLarge('The request body is too large');
-    else if (bodyError?.type === 'entity.parse.failed') error = new ValidationFailed('The request body is not valid JSON', [{ path: 'body', message: 'Malformed JSON' }]);
+    else if (bodyError?.type === 'entity.parse.failed') error = new ValidationFailed('The request body is not valid JSON', { details: [{ path: 'body', message: 'Malformed JSON' }] });
     else if (bodyError?.type === 'charset.unsupported' || bodyError?.type === 'encoding.unsupported') error = new UnsupportedMediaType('Send the body as UTF-8 JSON');
     else if (bodyError?.status && bodyError.status >= 400 && bodyError.status < 500) error = new ValidationFailed('The request could not be read');
     else {
@@ -38,13 +38,13 @@ export function errorHandler(logger: Logger) {
         error = new Unavailable('The service is temporarily unavailable; please try again shortly');
       } else {
         (req.log ?? logger).error({ err }, 'unhandled error');
-        res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side', details: [] } });
+        res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side', params: {}, details: [] } });
         return;
       }
     }
     if (error instanceof RateLimited) res.set('Retry-After', String(error.retryAfterSeconds));
     if (error.status >= 500) res.set('Retry-After', '5');
-    res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+    res.status(error.status).json({ error: { code: error.code, message: error.message, params: error.params, details: error.details } });
   };
 }
 

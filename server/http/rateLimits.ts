@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
-import { NotFound, RateLimited } from '../errors';
+import { NotFound, RateLimited, type Precise } from '../errors';
 import { sessionUser } from '../auth/guard';
 import { BatchedRateLimiter, WindowCounter } from './batchedLimiter';
 import { DeviceCookies } from './deviceCookie';
@@ -65,13 +65,18 @@ export function createRateLimiters(redis: Redis, config: Config): RateLimiters {
   };
 }
 
-function tooMany(what: string, msBeforeNext: number): RateLimited {
-  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new RateLimited(`Too many ${what}; try again in ${seconds} s`, seconds);
+const secondsOf = (msBeforeNext: number) => Math.max(1, Math.ceil(msBeforeNext / 1000));
+
+function tooMany(what: string, seconds: number, precise: Precise<429>): RateLimited {
+  return new RateLimited(`Too many ${what}; try again in ${seconds} s`, seconds, precise);
 }
 
-export function rateLimitedError(rejection: unknown, what: string): Error {
-  if (rejection instanceof RateLimiterRes) return tooMany(what, rejection.msBeforeNext);
+/** Failed sign-ins over their limit (server/auth/loginThrottle.ts), or Redis failing. */
+export function tooManySignIns(rejection: unknown): Error {
+  if (rejection instanceof RateLimiterRes) {
+    const seconds = secondsOf(rejection.msBeforeNext);
+    return tooMany('failed sign-ins', seconds, { code: 'too_many_sign_ins', params: { seconds } });
+  }
   // Anything else is Redis failing: report it rather than letting every request through silently.
   return rejection as Error;
 }
@@ -92,7 +97,9 @@ export class TicketMisses {
   constructor(private readonly limiter: RateLimiterRedis) {}
 
   private refusal(msBeforeNext: number): RateLimited {
-    return tooMany(`unknown ticket codes (at most ${this.limiter.points} a minute from one network)`, msBeforeNext);
+    const seconds = secondsOf(msBeforeNext);
+    const limit = this.limiter.points;
+    return tooMany(`unknown ticket codes (at most ${limit} a minute from one network)`, seconds, { code: 'too_many_ticket_misses', params: { seconds, limit } });
   }
 
   /** Throws RateLimited while this address is refused here. */
@@ -169,7 +176,9 @@ export function limitJoins(limiters: RateLimiters) {
     const longest = Math.max(...waits);
     if (longest > 0) {
       const { limiter, from } = checks[waits.indexOf(longest)]!;
-      return next(tooMany(`joins (at most ${limiter.options.points} joins a minute from ${from})`, longest));
+      const seconds = secondsOf(longest);
+      const limit = limiter.options.points;
+      return next(tooMany(`joins (at most ${limit} joins a minute from ${from})`, seconds, { code: 'too_many_joins', params: { seconds, limit } }));
     }
     if (!known) limiters.devices.issue(req, res, device);
     res.locals.deviceId = device;

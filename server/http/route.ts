@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { ZodType } from 'zod';
 import type { AppContext } from '../context';
-import { ValidationFailed } from '../errors';
+import { fieldCodeOf, ValidationFailed } from '../errors';
 import { requireRole, type Access } from '../auth/guard';
 import { ErrorBody } from './schemas';
 import { SerialisedJson } from './serialised';
@@ -52,8 +52,9 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string)
   const details = result.error.issues.map((issue) => ({
     path: issue.path.length ? issue.path.join('.') : where,
     message: issue.message,
+    ...fieldCodeOf(issue),
   }));
-  throw new ValidationFailed(`The request ${where} is not valid`, details);
+  throw new ValidationFailed(`The request ${where} is not valid`, { details });
 }
 
 /** `/api/games/:id` → `/api/games`: the first two literal segments, which route families share. */

@@ -1,12 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../errors';
+import { Forbidden } from '../errors';
 
-export class CrossSiteRequest extends AppError {
-  readonly status = 403;
-  readonly code = 'cross_site';
+export class CrossSiteRequest extends Forbidden {
   constructor() {
-    super('This request came from another site; use Meeple Queue itself');
+    super('This request came from another site; use Meeple Queue itself', { precise: { code: 'cross_site' } });
   }
 }
 

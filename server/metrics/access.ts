@@ -31,11 +31,11 @@ export function metricsAccess(token: string | undefined): RequestHandler {
   const expected = token === undefined ? undefined : digest(token);
   return (req, res, next) => {
     if (!expected) {
-      return next(directFromLoopback(req) ? undefined : new Forbidden('Set METRICS_TOKEN to read /metrics from another machine'));
+      return next(directFromLoopback(req) ? undefined : new Forbidden('Set METRICS_TOKEN to read /metrics from another machine', { precise: { code: 'metrics_remote' } }));
     }
     const given = bearerToken(req);
     if (given !== undefined && timingSafeEqual(digest(given), expected)) return next();
     res.set('WWW-Authenticate', 'Bearer realm="metrics"');
-    return next(new Unauthenticated('Send the metrics token: Authorization: Bearer <METRICS_TOKEN>'));
+    return next(new Unauthenticated('Send the metrics token: Authorization: Bearer <METRICS_TOKEN>', { precise: { code: 'metrics_token' } }));
   };
 }

@@ -13,6 +13,6 @@ export const PhoneNumber = z
 /** A phone number is personal data: kept only when the café actually sends texts. */
 export function requireTextsOn(config: Config, phone: string | null | undefined): void {
   if (phone && !config.notify.sms) {
-    throw new ValidationFailed('This café does not send text messages; leave the phone number out', [{ path: 'phone', message: 'Text messages are off here' }]);
+    throw new ValidationFailed('This café does not send text messages; leave the phone number out', { details: [{ path: 'phone', message: 'Text messages are off here' }], precise: { code: 'texts_off' } });
   }
 }

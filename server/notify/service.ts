@@ -67,14 +67,15 @@ export async function notifyAgain(ctx: AppContext, reservationId: number, actor:
   const channels = channelsOf(ctx, (await repo.reachOf(ctx.knex, [reservationId])).get(reservationId));
   const { event, reservation } = await queueRepo.inTransaction(ctx.knex, async (trx) => {
     const locked = await queueRepo.lockReservation(trx, reservationId);
-    if (!locked) throw new NotFound('No reservation with that id');
+    if (!locked) throw new NotFound('No reservation with that id', { precise: { code: 'reservation_not_found' } });
     const { reservation } = locked;
-    if (reservation.status !== 'waiting' && reservation.status !== 'called') throw new Conflict('Only a waiting or called party can be notified');
-    if (!channels.length) throw new Conflict('This party can only be reached on the screen: no push subscription and no phone number');
+    if (reservation.status !== 'waiting' && reservation.status !== 'called') throw new Conflict('Only a waiting or called party can be notified', { precise: { code: 'notify_not_live' } });
+    if (!channels.length) throw new Conflict('This party can only be reached on the screen: no push subscription and no phone number', { precise: { code: 'no_contact' } });
     const { count, sinceMs } = await repo.againSoFar(trx, reservationId);
     const againMs = ctx.config.notify.againMs;
     if (sinceMs !== null && sinceMs < againMs) {
-      throw new RateLimited('This party was notified moments ago; try again in a little while', Math.max(1, Math.ceil((againMs - sinceMs) / 1000)));
+      const seconds = Math.max(1, Math.ceil((againMs - sinceMs) / 1000));
+      throw new RateLimited('This party was notified moments ago; try again in a little while', seconds, { code: 'notified_recently', params: { seconds } });
     }
     await queueRepo.logEvents(trx, [{ reservation, type: 'notified', from: reservation.status, to: reservation.status, actor }]);
     return { event: `again-${count + 1}`, reservation };
@@ -178,11 +179,12 @@ export interface SubscriptionInput {
 
 /** A customer turns on notifications for their own ticket (the secret from joining proves it). */
 export async function subscribe(ctx: AppContext, reservation: Reservation, subscription: SubscriptionInput): Promise<void> {
-  if (isTerminal(reservation.status)) throw new Conflict('This ticket has ended; there is nothing left to notify');
+  if (isTerminal(reservation.status)) throw new Conflict('This ticket has ended; there is nothing left to notify', { precise: { code: 'ticket_ended' } });
   if (!allowedEndpoint(ctx.config, subscription.endpoint)) {
-    throw new ValidationFailed('This browser’s push service is not one this café sends to', [
-      { path: 'subscription.endpoint', message: 'Not a known push service (PUSH_ENDPOINT_HOSTS)' },
-    ]);
+    throw new ValidationFailed('This browser’s push service is not one this café sends to', {
+      details: [{ path: 'subscription.endpoint', message: 'Not a known push service (PUSH_ENDPOINT_HOSTS)' }],
+      precise: { code: 'push_service_refused' },
+    });
   }
   await repo.saveSubscription(ctx.knex, reservation.id, subscription);
   ctx.notifier.gamesChanged([reservation.gameId], false);

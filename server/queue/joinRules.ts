@@ -1,4 +1,4 @@
-import { AppError, Conflict, ValidationFailed } from '../errors';
+import { Conflict, ValidationFailed } from '../errors';
 import type { Game } from '../models/Game';
 
 /**
@@ -9,9 +9,10 @@ import type { Game } from '../models/Game';
 /** Why a party of `partySize` cannot be in this game's queue (it does not fit the table), or null. */
 export function partySizeRefusal(game: Pick<Game, 'title' | 'maxPlayers'>, partySize: number): ValidationFailed | null {
   if (partySize <= game.maxPlayers) return null;
-  return new ValidationFailed(`"${game.title}" seats at most ${game.maxPlayers} players; split into two parties or pick another game`, [
-    { path: 'partySize', message: `At most ${game.maxPlayers} for ${game.title}` },
-  ]);
+  return new ValidationFailed(`"${game.title}" seats at most ${game.maxPlayers} players; split into two parties or pick another game`, {
+    details: [{ path: 'partySize', message: `At most ${game.maxPlayers} for ${game.title}` }],
+    precise: { code: 'party_too_large', params: { title: game.title, max: game.maxPlayers } },
+  });
 }
 
 /** A party larger than the game seats is refused, on joining and on a staff edit alike. */
@@ -24,16 +25,15 @@ export function checkPartySize(game: Pick<Game, 'title' | 'maxPlayers'>, partySi
  * 409 for a phone that already holds a live ticket for this game; `details` name the ticket
  * (`existingCode`) so the join page can offer to open it.
  */
-export class AlreadyInQueue extends AppError {
-  readonly status = 409;
-  readonly code = 'already_in_queue';
+export class AlreadyInQueue extends Conflict {
   constructor(
     gameTitle: string,
     readonly existingCode: string,
   ) {
-    super(`This phone already has ticket ${existingCode} for "${gameTitle}". Open it, or say you are another party to join again`, [
-      { path: 'existingCode', message: existingCode },
-    ]);
+    super(`This phone already has ticket ${existingCode} for "${gameTitle}". Open it, or say you are another party to join again`, {
+      details: [{ path: 'existingCode', message: existingCode }],
+      precise: { code: 'already_in_queue', params: { code: existingCode, title: gameTitle } },
+    });
   }
 }
 
@@ -42,13 +42,20 @@ export class AlreadyInQueue extends AppError {
  * join page can say them in the customer's language (client/src/i18n, `errors.<code>`).
  */
 export class QueueClosed extends Conflict {
-  override readonly code = 'queue_closed';
+  constructor(message: string) {
+    super(message, { precise: { code: 'queue_closed' } });
+  }
 }
 /** A game switched off, or with no copy to lend: it has no queue to join. */
 export class GameUnavailable extends Conflict {
-  override readonly code = 'game_unavailable';
+  constructor(message: string, game: Pick<Game, 'title'>) {
+    super(message, { precise: { code: 'game_unavailable', params: { title: game.title } } });
+  }
 }
 /** The game's queue is at its `maxQueue`. */
 export class QueueFull extends Conflict {
-  override readonly code = 'queue_full';
+  constructor(game: Pick<Game, 'title' | 'maxQueue'>) {
+    const max = game.maxQueue ?? 0;
+    super(`The queue for "${game.title}" is full (at most ${max} waiting parties); please ask staff`, { precise: { code: 'queue_full', params: { title: game.title, max } } });
+  }
 }

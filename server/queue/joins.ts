@@ -67,8 +67,8 @@ const deviceGame = (join: PendingJoin) => `${join.input.deviceId}:${join.gameId}
 /** Why this join cannot go into `game`'s queue, or null. */
 function refusalOf(join: PendingJoin, game: Game, alreadyIn: ReadonlyMap<string, string>): Error | null {
   const existing = checksDevice(join) ? alreadyIn.get(deviceGame(join)) : undefined;
-  if (!game.active) return new GameUnavailable(`"${game.title}" is not taking reservations right now`);
-  if (game.copies === 0) return new GameUnavailable(`"${game.title}" has no copy to lend, so it has no queue`);
+  if (!game.active) return new GameUnavailable(`"${game.title}" is not taking reservations right now`, game);
+  if (game.copies === 0) return new GameUnavailable(`"${game.title}" has no copy to lend, so it has no queue`, game);
   if (existing) return new AlreadyInQueue(game.title, existing);
   return partySizeRefusal(game, join.input.partySize);
 }
@@ -167,7 +167,7 @@ export class JoinWriter {
         later.push(join);
         continue;
       }
-      const refusal = game ? refusalOf(join, game, alreadyIn) : new NotFound('No game with that id');
+      const refusal = game ? refusalOf(join, game, alreadyIn) : new NotFound('No game with that id', { precise: { code: 'game_not_found' } });
       if (refusal) join.reject(refusal);
       else {
         accepted.push({ ...join, game: game! });
@@ -191,9 +191,9 @@ export class JoinWriter {
           return;
         }
         const reason = isForeignKeyViolation(err)
-          ? new NotFound('No game with that id')
+          ? new NotFound('No game with that id', { precise: { code: 'game_not_found' } })
           : isUniqueViolation(err)
-            ? new Unavailable('Could not find a free ticket code; try again')
+            ? new Unavailable('Could not find a free ticket code; try again', { precise: { code: 'no_ticket_code' } })
             : err;
         if (isUniqueViolation(err)) this.effects.codesRanOut(err);
         for (const join of accepted) join.reject(reason);
@@ -201,7 +201,7 @@ export class JoinWriter {
       }
     }
     for (const join of written.full) {
-      join.reject(new QueueFull(`The queue for "${join.game.title}" is full (at most ${join.game.maxQueue} waiting parties); please ask staff`));
+      join.reject(new QueueFull(join.game));
     }
     const { admitted, rows } = written;
     if (!admitted.length) return;

@@ -38,7 +38,7 @@ export async function inTransaction<T>(knex: Knex, work: (trx: Knex.Transaction)
       return await knex.transaction(work, ISOLATION);
     } catch (err) {
       if (!isDeadlock(err)) throw err;
-      if (attempt > DEADLOCK_RETRIES) throw new Unavailable('The queue is very busy right now; please try again');
+      if (attempt > DEADLOCK_RETRIES) throw new Unavailable('The queue is very busy right now; please try again', { precise: { code: 'queue_busy' } });
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
     }
   }
@@ -60,7 +60,7 @@ export async function lockGame(trx: Knex.Transaction, gameId: number): Promise<G
 
 export async function lockExistingGame(trx: Knex.Transaction, gameId: number): Promise<Game> {
   const game = await lockGame(trx, gameId);
-  if (!game) throw new NotFound('No game with that id');
+  if (!game) throw new NotFound('No game with that id', { precise: { code: 'game_not_found' } });
   return game;
 }
 

@@ -24,7 +24,7 @@ export const SYSTEM_ADVANCE = 'system:auto-advance';
 export const SYSTEM_HOLD_EXPIRY = 'system:hold-expiry';
 
 function requireFreeCopy(game: Game, inUse: number): void {
-  if (freeCopies(game.copies, inUse) === 0) throw new Conflict(`No free copy of "${game.title}": all ${game.copies} in use`);
+  if (freeCopies(game.copies, inUse) === 0) throw new Conflict(`No free copy of "${game.title}": all ${game.copies} in use`, { precise: { code: 'no_free_copy', params: { title: game.title, copies: game.copies } } });
 }
 
 /**
@@ -39,14 +39,17 @@ async function requireFreeCopyForNext(trx: Knex.Transaction, game: Game, seenInU
   if (freeCopies(game.copies, inUse) > 0) return;
   const recent = seenInUse !== undefined && inUse > seenInUse ? await repo.justCalled(trx, game.id, JUST_CALLED_MS) : undefined;
   if (recent) {
-    throw new Conflict(`Already called from another device: ${recent.code} ${displayName(recent.customerName)} took the last free copy of "${game.title}"`);
+    const name = displayName(recent.customerName);
+    throw new Conflict(`Already called from another device: ${recent.code} ${name} took the last free copy of "${game.title}"`, {
+      precise: { code: 'called_elsewhere', params: { code: recent.code, name, title: game.title } },
+    });
   }
   requireFreeCopy(game, inUse);
 }
 
 async function lockReservation(trx: Knex.Transaction, id: number) {
   const locked = await repo.lockReservation(trx, id);
-  if (!locked) throw new NotFound('No reservation with that id');
+  if (!locked) throw new NotFound('No reservation with that id', { precise: { code: 'reservation_not_found' } });
   return locked;
 }
 
@@ -81,11 +84,11 @@ export async function joinQueue(ctx: AppContext, gameId: number, input: JoinInpu
   return joinWriterOf(ctx).join(gameId, input, actor);
 }
 
-/** A step back that comes too late (see `whyTooLate()`) is a Conflict saying why. */
+/** A step back that comes too late (see `whyTooLate()`) is refused with a Conflict saying why. */
 async function requireInWindow(trx: Knex.Transaction, ctx: AppContext, reservation: Reservation, action: QueueAction): Promise<void> {
   if (!TRANSITIONS[action].window) return;
   const late = whyTooLate(action, reservation, await repo.databaseNow(trx), ctx.config.queue.revertFinishedMs);
-  if (late) throw new Conflict(late);
+  if (late) throw late;
 }
 
 export interface ActionOptions {
@@ -116,7 +119,7 @@ export async function callNextParty(ctx: AppContext, gameId: number, actor: stri
     const game = await repo.lockExistingGame(trx, gameId);
     await requireFreeCopyForNext(trx, game, seenInUse);
     const heads = await repo.lockQueueHeads(trx, gameId, 1);
-    if (!heads.length) throw new Conflict(`Nobody is waiting for "${game.title}"`);
+    if (!heads.length) throw new Conflict(`Nobody is waiting for "${game.title}"`, { precise: { code: 'nobody_waiting', params: { title: game.title } } });
     return transition(trx, heads, 'call', actor, ctx.config.queue.holdMs);
   });
   await afterCommit(ctx, effects);
@@ -160,17 +163,17 @@ export async function expireHold(ctx: AppContext, reservationId: number): Promis
 /** The live ticket with this code, when `secret` is the one its customer got on joining. */
 export async function ticketBySecret(ctx: AppContext, code: string, secret: string): Promise<Reservation> {
   const found = await repo.findByCode(ctx.knex, code);
-  if (!found) throw new NotFound('No ticket with that code');
+  if (!found) throw new NotFound('No ticket with that code', { precise: { code: 'ticket_not_found' } });
   const expected = Buffer.from(found.secretHash, 'hex');
   const given = Buffer.from(hashSecret(secret), 'hex');
-  if (!timingSafeEqual(expected, given)) throw new Forbidden('That secret does not match this ticket');
+  if (!timingSafeEqual(expected, given)) throw new Forbidden('That secret does not match this ticket', { precise: { code: 'wrong_ticket_secret' } });
   return found;
 }
 
 /** A customer leaves the queue with the secret they got when joining. */
 export async function cancelByCustomer(ctx: AppContext, code: string, secret: string): Promise<ReservationView> {
   const found = await ticketBySecret(ctx, code, secret);
-  if (found.status === 'seated') throw new Conflict('You are already seated; ask staff to finish your game');
+  if (found.status === 'seated') throw new Conflict('You are already seated; ask staff to finish your game', { precise: { code: 'already_seated' } });
   return applyAction(ctx, found.id, 'cancel', 'customer');
 }
 
@@ -212,6 +215,6 @@ export async function listReservations(ctx: AppContext, filter: repo.Reservation
 /** One reservation as staff see it. */
 export async function getReservation(ctx: AppContext, id: number): Promise<ReservationView> {
   const reservation = await repo.findReservation(ctx.knex, id);
-  if (!reservation) throw new NotFound('No reservation with that id');
+  if (!reservation) throw new NotFound('No reservation with that id', { precise: { code: 'reservation_not_found' } });
   return viewReservation(ctx.knex, reservation);
 }

@@ -216,22 +216,26 @@ export function whyIllegal(status: ReservationStatus, move: Move): string | null
 const LIVE_TICKET_MS = 24 * 60 * 60_000;
 
 /**
- * Why a step back comes too late, or null: a finished party only within the revert window, an
- * ended one only while its ticket code still resolves (the code is released a day after).
+ * Why a step back comes too late (a Conflict saying so), or null: a finished party only within
+ * the revert window, an ended one only while its ticket code still resolves (the code is
+ * released a day after).
  */
 export function whyTooLate(
   move: Move,
   party: { finishedAt: Date | null; liveCode: string | null },
   now: Date,
   revertFinishedMs: number,
-): string | null {
+): Conflict | null {
   const { window } = TRANSITIONS[move];
   const ticketGone = party.liveCode === null || (party.finishedAt !== null && now.getTime() - party.finishedAt.getTime() > LIVE_TICKET_MS);
   if (window === 'live-ticket' && ticketGone) {
-    return 'This ticket ended over a day ago and its code was released; ask the party to join again';
+    return new Conflict('This ticket ended over a day ago and its code was released; ask the party to join again', { precise: { code: 'ticket_released' } });
   }
   if (window === 'revert-finished' && (!party.finishedAt || now.getTime() - party.finishedAt.getTime() > revertFinishedMs)) {
-    return `A finished game can be put back to seated for ${Math.round(revertFinishedMs / 60_000)} minutes only; this one finished earlier`;
+    const minutes = Math.round(revertFinishedMs / 60_000);
+    return new Conflict(`A finished game can be put back to seated for ${minutes} minutes only; this one finished earlier`, {
+      precise: { code: 'revert_window_passed', params: { minutes } },
+    });
   }
   return null;
 }
@@ -239,7 +243,7 @@ export function whyTooLate(
 /** The status after `move`, or a Conflict that says why the move is illegal. */
 export function nextStatus(status: ReservationStatus, move: Move): ReservationStatus | null {
   const reason = whyIllegal(status, move);
-  if (reason) throw new Conflict(reason);
+  if (reason) throw new Conflict(reason, { precise: { code: 'illegal_move', params: { move, status } } });
   return TRANSITIONS[move].to;
 }
 

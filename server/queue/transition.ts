@@ -27,7 +27,11 @@ export interface HoldLengths {
 async function movePlace(trx: Knex.Transaction, party: Reservation, direction: 'up' | 'down'): Promise<Record<string, unknown>> {
   const waiting = await lockWaiting(trx, party.gameId);
   const places = swapPlaces(waiting, party.id, direction);
-  if (!places) throw new Conflict(direction === 'up' ? 'This party is already first in the queue' : 'This party is already last in the queue');
+  if (!places) {
+    throw direction === 'up'
+      ? new Conflict('This party is already first in the queue', { precise: { code: 'already_first' } })
+      : new Conflict('This party is already last in the queue', { precise: { code: 'already_last' } });
+  }
   await savePlaces(trx, places);
   const position = waiting.findIndex((r) => r.id === party.id) + 1;
   return { fromPosition: position, toPosition: direction === 'up' ? position - 1 : position + 1 };

@@ -38,14 +38,16 @@ export interface CheckedLogo {
 export function checkLogo(base64: string): CheckedLogo {
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length > LOGO_MAX_BYTES) {
-    throw new PayloadTooLarge(`The logo is ${Math.ceil(bytes.length / 1024)} KiB; it may be at most ${LOGO_MAX_BYTES / 1024} KiB`);
+    const kib = Math.ceil(bytes.length / 1024);
+    const maxKib = LOGO_MAX_BYTES / 1024;
+    throw new PayloadTooLarge(`The logo is ${kib} KiB; it may be at most ${maxKib} KiB`, { precise: { code: 'logo_too_large', params: { kib, maxKib } } });
   }
   const type = sniffLogo(bytes);
   if (type === 'svg') {
     // An SVG can carry scripts and outside references; we do not sanitise it, so we refuse it.
-    throw new UnsupportedMediaType('SVG logos are not accepted (they can carry scripts); upload a PNG, JPEG or WebP instead');
+    throw new UnsupportedMediaType('SVG logos are not accepted (they can carry scripts); upload a PNG, JPEG or WebP instead', { precise: { code: 'logo_svg' } });
   }
-  if (!type) throw new UnsupportedMediaType('The logo must be a PNG, JPEG or WebP image');
+  if (!type) throw new UnsupportedMediaType('The logo must be a PNG, JPEG or WebP image', { precise: { code: 'logo_type' } });
   return { hash: createHash('sha256').update(bytes).digest('hex'), type, bytes };
 }
 
@@ -57,6 +59,6 @@ export async function insertLogo(trx: Knex, logo: CheckedLogo): Promise<void> {
 export async function readLogo(ctx: AppContext, file: string): Promise<{ hash: string; type: string; bytes: Buffer }> {
   const hash = file.slice(0, 64);
   const row = await ctx.knex('cafe_logos').where({ hash }).first('hash', 'contentType', 'bytes');
-  if (!row || logoFile(row.hash as string, row.contentType as LogoType) !== file) throw new NotFound('No such logo');
+  if (!row || logoFile(row.hash as string, row.contentType as LogoType) !== file) throw new NotFound('No such logo', { precise: { code: 'logo_not_found' } });
   return { hash: row.hash as string, type: row.contentType as string, bytes: row.bytes as Buffer };
 }

@@ -3,6 +3,7 @@ import a11yPlugin from 'colord/plugins/a11y';
 import { z } from '../http/zod';
 import { isoDate } from '../http/schemas';
 import { LANGUAGES } from '../i18n/languages';
+import { fieldIssue } from '../errors';
 import { isPublicOrigin, isTimeZone } from '../config';
 import { WEEKDAYS, withinSpan, type DayHours, type OpeningHours, type Weekday } from './hours';
 
@@ -65,9 +66,14 @@ const accentColour = z
   .superRefine((colour, check) => {
     const ratio = colord(colour).contrast(ACCENT_TEXT_COLOUR);
     if (ratio < MIN_CONTRAST) {
+      const shown = ratio.toFixed(2);
       check.addIssue({
         code: 'custom',
-        message: `White text on ${colour} has a contrast of ${ratio.toFixed(2)}:1; it must be at least ${MIN_CONTRAST}:1 to be readable (WCAG AA). Choose a darker colour.`,
+        ...fieldIssue(
+          'accent_contrast',
+          `White text on ${colour} has a contrast of ${shown}:1; it must be at least ${MIN_CONTRAST}:1 to be readable (WCAG AA). Choose a darker colour.`,
+          { colour, ratio: Number(shown), min: MIN_CONTRAST },
+        ),
       });
     }
   })
@@ -75,12 +81,12 @@ const accentColour = z
 
 const timeZone = z
   .string()
-  .refine(isTimeZone, 'Unknown time zone; use an IANA name like Europe/Berlin')
+  .refine(isTimeZone, fieldIssue('unknown_time_zone', 'Unknown time zone; use an IANA name like Europe/Berlin'))
   .openapi({ example: 'Europe/Berlin' });
 
 const publicUrl = z
   .string()
-  .refine(isPublicOrigin, 'Use the address customers open, scheme and host only, like https://queue.example.com')
+  .refine(isPublicOrigin, fieldIssue('public_url', 'Use the address customers open, scheme and host only, like https://queue.example.com'))
   .openapi({ description: 'Where phones reach the queue: the QR code and links use it', example: 'https://queue.example.com' });
 
 export const CafeSettingsBody = z

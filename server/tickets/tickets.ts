@@ -34,7 +34,7 @@ export function toTicket(view: ReservationView, game: TicketGame | undefined): T
 
 export async function buildTicket(knex: Knex, code: string): Promise<Ticket> {
   const reservation = await findByCode(knex, code);
-  if (!reservation) throw new NotFound('No ticket with that code');
+  if (!reservation) throw new NotFound('No ticket with that code', { precise: { code: 'ticket_not_found' } });
   const [game, queue] = await Promise.all([
     Game.query(knex).findById(reservation.gameId),
     reservation.status === 'waiting' ? loadQueue(knex, reservation.gameId) : Promise.resolve(undefined),

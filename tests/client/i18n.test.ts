@@ -9,10 +9,10 @@ import en from '../../client/src/i18n/en';
 import de from '../../client/src/i18n/de';
 import es from '../../client/src/i18n/es';
 import { setDefaultLocale } from '../../client/src/i18n';
-import { ApiError, errorMessage, toApiError } from '../../client/src/api/error';
+import { ApiError, errorMessage, fieldErrors, formErrors, GENERAL_CODES, toApiError } from '../../client/src/api/error';
+import { ERROR_CODES, ERROR_CODE_LIST, FIELD_CODES, FIELD_CODE_LIST } from '../../server/errors';
 
 const ROOT = join(__dirname, '../../client/src');
-const SERVER = join(__dirname, '../../server');
 const catalogues = { en, de, es } as Record<string, object>;
 
 function flatten(tree: object, prefix = ''): Map<string, string> {
@@ -146,39 +146,42 @@ describe('the templates', () => {
   });
 });
 
-function serverSources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? serverSources(path) : entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
 describe('error codes', () => {
-  // Every code an error body or a socket reply can carry: an AppError's `readonly code`, and
-  // the literal `code: '…'` of the handler's 500 and the ticket namespace's replies. A zod
-  // refinement's issue (`addIssue({ code: 'custom' })`) is no such code: it becomes a
-  // validation_failed detail.
-  const ZOD_ISSUE_CODES = new Set(['custom']);
-  const serverCodes = [
-    ...new Set(
-      serverSources(SERVER).flatMap((path) => {
-        const text = readFileSync(path, 'utf8');
-        return [...text.matchAll(/readonly code(?:: string)? = '(\w+)'|\bcode: '(\w+)'/g)].map((m) => (m[1] ?? m[2])!).filter((code) => !ZOD_ISSUE_CODES.has(code));
-      }),
-    ),
-  ].sort();
-  // And the client's own: ApiError(…, 'busy' | 'bad_response' …) and toApiError's fallbacks.
+  // Every code an error body can carry (server/errors.ts, the one list the handler and the
+  // OpenAPI document follow), every field code a validation detail can carry, and the client's
+  // own: ApiError(…, 'busy' | 'bad_response' …) and toApiError's fallbacks.
   const clientCodes = [...new Set(files.flatMap(({ text }) => [...text.matchAll(/new ApiError\([^,]+, '(\w+)'/g)].map((m) => m[1]!)))];
+  const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort();
+  const withParams: Array<[string, readonly string[]]> = [
+    ...ERROR_CODE_LIST.map((code): [string, readonly string[]] => [code, ERROR_CODES[code].params]),
+    ...FIELD_CODE_LIST.map((code): [string, readonly string[]] => [code, FIELD_CODES[code].params]),
+  ];
 
   it('finds the codes the server sends', () => {
-    expect(serverCodes).toEqual(expect.arrayContaining(['validation_failed', 'not_found', 'conflict', 'rate_limited', 'unavailable', 'internal', 'already_in_queue', 'cross_site', 'queue_closed', 'queue_full', 'game_unavailable']));
+    expect(ERROR_CODE_LIST).toEqual(
+      expect.arrayContaining(['validation_failed', 'not_found', 'conflict', 'rate_limited', 'unavailable', 'internal', 'already_in_queue', 'cross_site', 'queue_closed', 'no_free_copy', 'illegal_move']),
+    );
+    expect(FIELD_CODE_LIST).toEqual(expect.arrayContaining(['accent_contrast', 'unknown_time_zone']));
+  });
+
+  it('the client treats as general exactly the codes the server marks general', () => {
+    expect([...GENERAL_CODES].sort()).toEqual(ERROR_CODE_LIST.filter((code) => 'general' in ERROR_CODES[code]).sort());
   });
 
   it('every code the server or the client can produce has a sentence in each language', () => {
-    const missing = [...serverCodes, ...clientCodes, 'error'].flatMap((code) =>
+    const missing = [...withParams.map(([code]) => code), ...clientCodes, 'error'].flatMap((code) =>
       Object.keys(catalogues).filter((lang) => !keys[lang]!.has(`errors.${code}`)).map((lang) => `${lang}: errors.${code}`),
     );
     expect(missing).toEqual([]);
+  });
+
+  it('each sentence uses exactly the params the server sends with its code, in every language', () => {
+    const wrong = withParams.flatMap(([code, params]) =>
+      Object.keys(catalogues)
+        .map((lang) => ({ lang, code, placeholders: placeholders(keys[lang]!.get(`errors.${code}`) ?? ''), params: [...params].sort() }))
+        .filter((c) => c.placeholders.join() !== c.params.join()),
+    );
+    expect(wrong).toEqual([]);
   });
 });
 
@@ -195,5 +198,36 @@ describe('an API error on screen', () => {
     expect(errorMessage(toApiError(503, '<html>Bad gateway</html>'))).toBe(de.errors.unavailable);
     await setDefaultLocale('es');
     expect(errorMessage(new TypeError('Failed to fetch'))).toBe(es.errors.network);
+  });
+
+  it('a precise code is said with its params in every language, English included', async () => {
+    const body = (code: string, params: object, message = 'the server’s English') => ({ error: { code, message, params, details: [] } });
+    const noCopy = toApiError(409, body('no_free_copy', { title: 'Catan', copies: 2 }));
+    expect(errorMessage(noCopy)).toBe('Every copy of “Catan” is in use (2 of 2).');
+    await setDefaultLocale('de');
+    expect(errorMessage(noCopy)).toBe('Alle Exemplare von „Catan“ sind gerade im Spiel (2 von 2).');
+    // A status and a move in the catalogue's words, a number in the language's digits.
+    expect(errorMessage(toApiError(409, body('illegal_move', { move: 'no_show', status: 'seated' })))).toBe('„Nicht erschienen“ geht gerade nicht: Diese Gruppe hat den Status „Am Tisch“.');
+    expect(errorMessage(toApiError(409, body('illegal_move', { move: 'wrap_up', status: 'waiting' })))).toBe('„Letzte Runde“ geht gerade nicht: Diese Gruppe hat den Status „Wartet“.');
+    const contrast = toApiError(400, {
+      error: {
+        code: 'validation_failed',
+        message: 'The request body is not valid',
+        params: {},
+        details: [{ path: 'accent', message: 'White text on #f5b942 …', code: 'accent_contrast', params: { colour: '#f5b942', ratio: 1.87, min: 4.5 } }],
+      },
+    });
+    expect(fieldErrors(contrast).accent).toBe('Weiße Schrift auf #f5b942 hat nur einen Kontrast von 1,87:1; gut lesbar wird sie erst ab 4,5:1. Nimm eine dunklere Farbe.');
+    // A precise refusal about one field is said beside that field.
+    const tooMany = toApiError(400, {
+      error: { code: 'party_too_large', message: '…', params: { title: 'Catan', max: 4 }, details: [{ path: 'partySize', message: 'At most 4 for Catan' }] },
+    });
+    expect(formErrors(tooMany, ['partySize'])).toEqual({ fields: { partySize: '„Catan“ ist für höchstens 4 Personen. Teilt euch in zwei Gruppen auf oder wählt ein anderes Spiel.' }, message: null });
+    await setDefaultLocale('es');
+    expect(errorMessage(toApiError(429, body('too_many_joins', { seconds: 42, limit: 3 })))).toBe(
+      'Demasiadas inscripciones desde aquí (como máximo 3 por minuto). Vuelve a intentarlo dentro de 42 s.',
+    );
+    // A body without params (an older server) still gives the sentence, not the placeholders' names.
+    expect(errorMessage(toApiError(409, { error: { code: 'cannot_delete_self', message: 'x', details: [] } }))).toBe(es.errors.cannot_delete_self);
   });
 });

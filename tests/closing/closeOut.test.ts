@@ -83,7 +83,7 @@ describe('opening hours and the 409 at join', () => {
     expect((await staffAgent.post('/api/auth/login').send(clerk)).status).toBe(200);
     const put = await staffAgent.put('/api/settings/opening-hours').send(openingHours({}));
     expect(put.status).toBe(403);
-    expect(put.body.error.code).toBe('forbidden');
+    expect(put.body.error.code).toBe('admin_only');
     expect((await staffAgent.get('/api/settings/opening-hours')).status).toBe(200);
     expect((await service.anon.put('/api/settings/opening-hours').send(openingHours({}))).status).toBe(401);
     expect((await service.anon.get('/api/settings/opening-hours')).status).toBe(401);

@@ -164,7 +164,7 @@ describe('deadlocks', () => {
       attempts += 1;
       throw Object.assign(new Error('Deadlock found when trying to get lock'), { code: 'ER_LOCK_DEADLOCK' });
     });
-    await expect(failing).rejects.toMatchObject({ status: 503, code: 'unavailable' });
+    await expect(failing).rejects.toMatchObject({ status: 503, code: 'queue_busy' });
     expect(attempts).toBe(4);
   });
 

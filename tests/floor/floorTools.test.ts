@@ -90,6 +90,7 @@ describe('floor tools', () => {
       await sql('UPDATE reservations SET finished_at = CURRENT_TIMESTAMP(3) - INTERVAL 16 MINUTE WHERE id = ?', [a.id]);
       const res = await act(service, a.id, 'unfinish');
       expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'revert_window_passed', params: { minutes: 15 } });
       expect(res.body.error.message).toMatch(/15 minutes/);
       expect((await getReservation(service, a.id)).status).toBe('finished');
     });
@@ -177,6 +178,7 @@ describe('floor tools', () => {
       const a = await join(service, game.id);
       const res = await act(service, a.id, 'extend-hold');
       expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'illegal_move', params: { move: 'extend_hold', status: 'waiting' } });
       expect(res.body.error.message).toMatch(/Only a called party can be given more time; this one is waiting/);
     });
   });
@@ -215,7 +217,7 @@ describe('floor tools', () => {
       const a = await join(service, game.id);
       const early = await act(service, a.id, 'wrapping-up');
       expect(early.status).toBe(409);
-      expect(early.body.error.code).toBe('conflict');
+      expect(early.body.error).toMatchObject({ code: 'illegal_move', params: { move: 'wrap_up', status: 'waiting' } });
       expect((await getReservation(service, a.id)).wrappingUpAt).toBeNull();
       await step(a.id, 'call');
       await step(a.id, 'seat');
@@ -259,9 +261,11 @@ describe('floor tools', () => {
       const b = await join(service, game.id);
       const up = await act(service, a.id, 'move-up');
       expect(up.status).toBe(409);
+      expect(up.body.error).toMatchObject({ code: 'already_first', params: {} });
       expect(up.body.error.message).toMatch(/already first/);
       const down = await act(service, b.id, 'move-down');
       expect(down.status).toBe(409);
+      expect(down.body.error).toMatchObject({ code: 'already_last', params: {} });
       expect(down.body.error.message).toMatch(/already last/);
       expect(await waitingIds(game.id)).toEqual([a.id, b.id]);
     });
@@ -303,7 +307,7 @@ describe('floor tools', () => {
       const answers = await Promise.all([act(service, a.id, PATH[first]), tablet.post(`/api/reservations/${a.id}/${PATH[second]}`).send({})]);
       expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
       const loser = answers.find((r) => r.status === 409)!;
-      expect(loser.body.error).toMatchObject({ code: 'conflict' });
+      expect(loser.body.error).toMatchObject({ code: 'illegal_move', params: { status: 'waiting' } });
       expect(loser.body.error.message).toMatch(/this one is waiting/);
       expect((await getReservation(service, a.id)).status).toBe('waiting');
       const back = (await eventsOf(a.id)).filter((e) => e.type === 'reinstated' || e.type === 'requeued');

@@ -48,7 +48,7 @@ describe('games', () => {
     await create({ title: 'Wingspan' }).expect(201);
     const res = await create({ title: '  wINGSPAN ' });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'conflict', message: expect.stringMatching(/already exists/) });
+    expect(res.body.error).toMatchObject({ code: 'game_title_taken', params: { title: expect.any(String) }, message: expect.stringMatching(/already exists/) });
   });
 
   test.each([

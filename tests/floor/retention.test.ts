@@ -128,7 +128,7 @@ describe('a per-game queue limit', () => {
     );
     expect(answers.map((r) => r.status).sort()).toEqual([201, 201, 201, 409, 409]);
     const refused = answers.find((r) => r.status === 409)!;
-    expect(refused.body.error).toMatchObject({ code: 'queue_full', message: expect.stringContaining('at most 3 waiting parties') });
+    expect(refused.body.error).toMatchObject({ code: 'queue_full', params: { title: game.title, max: 3 }, message: expect.stringContaining('at most 3 waiting parties') });
     expect(await service.ctx.knex('reservations').where({ gameId: game.id }).count({ n: '*' })).toEqual([{ n: 3 }]);
 
     // A party leaving the queue makes room.

@@ -55,7 +55,7 @@ describe('queue transitions through HTTP', () => {
     const party = await partyIn(status);
     const res = await act(service, party.id, PATH[action]);
     expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('conflict');
+    expect(res.body.error).toMatchObject({ code: 'illegal_move', params: { move: action, status } });
     expect(res.body.error.message).toContain(status === 'no_show' ? 'no-show' : status);
     const after = await getReservation(service, party.id);
     expect(after.status).toBe(status);
@@ -63,7 +63,9 @@ describe('queue transitions through HTTP', () => {
   });
 
   test('an unknown reservation is a 404, and without a staff session every action is a 401', async () => {
-    expect((await act(service, 999_999, 'call')).status).toBe(404);
+    const unknown = await act(service, 999_999, 'call');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({ code: 'reservation_not_found', params: {} });
     const party = await join(service, gameId);
     for (const action of ACTIONS) expect((await service.anon.post(`/api/reservations/${party.id}/${PATH[action]}`).send({})).status).toBe(401);
     expect((await service.anon.post(`/api/games/${gameId}/call-next`).send({})).status).toBe(401);
@@ -76,6 +78,7 @@ describe('queue transitions through HTTP', () => {
     expect((await act(service, first.id, 'call')).status).toBe(200);
     const res = await act(service, second.id, 'call');
     expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'no_free_copy', params: { title: game.title, copies: 1 } });
     expect(res.body.error.message).toMatch(/No free copy/);
     expect(res.body.error.message).toContain(game.title);
   });
@@ -84,6 +87,7 @@ describe('queue transitions through HTTP', () => {
     const game = await createGame(service, { copies: 1 });
     const empty = await service.staff.post(`/api/games/${game.id}/call-next`).send({});
     expect(empty.status).toBe(409);
+    expect(empty.body.error).toMatchObject({ code: 'nobody_waiting', params: { title: game.title } });
     expect(empty.body.error.message).toMatch(/Nobody is waiting/);
     const first = await join(service, game.id);
     await join(service, game.id);
@@ -92,6 +96,7 @@ describe('queue transitions through HTTP', () => {
     expect(next.body).toMatchObject({ id: first.id, status: 'called', position: null });
     const full = await service.staff.post(`/api/games/${game.id}/call-next`).send({});
     expect(full.status).toBe(409);
+    expect(full.body.error).toMatchObject({ code: 'no_free_copy', params: { title: game.title, copies: 1 } });
     expect(full.body.error.message).toMatch(/No free copy/);
   });
 
@@ -118,7 +123,7 @@ describe('queue transitions through HTTP', () => {
       const party = await join(service, gameId);
       const res = await cancel(party.code, 'not-the-secret');
       expect(res.status).toBe(403);
-      expect(res.body.error.code).toBe('forbidden');
+      expect(res.body.error.code).toBe('wrong_ticket_secret');
       expect((await getReservation(service, party.id)).status).toBe('waiting');
     });
 
@@ -126,6 +131,7 @@ describe('queue transitions through HTTP', () => {
       const party = await partyIn(status);
       const res = await cancel(party.code, party.secret!);
       expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject(status === 'seated' ? { code: 'already_seated' } : { code: 'illegal_move', params: { move: 'cancel', status } });
       expect(res.body.error.message.length).toBeGreaterThan(10);
       expect((await getReservation(service, party.id)).status).toBe(status);
     });
@@ -133,7 +139,7 @@ describe('queue transitions through HTTP', () => {
     test('an unknown code → 404', async () => {
       const res = await cancel('ZZZZ', 'whatever');
       expect(res.status).toBe(404);
-      expect(res.body.error.code).toBe('not_found');
+      expect(res.body.error.code).toBe('ticket_not_found');
     });
   });
 });

@@ -82,7 +82,8 @@ describe('join limits per device, per address and for new devices', () => {
     const refused = await ana.join('Ana');
     expect(refused.status).toBe(429);
     expect(refused.body.error).toEqual({
-      code: 'rate_limited',
+      code: 'too_many_joins',
+      params: { limit: 3, seconds: expect.any(Number) },
       message: expect.stringMatching(/^Too many joins \(at most 3 joins a minute from one device\); try again in \d+ s$/),
       details: [],
     });

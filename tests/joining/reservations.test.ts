@@ -87,13 +87,18 @@ describe('reservations', () => {
   });
 
   test('joining an unknown game is 404; a game with no copies or inactive is 409', async () => {
-    expect((await join({ customerName: 'A' }, 999999)).status).toBe(404);
+    const unknown = await join({ customerName: 'A' }, 999999);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('game_not_found');
     const none = (await service.staff.post('/api/games').send({ title: 'No Copies', copies: 0 })).body;
     const zero = await join({ customerName: 'A' }, none.id);
     expect(zero.status).toBe(409);
+    expect(zero.body.error).toMatchObject({ code: 'game_unavailable', params: { title: 'No Copies' } });
     expect(zero.body.error.message).toMatch(/no copy/);
     const off = (await service.staff.post('/api/games').send({ title: 'Retired', active: false })).body;
-    expect((await join({ customerName: 'A' }, off.id)).status).toBe(409);
+    const retired = await join({ customerName: 'A' }, off.id);
+    expect(retired.status).toBe(409);
+    expect(retired.body.error).toMatchObject({ code: 'game_unavailable', params: { title: 'Retired' } });
   });
 
   test('staff list reservations in queue order with live positions, filtered by game and status', async () => {
@@ -145,6 +150,7 @@ describe('reservations', () => {
     expect(new Date(called.body.holdExpiresAt).getTime()).toBeGreaterThan(new Date(called.body.calledAt).getTime());
     const again = await service.staff.post(`/api/games/${gameId}/call-next`);
     expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'no_free_copy', params: { title: expect.any(String), copies: 1 } });
     expect(again.body.error.message).toMatch(/No free copy/);
     expect((await service.staff.post('/api/games/999999/call-next')).status).toBe(404);
   });
@@ -153,6 +159,7 @@ describe('reservations', () => {
     const empty = (await service.staff.post('/api/games').send({ title: 'Empty Game', copies: 2 })).body;
     const res = await service.staff.post(`/api/games/${empty.id}/call-next`);
     expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'nobody_waiting', params: { title: 'Empty Game' } });
     expect(res.body.error.message).toMatch(/Nobody is waiting/);
   });
 
@@ -165,6 +172,7 @@ describe('reservations', () => {
     expect(finished.body).toMatchObject({ status: 'finished', finishedAt: expect.any(String) });
     const twice = await service.staff.post(`/api/reservations/${called.id}/finish`);
     expect(twice.status).toBe(409);
+    expect(twice.body.error).toMatchObject({ code: 'illegal_move', params: { move: 'finish', status: 'finished' } });
     expect(twice.body.error.message).toMatch(/already finished/);
     expect((await service.staff.post('/api/reservations/999999/seat')).status).toBe(404);
   });
@@ -194,7 +202,7 @@ describe('join rate limit', () => {
     for (let i = 0; i < 3; i += 1) expect((await join()).status).toBe(201);
     const limited = await join();
     expect(limited.status).toBe(429);
-    expect(limited.body.error.code).toBe('rate_limited');
+    expect(limited.body.error).toMatchObject({ code: 'too_many_joins', params: { seconds: expect.any(Number), limit: expect.any(Number) } });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     const walkIn = await service.staff.post(`/api/games/${game.id}/reservations`).send({ customerName: 'Walk In' });
     expect(walkIn.status).toBe(201);

@@ -28,7 +28,7 @@ describe('ticket lookups by code are limited per address, on misses only', () =>
     for (const code of unknown) expect((await ticketFrom('127.0.0.22', code)).status).toBe(404);
     const over = await ticketFrom('127.0.0.22', 'VVVV');
     expect(over.status).toBe(429);
-    expect(JSON.parse(over.text).error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('at most 3 a minute') });
+    expect(JSON.parse(over.text).error).toMatchObject({ code: 'too_many_ticket_misses', params: { limit: 3, seconds: expect.any(Number) }, message: expect.stringContaining('at most 3 a minute') });
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     expect((await ticketFrom('127.0.0.22', party.code)).status).toBe(429);
     // Leaving the queue by code counts the same way.

@@ -212,7 +212,7 @@ describe('clean-up', () => {
     // An ended ticket takes no new subscription.
     const late = await subscribe(a, push.device());
     expect(late.status).toBe(409);
-    expect(late.body.error.code).toBe('conflict');
+    expect(late.body.error.code).toBe('ticket_ended');
     expect(push.to(devices[0]!)).toEqual([]);
 
     // A subscription left behind (a crash between the two) goes with the names.
@@ -267,7 +267,7 @@ describe('staff notify again', () => {
 
     const tooSoon = await service.staff.post('/api/notifications').send({ reservationId: kim.id });
     expect(tooSoon.status).toBe(429);
-    expect(tooSoon.body.error.code).toBe('rate_limited');
+    expect(tooSoon.body.error).toMatchObject({ code: 'notified_recently', params: { seconds: expect.any(Number) } });
     const screenOnly = await service.staff.post('/api/notifications').send({ reservationId: lee.id });
     expect(screenOnly.status).toBe(409);
     expect((await service.anon.post('/api/notifications').send({ reservationId: kim.id })).status).toBe(401);

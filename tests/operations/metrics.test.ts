@@ -14,7 +14,7 @@ const TOKEN = 'metrics-token-0123456789abcdef';
 
 function expectRefusal(res: request.Response, status: number, code: string) {
   expect(res.status).toBe(status);
-  expect(res.body).toEqual({ error: { code, message: expect.any(String), details: [] } });
+  expect(res.body).toEqual({ error: { code, message: expect.any(String), params: {}, details: [] } });
   expect(res.text).not.toContain('meeple_');
 }
 
@@ -42,7 +42,7 @@ describe('/metrics with METRICS_TOKEN set', () => {
     const req = service.anon.get('/metrics');
     if (authorization !== undefined) req.set('Authorization', authorization);
     const res = await req;
-    expectRefusal(res, 401, 'unauthenticated');
+    expectRefusal(res, 401, 'metrics_token');
     expect(res.headers['www-authenticate']).toBe('Bearer realm="metrics"');
   });
 
@@ -67,7 +67,7 @@ describe('/metrics without METRICS_TOKEN', () => {
 
   test.each(['X-Forwarded-For', 'X-Real-IP', 'Forwarded'])('a request relayed by a proxy (%s) is refused with 403', async (header) => {
     const res = await service.anon.get('/metrics').set(header, header === 'Forwarded' ? 'for=203.0.113.9' : '203.0.113.9');
-    expectRefusal(res, 403, 'forbidden');
+    expectRefusal(res, 403, 'metrics_remote');
     expect(res.body.error.message).toMatch(/METRICS_TOKEN/);
   });
 });
@@ -118,7 +118,7 @@ describe('the worker process: its metrics server binds WORKER_HOST', () => {
     expect(host).toBe('0.0.0.0');
     const remote = request(`http://${externalAddress()}:${port}`);
     expect((await remote.get('/health/live')).status).toBe(200);
-    expectRefusal(await remote.get('/metrics'), 401, 'unauthenticated');
+    expectRefusal(await remote.get('/metrics'), 401, 'metrics_token');
     const scraped = await remote.get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
     expect(scraped.status).toBe(200);
     expect(scraped.text).toContain('meeple_calls_total');
@@ -126,7 +126,7 @@ describe('the worker process: its metrics server binds WORKER_HOST', () => {
 
   test('WORKER_HOST=0.0.0.0 without a token: another host is refused /metrics', async () => {
     const { port } = await startWorker({ WORKER_HOST: '0.0.0.0' });
-    expectRefusal(await request(`http://${externalAddress()}:${port}`).get('/metrics'), 403, 'forbidden');
+    expectRefusal(await request(`http://${externalAddress()}:${port}`).get('/metrics'), 403, 'metrics_remote');
     expect((await request(`http://127.0.0.1:${port}`).get('/metrics')).status).toBe(200);
   }, 60_000);
 });

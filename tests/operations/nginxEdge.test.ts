@@ -68,7 +68,7 @@ function expectEdgeRefusal(reply: Reply) {
   expect(reply.headers['content-type']).toBe('application/json');
   expect(reply.headers['retry-after']).toBe('5');
   expect(JSON.parse(reply.text)).toEqual({
-    error: { code: 'rate_limited', message: expect.stringMatching(/Too many requests/), details: [] },
+    error: { code: 'rate_limited', message: expect.stringMatching(/Too many requests/), params: {}, details: [] },
   });
 }
 
@@ -162,7 +162,7 @@ describe('flood limits per client address (replicas down: what passes is a 502)'
       const res = await rawGet(edge.port, path);
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toBe('application/json');
-      expect(JSON.parse(res.text)).toEqual({ error: { code: 'not_found', message: expect.any(String), details: [] } });
+      expect(JSON.parse(res.text)).toEqual({ error: { code: 'not_found', message: expect.any(String), params: {}, details: [] } });
       // Nginx writes the log line once the answer has gone out: the client may read it first.
       let logged = edge.nginx.accessLog().slice(before);
       for (let tries = 0; logged.length === 0 && tries < 40; tries += 1) {

@@ -59,20 +59,29 @@ describe('café identity settings', () => {
   });
 
   test.each([
-    ['a colour that is not one', { accent: 'blue' }, 'accent', /#2348b5/],
-    ['an accent white text cannot be read on', { accent: '#ffd700' }, 'accent', /contrast of 1\.\d\d:1; it must be at least 4\.5:1/],
-    ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, 'timeZone', /IANA/],
-    ['a language we have no words for', { language: 'fr' }, 'language', /./],
-    ['an address with a path', { publicUrl: 'https://example.com/queue' }, 'publicUrl', /scheme and host only/],
-    ['an address that is not web', { publicUrl: 'ftp://example.com' }, 'publicUrl', /scheme and host only/],
-    ['an empty name', { name: '  ' }, 'name', /name/],
-  ])('%s is refused with the field and a reason, and changes nothing', async (_story, change, path, message) => {
+    ['a colour that is not one', { accent: 'blue' }, 'accent', /#2348b5/, {}],
+    [
+      'an accent white text cannot be read on',
+      { accent: '#ffd700' },
+      'accent',
+      /contrast of 1\.\d\d:1; it must be at least 4\.5:1/,
+      // the values a translated sentence needs, beside the English one
+      { code: 'accent_contrast', params: { colour: '#ffd700', ratio: expect.closeTo(1.4, 1), min: 4.5 } },
+    ],
+    ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, 'timeZone', /IANA/, { code: 'unknown_time_zone', params: {} }],
+    ['a language we have no words for', { language: 'fr' }, 'language', /./, {}],
+    ['an address with a path', { publicUrl: 'https://example.com/queue' }, 'publicUrl', /scheme and host only/, { code: 'public_url', params: {} }],
+    ['an address that is not web', { publicUrl: 'ftp://example.com' }, 'publicUrl', /scheme and host only/, { code: 'public_url', params: {} }],
+    ['an empty name', { name: '  ' }, 'name', /name/, {}],
+  ])('%s is refused with the field and a reason, and changes nothing', async (_story, change, path, message, coded) => {
     const before = await cafe();
     const res = await service.staff.put('/api/settings/cafe').send({ ...VALID, ...change });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
-    const detail = (res.body.error.details as Array<{ path: string; message: string }>).find((d) => d.path === path);
+    const detail = (res.body.error.details as Array<{ path: string; message: string; code?: string }>).find((d) => d.path === path);
     expect(detail?.message).toMatch(message);
+    if ('code' in coded) expect(detail).toMatchObject(coded);
+    else expect(detail?.code).toBeUndefined();
     expect(await cafe()).toEqual(before);
   });
 
@@ -80,7 +89,7 @@ describe('café identity settings', () => {
     expect((await plainStaff.get('/api/settings/cafe')).status).toBe(200);
     const forbidden = await plainStaff.put('/api/settings/cafe').send(VALID);
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body.error.code).toBe('forbidden');
+    expect(forbidden.body.error.code).toBe('admin_only');
     expect((await plainStaff.put('/api/settings/cafe/logo').send({ data: b64(PNG) })).status).toBe(403);
     expect((await plainStaff.delete('/api/settings/cafe/logo')).status).toBe(403);
     expect((await service.anon.put('/api/settings/cafe').send(VALID)).status).toBe(401);
@@ -145,15 +154,15 @@ describe('café identity settings', () => {
     });
 
     test.each([
-      ['an SVG (it can carry scripts)', SVG, 415, 'unsupported_media_type', /SVG/],
-      ['a text file', Buffer.from('just some words, not a picture'), 415, 'unsupported_media_type', /PNG, JPEG or WebP/],
-      ['a PNG over 256 KiB', Buffer.concat([PNG, Buffer.alloc(LOGO_MAX_BYTES)]), 413, 'payload_too_large', /at most 256 KiB/],
-    ])('%s is refused and the logo stays', async (_story, bytes, status, code, message) => {
+      ['an SVG (it can carry scripts)', SVG, 415, 'logo_svg', {}, /SVG/],
+      ['a text file', Buffer.from('just some words, not a picture'), 415, 'logo_type', {}, /PNG, JPEG or WebP/],
+      ['a PNG over 256 KiB', Buffer.concat([PNG, Buffer.alloc(LOGO_MAX_BYTES)]), 413, 'logo_too_large', { kib: 257, maxKib: 256 }, /at most 256 KiB/],
+    ])('%s is refused and the logo stays', async (_story, bytes, status, code, params, message) => {
       const before = (await cafe()).logoUrl;
       expect(before).not.toBeNull();
       const res = await service.staff.put('/api/settings/cafe/logo').send({ data: b64(bytes) });
       expect(res.status).toBe(status);
-      expect(res.body.error.code).toBe(code);
+      expect(res.body.error).toMatchObject({ code, params });
       expect(res.body.error.message).toMatch(message);
       expect((await cafe()).logoUrl).toBe(before);
     });

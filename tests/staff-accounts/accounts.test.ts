@@ -72,7 +72,7 @@ describe('staff accounts are checked again on every request and socket', () => {
 
     const refused = await post('/api/users', session, { username: 'erin-again', password: 'erin-again-password' });
     expect(refused.status).toBe(403);
-    expect(refused.body.error.code).toBe('forbidden');
+    expect(refused.body.error.code).toBe('admin_only');
     expect((await get('/api/auth/me', session)).body).toEqual({ user: { id: erin.id, username: 'erin', role: 'staff' } });
     // Still staff: the queues stay open to her.
     expect((await get('/api/reservations', session)).status).toBe(200);
@@ -80,8 +80,12 @@ describe('staff accounts are checked again on every request and socket', () => {
 
   test('role changes: not one\'s own (409), only known accounts (404), only known roles (400), only by admins (403)', async () => {
     const me = (await service.staff.get('/api/auth/me')).body.user;
-    expect((await service.staff.patch(`/api/users/${me.id}`).send({ role: 'staff' })).status).toBe(409);
-    expect((await service.staff.patch('/api/users/999999').send({ role: 'staff' })).status).toBe(404);
+    const own = await service.staff.patch(`/api/users/${me.id}`).send({ role: 'staff' });
+    expect(own.status).toBe(409);
+    expect(own.body.error.code).toBe('cannot_change_own_role');
+    const unknown = await service.staff.patch('/api/users/999999').send({ role: 'staff' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('user_not_found');
     const bad = await service.staff.patch(`/api/users/${me.id}`).send({ role: 'owner' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details).toEqual([expect.objectContaining({ path: 'role' })]);
@@ -128,7 +132,9 @@ describe('staff accounts are checked again on every request and socket', () => {
     expect((await reset(gus.id, 'short')).status).toBe(400);
     expect((await reset(999999, 'long-enough-password')).status).toBe(404);
     const me = (await service.staff.get('/api/auth/me')).body.user;
-    expect((await reset(me.id, 'long-enough-password')).status).toBe(409);
+    const own = await reset(me.id, 'long-enough-password');
+    expect(own.status).toBe(409);
+    expect(own.body.error.code).toBe('cannot_reset_own_password');
     expect((await service.anon.post(`/api/users/${gus.id}/password`).set('Cookie', session).send({ password: 'gus-chose-this-1' })).status).toBe(403);
     expect((await get('/api/auth/me', session)).status).toBe(200);
 

@@ -52,7 +52,7 @@ describe('staff auth', () => {
     for (let i = 0; i < 3; i += 1) expect((await attempt('nope')).status).toBe(401);
     const blocked = await attempt('correct-horse-1');
     expect(blocked.status).toBe(429);
-    expect(blocked.body.error.code).toBe('rate_limited');
+    expect(blocked.body.error).toMatchObject({ code: 'too_many_sign_ins', params: { seconds: expect.any(Number) } });
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
   });
 
@@ -66,7 +66,9 @@ describe('staff auth', () => {
     const created = await service.staff.post('/api/users').send({ username: 'sam', password: 'a-long-password', role: 'staff' });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ id: expect.any(Number), username: 'sam', role: 'staff' });
-    expect((await service.staff.post('/api/users').send({ username: 'sam', password: 'a-long-password' })).status).toBe(409);
+    const taken = await service.staff.post('/api/users').send({ username: 'sam', password: 'a-long-password' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error).toMatchObject({ code: 'username_taken', params: { username: 'sam' } });
     expect((await service.staff.post('/api/users').send({ username: 'x', password: 'short' })).status).toBe(400);
 
     const sam = request.agent(service.url);
@@ -77,7 +79,9 @@ describe('staff auth', () => {
     const list = await service.staff.get('/api/users');
     expect(list.body.map((u: { username: string }) => u.username)).toEqual(expect.arrayContaining(['admin', 'sam']));
     const me = (await service.staff.get('/api/auth/me')).body.user;
-    expect((await service.staff.delete(`/api/users/${me.id}`)).status).toBe(409);
+    const self = await service.staff.delete(`/api/users/${me.id}`);
+    expect(self.status).toBe(409);
+    expect(self.body.error.code).toBe('cannot_delete_self');
     expect((await service.staff.delete(`/api/users/${created.body.id}`)).status).toBe(204);
     expect((await service.staff.delete(`/api/users/${created.body.id}`)).status).toBe(404);
   });

@@ -22,7 +22,7 @@ describe('Bull Board is for admins only', () => {
     expect((await service.anon.get('/staff/queues/api/queues').set('Cookie', staffSession)).status).toBe(403);
     const pause = await service.anon.put(PAUSE).set('Cookie', staffSession);
     expect(pause.status).toBe(403);
-    expect(pause.body.error.code).toBe('forbidden');
+    expect(pause.body.error.code).toBe('admin_only');
     expect(await paused()).toBe(false);
   });
 

@@ -30,7 +30,7 @@ describe('login throttling', () => {
 
     const right = await attemptSignIn(service, hana, { address: '10.1.0.1' });
     expect(right.status).toBe(429);
-    expect(right.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/failed sign-ins/) });
+    expect(right.body.error).toMatchObject({ code: 'too_many_sign_ins', params: { seconds: expect.any(Number) }, message: expect.stringMatching(/failed sign-ins/) });
     // blockDuration applies: locked for the 15-minute window, not for the rest of a second.
     expect(Number(right.headers['retry-after'])).toBeGreaterThan(14 * 60);
     // The lockout is per username and address: hana on another network is not locked out.

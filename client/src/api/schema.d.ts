@@ -3711,15 +3711,112 @@ export interface components {
     schemas: {
         Error: {
             error: {
-                /** @example validation_failed */
-                code: string;
+                code: components["schemas"]["ErrorCode"];
+                /** @description The same in English, for API users and logs */
                 message: string;
+                /**
+                 * @description The values the sentence for `code` needs, by name (see ErrorCode); empty for a code without any
+                 * @example {
+                 *       "title": "Catan",
+                 *       "copies": 2
+                 *     }
+                 */
+                params: {
+                    [key: string]: string | number;
+                };
                 details: {
                     path: string;
                     message: string;
+                    code?: components["schemas"]["FieldCode"];
+                    /**
+                     * @description The values the sentence for `code` needs, by name (see ErrorCode); empty for a code without any
+                     * @example {
+                     *       "title": "Catan",
+                     *       "copies": 2
+                     *     }
+                     */
+                    params?: {
+                        [key: string]: string | number;
+                    };
                 }[];
             };
         };
+        /**
+         * @description What went wrong, precisely enough for a client to say it in its own words; the sentence’s values are in `params`.
+         *
+         *     | `code` | status | `params` | when |
+         *     | --- | --- | --- | --- |
+         *     | `validation_failed` | 400 | — | a path, query or body field is invalid (one `details` entry per field), or the body is not valid JSON |
+         *     | `party_too_large` | 400 | `title`, `max` | a party larger than the game seats joins or is edited to that size |
+         *     | `wrong_current_password` | 400 | — | changing your own password with a wrong current one |
+         *     | `texts_off` | 400 | — | a phone number for text messages where the café sends none |
+         *     | `push_service_refused` | 400 | — | a push subscription at a push service the café does not send to |
+         *     | `unauthenticated` | 401 | — | a staff endpoint without a session |
+         *     | `bad_credentials` | 401 | — | a failed sign-in (the same for an unknown user and a wrong password) |
+         *     | `metrics_token` | 401 | — | `/metrics` without the metrics token |
+         *     | `forbidden` | 403 | — | not allowed (no more precise code applies) |
+         *     | `admin_only` | 403 | — | a staff user on an admin endpoint (or Bull Board) |
+         *     | `wrong_ticket_secret` | 403 | — | a ticket cancel or subscription with a secret that is not the ticket’s |
+         *     | `metrics_remote` | 403 | — | `/metrics` from another machine while `METRICS_TOKEN` is unset |
+         *     | `cross_site` | 403 | — | a state change a browser sent from another origin |
+         *     | `not_found` | 404 | — | no such route |
+         *     | `game_not_found` | 404 | — | no game with that id |
+         *     | `reservation_not_found` | 404 | — | no reservation with that id |
+         *     | `ticket_not_found` | 404 | — | no ticket with that code (or its code was released) |
+         *     | `user_not_found` | 404 | — | no staff user with that id |
+         *     | `logo_not_found` | 404 | — | no such logo file |
+         *     | `conflict` | 409 | — | the request conflicts with the current state (no more precise code applies) |
+         *     | `illegal_move` | 409 | `move`, `status` | a move the party’s status does not allow (`move`: the move, e.g. `no_show`; `status`: the party’s status, e.g. `seated`) |
+         *     | `no_free_copy` | 409 | `title`, `copies` | calling or seating a party while every copy of the game is in use |
+         *     | `called_elsewhere` | 409 | `code`, `name`, `title` | *Call next* after another tablet (or auto-advance) took the last free copy moments ago: `code` and `name` are the party it called |
+         *     | `nobody_waiting` | 409 | `title` | *Call next* with nobody waiting |
+         *     | `already_first` | 409 | — | moving up the first waiting party |
+         *     | `already_last` | 409 | — | moving down the last waiting party |
+         *     | `revert_window_passed` | 409 | `minutes` | putting a finished party back to seated after the revert window (`minutes` long) |
+         *     | `ticket_released` | 409 | — | bringing back a party whose ticket ended over a day ago (its code was released) |
+         *     | `already_seated` | 409 | — | a customer cancelling a ticket that is already seated |
+         *     | `notify_not_live` | 409 | — | notifying a party that is neither waiting nor called |
+         *     | `no_contact` | 409 | — | notifying a party with no push subscription and no phone number |
+         *     | `ticket_ended` | 409 | — | subscribing an ended ticket to notifications |
+         *     | `game_title_taken` | 409 | `title` | adding or renaming a game to a title another game has |
+         *     | `players_out_of_order` | 409 | `min`, `max` | a game change that leaves `minPlayers` above `maxPlayers` |
+         *     | `game_has_parties` | 409 | `title`, `parties` | deleting a game with waiting, called or seated parties |
+         *     | `username_taken` | 409 | `username` | a staff account with a username that exists |
+         *     | `cannot_delete_self` | 409 | — | deleting your own account |
+         *     | `cannot_change_own_role` | 409 | — | changing your own role |
+         *     | `cannot_reset_own_password` | 409 | — | resetting your own password (change it with the current one instead) |
+         *     | `queue_closed` | 409 | — | a customer’s join outside the opening hours (or after the last join); the message is the café’s, with when the queue opens again |
+         *     | `game_unavailable` | 409 | `title` | a join for a game that is switched off or has no copy to lend |
+         *     | `queue_full` | 409 | `title`, `max` | a join beyond the game’s `maxQueue` |
+         *     | `already_in_queue` | 409 | `code`, `title` | this phone already holds a live ticket for the game; `details` name it (`existingCode`) too |
+         *     | `payload_too_large` | 413 | — | the body is too large |
+         *     | `logo_too_large` | 413 | `kib`, `maxKib` | a logo over the size limit |
+         *     | `unsupported_media_type` | 415 | — | the body is not UTF-8 JSON |
+         *     | `logo_svg` | 415 | — | an SVG logo (it can carry scripts) |
+         *     | `logo_type` | 415 | — | a logo that is not a PNG, JPEG or WebP image |
+         *     | `rate_limited` | 429 | — | too many requests (also Nginx’s answer at the edge) |
+         *     | `too_many_joins` | 429 | `seconds`, `limit` | more than `limit` joins a minute from one device or network |
+         *     | `too_many_sign_ins` | 429 | `seconds` | too many failed sign-ins |
+         *     | `too_many_ticket_misses` | 429 | `seconds`, `limit` | more than `limit` unknown ticket codes a minute from one network |
+         *     | `notified_recently` | 429 | `seconds` | notifying a party again moments after the last notice |
+         *     | `internal` | 500 | — | a bug on the server |
+         *     | `unavailable` | 503 | — | MySQL or Redis cannot be reached (logged; `Retry-After: 5`) |
+         *     | `queue_busy` | 503 | — | the queue stayed deadlocked after a few retries |
+         *     | `no_ticket_code` | 503 | — | no free ticket code could be drawn |
+         * @enum {string}
+         */
+        ErrorCode: "validation_failed" | "party_too_large" | "wrong_current_password" | "texts_off" | "push_service_refused" | "unauthenticated" | "bad_credentials" | "metrics_token" | "forbidden" | "admin_only" | "wrong_ticket_secret" | "metrics_remote" | "cross_site" | "not_found" | "game_not_found" | "reservation_not_found" | "ticket_not_found" | "user_not_found" | "logo_not_found" | "conflict" | "illegal_move" | "no_free_copy" | "called_elsewhere" | "nobody_waiting" | "already_first" | "already_last" | "revert_window_passed" | "ticket_released" | "already_seated" | "notify_not_live" | "no_contact" | "ticket_ended" | "game_title_taken" | "players_out_of_order" | "game_has_parties" | "username_taken" | "cannot_delete_self" | "cannot_change_own_role" | "cannot_reset_own_password" | "queue_closed" | "game_unavailable" | "queue_full" | "already_in_queue" | "payload_too_large" | "logo_too_large" | "unsupported_media_type" | "logo_svg" | "logo_type" | "rate_limited" | "too_many_joins" | "too_many_sign_ins" | "too_many_ticket_misses" | "notified_recently" | "internal" | "unavailable" | "queue_busy" | "no_ticket_code";
+        /**
+         * @description A field refusal a form says in its own words (`details[].code`); the other details carry only a message.
+         *
+         *     | `code` | `params` | when |
+         *     | --- | --- | --- |
+         *     | `accent_contrast` | `colour`, `ratio`, `min` | white text on the accent colour falls below the WCAG AA contrast (`ratio`, `min`: numbers such as `1.87` and `4.5`) |
+         *     | `unknown_time_zone` | — | a time zone that is not an IANA name |
+         *     | `public_url` | — | a public address that is not scheme and host only |
+         * @enum {string}
+         */
+        FieldCode: "accent_contrast" | "unknown_time_zone" | "public_url";
         StaffGame: {
             id: number;
             title: string;

@@ -1,4 +1,4 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterEach, describe, expect, test } from '@jest/globals';
 import { flushPromises, mount } from '@vue/test-utils';
 import StaffPage from './StaffPage.vue';
 import { useToasts } from '../stores/toasts';
@@ -6,6 +6,8 @@ import { apiError, fakeApi, type Reply } from '../testing/fakeApi';
 import { socketOn } from '../testing/fakeSocket';
 import { reservation, staffGame } from '../testing/fixtures';
 import type { StaffGame } from '../api';
+import { setDefaultLocale } from '../i18n';
+import de from '../i18n/de';
 
 const ADMIN = { id: 1, username: 'admin', role: 'admin' };
 const STATS = { served: 0, noShows: 0, cancelled: 0, meanWaitMinutes: null, p90WaitMinutes: null, perGame: [] };
@@ -85,6 +87,30 @@ describe('the staff screen', () => {
       await openDialog(wrapper).get('[data-testid="confirm-ok"]').trigger('click');
       await flushPromises();
       expect(useToasts().toasts.map((t) => `${t.kind}: ${t.message}`)).toEqual(['error: Delete GONE: Reservation not found.']);
+    });
+  });
+
+  describe('a refusal, in the language the screen speaks', () => {
+    afterEach(() => setDefaultLocale('en'));
+    const NO_COPY = apiError(409, 'no_free_copy', 'No free copy of "Catan": all 2 in use', [], { title: 'Catan', copies: 2 });
+
+    async function callNextRefused() {
+      const opened = await openSignedIn([staffGame({ copies: 2, copiesInUse: 1, waiting: [reservation({ code: 'NEXT', position: 1 })] })]);
+      opened.api.on('POST /api/games/1/call-next', NO_COPY);
+      await byTestId(opened.wrapper, 'call-next').trigger('click');
+      await flushPromises();
+      return useToasts().toasts.map((t) => `${t.kind}: ${t.message}`);
+    }
+
+    test('German staff read call-next with no free copy in German, naming the game, not the general sentence', async () => {
+      await setDefaultLocale('de');
+      const toasts = await callNextRefused();
+      expect(toasts).toEqual(['error: Nächste aufrufen für Catan: Alle Exemplare von „Catan“ sind gerade im Spiel (2 von 2).']);
+      expect(toasts.join()).not.toContain(de.errors.conflict);
+    });
+
+    test('English staff read the same refusal from the English catalogue', async () => {
+      expect(await callNextRefused()).toEqual(['error: Call next for Catan: Every copy of “Catan” is in use (2 of 2).']);
     });
   });
 

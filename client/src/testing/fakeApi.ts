@@ -26,8 +26,14 @@ export function deferred(): { answer: Route; release: (answer: Answer) => void }
 }
 
 /** The contract's error shape, as the server sends it. */
-export function apiError(status: number, code: string, message: string, details: Array<{ path: string; message: string }> = []): Answer {
-  return { status, body: { error: { code, message, details } } };
+export function apiError(
+  status: number,
+  code: string,
+  message: string,
+  details: Array<{ path: string; message: string; code?: string; params?: Record<string, string | number> }> = [],
+  params: Record<string, string | number> = {},
+): Answer {
+  return { status, body: { error: { code, message, params, details } } };
 }
 
 export function fakeApi(routes: Record<string, Reply> = {}) {

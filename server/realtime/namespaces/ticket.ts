@@ -40,7 +40,7 @@ function watchTickets(socket: Socket<ClientEvents, TicketServerEvents>, latest: 
       if (watched === code) socket.emit('ticket', { ...ticket, version });
       return { ok: true };
     } catch (err) {
-      if (err instanceof RateLimited) return { ok: false, error: { code: err.code, message: err.message } };
+      if (err instanceof RateLimited) return { ok: false, error: { code: 'rate_limited', message: err.message } };
       if (err instanceof NotFound) {
         if (watched === code) {
           void socket.leave(ticketRoom(code));
