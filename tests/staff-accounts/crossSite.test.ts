@@ -47,7 +47,7 @@ describe('state changes from another site are refused', () => {
       expect({ headers, status: res.status, body: res.body }).toEqual({
         headers,
         status: 403,
-        body: { error: { code: 'cross_site', message: expect.stringMatching(/another site/), details: [] } },
+        body: { error: { code: 'cross_site', message: expect.stringMatching(/another site/), params: {}, details: [] } },
       });
     }
     expect((await getReservation(service, waiting.id)).status).toBe('waiting');
