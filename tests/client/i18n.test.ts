@@ -207,7 +207,7 @@ describe('an API error on screen', () => {
     await setDefaultLocale('de');
     expect(errorMessage(noCopy)).toBe('Alle Exemplare von „Catan“ sind gerade im Spiel (2 von 2).');
     // A status and a move in the catalogue's words, a number in the language's digits.
-    expect(errorMessage(toApiError(409, body('illegal_move', { move: 'no_show', status: 'seated' })))).toBe('„Nicht erschienen“ geht gerade nicht: Diese Gruppe hat den Status „Am Tisch“.');
+    expect(errorMessage(toApiError(409, body('illegal_move', { move: 'no_show', status: 'seated' })))).toBe('„Nicht da (nicht erschienen)“ geht gerade nicht: Diese Gruppe hat den Status „Am Tisch“.');
     expect(errorMessage(toApiError(409, body('illegal_move', { move: 'wrap_up', status: 'waiting' })))).toBe('„Letzte Runde“ geht gerade nicht: Diese Gruppe hat den Status „Wartet“.');
     const contrast = toApiError(400, {
       error: {

@@ -91,8 +91,9 @@ describe('a party larger than the game seats is refused (docs/SPEC.md#joining)',
     const game = await createGame(service, { minPlayers: 2, maxPlayers: 5, autoAdvance: false });
     const res = await joinFrom(phone(), game.id, { partySize: 9 });
     expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('validation_failed');
-    expect(res.body.error.details).toEqual([{ path: 'partySize', message: expect.stringContaining('At most 5') }]);
+    expect(res.body.error.code).toBe('party_too_large');
+    expect(res.body.error.params).toEqual({ title: game.title, max: 5 });
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'partySize', message: expect.stringContaining('At most 5') })]);
     expect((await service.staff.get('/api/reservations').query({ gameId: game.id })).body).toEqual([]);
     expect((await joinFrom(phone(), game.id, { partySize: 5 })).status).toBe(201);
   });
