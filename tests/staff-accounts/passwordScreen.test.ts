@@ -59,7 +59,7 @@ test('an admin resets a password from the accounts table; the staff member chang
   await tablet.getByTestId('password-new').fill('pia-own-password');
   await log.expecting(failedRequest('a wrong current password is a 400', '/api/auth/password', 400), async () => {
     await tablet.getByTestId('password-submit').click();
-    await tablet.getByText('Wrong password').waitFor({ timeout: STEP_MS });
+    await tablet.getByText('The current password is not right.').waitFor({ timeout: STEP_MS });
   });
 
   await tablet.getByTestId('password-current').fill(reset.password);
