@@ -15,9 +15,8 @@
 //   npx tsx scripts/prometheus-probe.ts target PROM_URL ADDRESS up|down SECONDS
 //       waits for ADDRESS:3000's target to be up, or to be down (scrape failing) or gone from
 //       service discovery; says which and after how long
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parse } from 'yaml';
+import { loadRules, prometheusApi, type Sample } from './prometheusApi';
 
 const JOB = 'meeple-queue';
 const APP_PORT = 3000;
@@ -28,19 +27,8 @@ interface Target {
   health: 'up' | 'down' | 'unknown';
   lastError: string;
 }
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-async function api<T>(prom: string, path: string): Promise<T> {
-  const res = await fetch(`${prom}${path}`, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json()) as { status: string; data: T; error?: string };
-  if (body.status !== 'success') throw new Error(`Prometheus ${path}: ${body.error ?? res.status}`);
-  return body.data;
-}
-const query = (prom: string, expr: string) =>
-  api<{ result: Sample[] }>(prom, `/api/v1/query?query=${encodeURIComponent(expr)}`).then((d) => d.result);
+const query = (prom: string, expr: string) => prometheusApi(prom).query(expr);
+const api = <T>(prom: string, path: string) => prometheusApi(prom).get<T>(path);
 const jobTargets = async (prom: string) =>
   (await api<{ activeTargets: Target[] }>(prom, '/api/v1/targets?state=active')).activeTargets.filter((t) => t.labels.job === JOB);
 
@@ -83,8 +71,9 @@ async function targets(prom: string, addresses: string[]): Promise<void> {
 }
 
 async function rules(prom: string, file: string): Promise<void> {
-  const groups = (parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }).groups;
-  const inFile = groups.flatMap((g) => g.rules.map((r) => r.alert).filter((a): a is string => Boolean(a))).sort();
+  const inFile = loadRules(file)
+    .flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])))
+    .sort();
   const data = await api<{ groups: Array<{ name: string; rules: Array<{ name: string; type: string; health: string; lastError?: string }> }> }>(
     prom,
     '/api/v1/rules?type=alert',

@@ -3,13 +3,15 @@
  * PromQL expression uses, promtool, and a real Prometheus server in a temporary directory.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { prometheusApi } from '../../scripts/prometheusApi';
 import { REPO_ROOT } from './nginx';
 import { freePort } from './appProcess';
 import { eventually } from './testService';
+
+export { loadRules, type AlertRule, type RecordingRule } from '../../scripts/prometheusApi';
 
 export const MONITORING = join(REPO_ROOT, 'monitoring');
 export const PROMETHEUS = process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus';
@@ -65,24 +67,6 @@ export function metricNamesIn(expr: string): string[] {
   return [...names];
 }
 
-export interface AlertRule {
-  alert: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-
-export interface RecordingRule {
-  record: string;
-  expr: string;
-}
-
-/** The rules files, as Prometheus loads them. */
-export function loadRules(file = join(MONITORING, 'prometheus', 'rules', 'meeple-queue.yml')): Array<{ name: string; rules: Array<AlertRule | RecordingRule> }> {
-  return (parse(readFileSync(file, 'utf8')) as { groups: Array<{ name: string; rules: Array<AlertRule | RecordingRule> }> }).groups;
-}
-
 export function promtool(...args: string[]): { status: number | null; output: string } {
   const res = spawnSync(PROMTOOL, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
@@ -130,12 +114,7 @@ export async function startPrometheus(files: Record<string, string>): Promise<Pr
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${url}${path}`);
-    const body = (await res.json()) as { status: string; data: T; error?: string };
-    if (body.status !== 'success') throw new Error(`Prometheus ${path}: ${body.error ?? res.status}`);
-    return body.data;
-  };
+  const api = prometheusApi(url);
   try {
     await eventually(async () => (await fetch(`${url}/-/ready`)).status === 200, 30_000, 100);
   } catch (err) {
@@ -146,8 +125,8 @@ export async function startPrometheus(files: Record<string, string>): Promise<Pr
     url,
     dir,
     logs: () => logs,
-    query: async (expr) => (await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(`/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
-    alerts: async () => (await api<{ alerts: Array<{ labels: Record<string, string>; state: string; annotations: Record<string, string> }> }>('/api/v1/alerts')).alerts,
+    query: api.query,
+    alerts: async () => (await api.get<{ alerts: Array<{ labels: Record<string, string>; state: string; annotations: Record<string, string> }> }>('/api/v1/alerts')).alerts,
     stop,
   };
 }
